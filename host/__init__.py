@@ -1,0 +1,50 @@
+"""Plughost: a WordPress-style Flask site whose plugins extend it through pluggy hooks."""
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from host import sync
+from host.config import default_settings, ensure_keys, environment_settings
+from host.extensions import csrf, db, login_manager, migrate
+from host.plugins import Plugin, hookimpl
+from host.plugins.blueprints import register_plugin_blueprints
+from host.plugins.manager import PluginHost, discover_plugins
+
+__all__ = ["create_app", "hookimpl"]
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None,
+    *,
+    plugins: Iterable[Plugin] = (),
+    instance_path: str | None = None,
+) -> Flask:
+    """Build the site.
+
+    :param config: settings that override the defaults and the environment.
+    :param plugins: plugin objects to install in addition to the entry points
+        (tests pass theirs here and set ``PLUGHOST_LOAD_ENTRYPOINTS`` to False).
+    :param instance_path: the folder for the SQLite database and generated keys.
+    """
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.update(default_settings(app.instance_path))
+    app.config.update(environment_settings())
+    app.config.update(config or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+    ensure_keys(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    installed, broken = discover_plugins() if app.config["PLUGHOST_LOAD_ENTRYPOINTS"] else ([], [])
+    app.extensions["plughost"] = PluginHost([*installed, *plugins], broken)
+    with app.app_context():
+        register_plugin_blueprints(app)
+    sync.init_app(app)
+    return app

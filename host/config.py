@@ -1,0 +1,80 @@
+"""Configuration: embedded defaults, environment overrides and generated keys.
+
+Every setting has a default that runs the site on one machine with nothing else
+installed (SQLite in the instance folder, the in-process sync worker). Environment
+variables prefixed ``PLUGHOST_`` override them for larger deployments.
+"""
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet
+from flask import Flask
+
+ENVIRONMENT_SETTINGS = {
+    "PLUGHOST_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "PLUGHOST_SECRET_KEY": "SECRET_KEY",
+    "PLUGHOST_ENCRYPTION_KEY": "PLUGHOST_ENCRYPTION_KEY",
+    "PLUGHOST_SYNC_ENGINE": "PLUGHOST_SYNC_ENGINE",
+    "PLUGHOST_CELERY_BROKER_URL": "PLUGHOST_CELERY_BROKER_URL",
+    "PLUGHOST_EXTERNAL_URL": "PLUGHOST_EXTERNAL_URL",
+}
+
+
+def default_settings(instance_path: str) -> dict[str, Any]:
+    """The embedded defaults, relative to the application's instance folder."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'plughost.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Schema migrations run at start on the embedded default; a deployment with
+        # several processes runs ``plughost db upgrade`` once instead.
+        "PLUGHOST_AUTO_MIGRATE": True,
+        # Entry points in this group are the installed plugins.
+        "PLUGHOST_LOAD_ENTRYPOINTS": True,
+        # "embedded": a worker thread in the web process; "celery": Celery workers.
+        "PLUGHOST_SYNC_ENGINE": "embedded",
+        "PLUGHOST_CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        # Public base URL of the site, used in links given to other systems (OAuth
+        # callbacks, webhook endpoints); empty means "the URL of the current request".
+        "PLUGHOST_EXTERNAL_URL": "",
+        "PLUGHOST_LOGIN_ATTEMPTS_PER_MINUTE": 10,
+    }
+
+
+def environment_settings() -> dict[str, str]:
+    """Settings given as ``PLUGHOST_*`` environment variables."""
+    return {key: os.environ[name] for name, key in ENVIRONMENT_SETTINGS.items() if name in os.environ}
+
+
+def load_or_create_key(app: Flask, filename: str, make_key: Callable[[], str]) -> str:
+    """Read a key from the instance folder, generating it there on first run.
+
+    The file is created readable by its owner only, so a generated key is as private
+    as the database it protects.
+    """
+    path = Path(app.instance_path) / filename
+    if path.exists():
+        return path.read_text().strip()
+    key = make_key()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def ensure_keys(app: Flask) -> None:
+    """Fill in the session and encryption keys when the configuration has none."""
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_key(app, "secret_key", lambda: secrets.token_urlsafe(48))
+    if not app.config.get("PLUGHOST_ENCRYPTION_KEY"):
+        app.config["PLUGHOST_ENCRYPTION_KEY"] = load_or_create_key(
+            app, "encryption_key", lambda: Fernet.generate_key().decode("ascii")
+        )

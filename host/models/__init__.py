@@ -1,0 +1,19 @@
+"""The host's tables: people, affiliates, tags and site-wide settings."""
+
+from host.models.affiliates import Affiliate, AffiliateStatus
+from host.models.custom_fields import CustomField, CustomFieldOwner
+from host.models.site_settings import SiteSetting
+from host.models.tags import Tag, user_tags
+from host.models.users import Role, User
+
+__all__ = [
+    "Affiliate",
+    "AffiliateStatus",
+    "CustomField",
+    "CustomFieldOwner",
+    "Role",
+    "SiteSetting",
+    "Tag",
+    "User",
+    "user_tags",
+]

@@ -1,0 +1,105 @@
+"""Which plugins are enabled: stored in the database, seen by every process at once.
+
+Enabling or disabling bumps a version counter in the same transaction. Each process
+keeps the enabled set it last read with its version, and re-reads the set only when
+the counter has moved: one small query per request or worker batch.
+"""
+
+import logging
+
+from flask import g
+from sqlalchemy import select, update
+
+from host.extensions import db
+from host.models._time import utcnow
+from host.plugins.base import ActivationError
+from host.plugins.manager import current_plugin_host
+from host.plugins.models import PluginRegistryVersion, PluginState
+
+log = logging.getLogger(__name__)
+
+REGISTRY_ROW_ID = 1
+
+
+def _current_version() -> int:
+    return db.session.scalar(select(PluginRegistryVersion.version).where(PluginRegistryVersion.id == REGISTRY_ROW_ID)) or 0
+
+
+def enabled_names() -> frozenset[str]:
+    """Names of the installed plugins that are enabled right now.
+
+    Read once per application context (a request, a worker batch) and cached in
+    ``g``, so a request sees one consistent set.
+    """
+    if "plughost_enabled" in g:
+        return g.plughost_enabled
+    cache = current_plugin_host().enabled_cache
+    version = _current_version()
+    with cache.lock:
+        if version != cache.version:
+            stored = db.session.scalars(select(PluginState.name).where(PluginState.enabled)).all()
+            cache.names = frozenset(stored) & frozenset(current_plugin_host().plugins)
+            cache.version = version
+        g.plughost_enabled = cache.names
+    return cache.names
+
+
+def is_enabled(name: str) -> bool:
+    return name in enabled_names()
+
+
+def state_of(name: str) -> PluginState:
+    """The stored state row of a plugin, created (disabled) on first use."""
+    state = db.session.get(PluginState, name)
+    if state is None:
+        state = PluginState(name=name, enabled=False)
+        db.session.add(state)
+    return state
+
+
+def _bump_version() -> None:
+    changed = db.session.execute(
+        update(PluginRegistryVersion)
+        .where(PluginRegistryVersion.id == REGISTRY_ROW_ID)
+        .values(version=PluginRegistryVersion.version + 1)
+    ).rowcount
+    if not changed:
+        db.session.add(PluginRegistryVersion(id=REGISTRY_ROW_ID, version=1))
+    g.pop("plughost_enabled", None)
+
+
+def enable(name: str) -> None:
+    """Run the plugin's activation and enable it; the caller commits.
+
+    :raises ActivationError: activation failed; the plugin stays disabled and the
+        reason is stored for its Marketplace card.
+    """
+    plugin = current_plugin_host().plugins[name]
+    state = state_of(name)
+    try:
+        with db.session.begin_nested():
+            plugin.activate()
+    except Exception as error:
+        reason = str(error) if isinstance(error, ActivationError) else f"activation failed: {error!r}"
+        log.warning("plugin %s refused activation: %s", name, reason)
+        state.last_error, state.last_error_at = reason, utcnow()
+        raise ActivationError(reason) from error
+    state.enabled, state.enabled_at = True, utcnow()
+    state.last_error = state.last_error_at = None
+    _bump_version()
+
+
+def disable(name: str) -> None:
+    """Disable the plugin, keeping its settings; the caller commits."""
+    plugin = current_plugin_host().plugins[name]
+    state = state_of(name)
+    if state.enabled:
+        plugin.deactivate()
+    state.enabled = False
+    _bump_version()
+
+
+def record_error(name: str, message: str) -> None:
+    """Remember the last error a plugin raised, for its Marketplace card."""
+    state = state_of(name)
+    state.last_error, state.last_error_at = message, utcnow()
