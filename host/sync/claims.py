@@ -1,0 +1,157 @@
+"""Claiming due entries, so that no two workers deliver the same entry at once.
+
+A claim marks entries in flight under a random token until ``claimed_until``: a
+lease. The worker renews it while its handler runs; a worker that dies stops
+renewing, and once the lease lapses any worker may claim the entries again.
+
+On PostgreSQL, ``SELECT ... FOR UPDATE SKIP LOCKED`` lets any number of workers claim
+side by side, each skipping the rows another is claiming. SQLite has one writer at a
+time: a claim runs in an immediate write transaction, so two claims never interleave.
+"""
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+
+from host.extensions import db
+from host.models._time import utcnow
+from host.sync.clock import as_utc
+from host.sync.handlers import Entry
+from host.sync.models import EntryState, SyncEntry
+from host.sync.upsert import dialect_name
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """A transaction of ``db.session`` that holds the write lock from its start.
+
+    On SQLite it begins with ``BEGIN IMMEDIATE``, so what it reads cannot change before
+    it writes; elsewhere row locks do that job. The session's current transaction,
+    which must hold nothing uncommitted, is ended first; commits on success.
+    """
+    db.session.commit()
+    if dialect_name() == "sqlite":
+        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def is_due(now: datetime) -> ColumnElement[bool]:
+    """Entries a worker may claim now: waiting and due, or in flight on a lapsed lease."""
+    return or_(
+        and_(SyncEntry.state == EntryState.PENDING, SyncEntry.not_before <= now),
+        and_(SyncEntry.state == EntryState.IN_FLIGHT, SyncEntry.claimed_until < now),
+    )
+
+
+def due_queues() -> list[tuple[str, str]]:
+    """The (plugin, kind) pairs that have entries to claim now."""
+    query = select(SyncEntry.plugin, SyncEntry.kind).where(is_due(utcnow())).group_by(SyncEntry.plugin, SyncEntry.kind)
+    return [(plugin, kind) for plugin, kind in db.session.execute(query)]
+
+
+def next_due_by_queue() -> dict[tuple[str, str], datetime]:
+    """For each (plugin, kind) with entries waiting or in flight, when one is next claimable."""
+    waiting = (
+        select(SyncEntry.plugin, SyncEntry.kind, func.min(SyncEntry.not_before))
+        .where(SyncEntry.state == EntryState.PENDING)
+        .group_by(SyncEntry.plugin, SyncEntry.kind)
+    )
+    lapsing = (
+        select(SyncEntry.plugin, SyncEntry.kind, func.min(SyncEntry.claimed_until))
+        .where(SyncEntry.state == EntryState.IN_FLIGHT)
+        .group_by(SyncEntry.plugin, SyncEntry.kind)
+    )
+    soonest: dict[tuple[str, str], datetime] = {}
+    for plugin, kind, moment in [*db.session.execute(waiting), *db.session.execute(lapsing)]:
+        queue = (plugin, kind)
+        if moment is not None and (queue not in soonest or as_utc(moment) < soonest[queue]):
+            soonest[queue] = as_utc(moment)
+    return soonest
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Entries one worker holds, and the token that proves it."""
+
+    token: str
+    entries: Sequence[Entry]
+
+    @property
+    def entry_ids(self) -> list[int]:
+        return [entry.id for entry in self.entries]
+
+
+def claim(plugin: str, kind: str, limit: int, lease_seconds: float) -> Claim:
+    """Claim up to ``limit`` due entries of one queue, oldest first; commits.
+
+    Whatever is due goes at once, even a single entry: nothing waits to fill a batch.
+    The claim reads each entry's current payload and clears its "changed in flight"
+    mark, since this delivery will carry the latest change.
+    """
+    token = uuid.uuid4().hex
+    with write_transaction():
+        now = utcnow()
+        query = (
+            select(SyncEntry.id)
+            .where(SyncEntry.plugin == plugin, SyncEntry.kind == kind, is_due(now))
+            .order_by(SyncEntry.not_before, SyncEntry.id)
+            .limit(limit)
+        )
+        if dialect_name() == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(db.session.scalars(query))
+        if not ids:
+            return Claim(token, [])
+        rows = db.session.execute(
+            update(SyncEntry)
+            .where(SyncEntry.id.in_(ids))
+            .values(
+                state=EntryState.IN_FLIGHT,
+                claim_token=token,
+                claimed_until=now + timedelta(seconds=lease_seconds),
+                changed_in_flight=False,
+            )
+            .returning(SyncEntry.id, SyncEntry.record_id, SyncEntry.payload, SyncEntry.attempts)
+            .execution_options(synchronize_session=False)
+        ).all()
+    entries = [Entry(row.id, plugin, kind, row.record_id, row.payload, row.attempts) for row in rows]
+    return Claim(token, sorted(entries, key=lambda entry: entry.id))
+
+
+def renew(claim: Claim, lease_seconds: float) -> int:
+    """Extend a live claim's lease; commits.
+
+    :return: how many of its entries the claim still holds.
+    """
+    with write_transaction():
+        return db.session.execute(
+            update(SyncEntry)
+            .where(SyncEntry.id.in_(claim.entry_ids), SyncEntry.claim_token == claim.token)
+            .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+
+
+def still_held(claim: Claim) -> dict[int, bool]:
+    """The claim's entries no other worker has taken over, locked on PostgreSQL.
+
+    Call inside :func:`write_transaction` before settling, so a worker whose lease
+    lapsed (it stalled, and another worker reclaimed its entries) changes nothing.
+
+    :return: for each entry still held, whether its record changed while in flight.
+    """
+    query = select(SyncEntry.id, SyncEntry.changed_in_flight).where(
+        SyncEntry.id.in_(claim.entry_ids), SyncEntry.claim_token == claim.token
+    )
+    if dialect_name() == "postgresql":
+        query = query.with_for_update()
+    return {entry_id: changed for entry_id, changed in db.session.execute(query)}

@@ -1,0 +1,51 @@
+"""``plughost sync ...``: run a worker in the foreground, backfill a plugin's records.
+
+:data:`sync_cli` is a click group; the host's command line mounts it as ``sync``.
+Until then, or on a machine that only delivers, ``python -m host.sync`` runs the same
+commands on a site built from the environment.
+"""
+
+import signal
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from host.sync.backfill import DEFAULT_CHUNK_SIZE, BackfillError, backfill, backfill_source
+from host.sync.engines.embedded import DeliveryLoop
+
+sync_cli = click.Group("sync", help="The sync queue: workers and backfills.")
+
+
+@sync_cli.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Deliver queued entries until interrupted (Ctrl-C or SIGTERM).
+
+    Run as many as you like, on as many machines as you like: each claims its own
+    batches. A batch in flight is finished before the worker exits.
+    """
+    loop = DeliveryLoop(current_app._get_current_object())
+    signal.signal(signal.SIGTERM, lambda *_: loop.stop())
+    signal.signal(signal.SIGINT, lambda *_: loop.stop())
+    click.echo("Delivering sync entries; Ctrl-C to stop.")
+    loop.run()
+
+
+@sync_cli.command("backfill")
+@click.argument("plugin")
+@click.argument("kind")
+@click.option("--chunk-size", default=DEFAULT_CHUNK_SIZE, show_default=True, help="Records queued per transaction.")
+@with_appcontext
+def backfill_command(plugin: str, kind: str, chunk_size: int) -> None:
+    """Queue every existing KIND record for PLUGIN, e.g. after connecting it."""
+    queued_total = 0
+    try:
+        expected = backfill_source(plugin, kind).record_count()
+        with click.progressbar(length=expected, label=f"Queueing {kind} records for {plugin}") as bar:
+            for queued in backfill(plugin, kind, chunk_size):
+                queued_total += queued
+                bar.update(queued)
+    except BackfillError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Queued {queued_total} {kind} records for {plugin}; the sync workers deliver them.")

@@ -1,0 +1,50 @@
+"""What an admin does with entries the queue gave up on: retry them or discard them.
+
+Both write through the caller's ``db.session`` and take effect when it commits.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select, tuple_, update
+
+from host.extensions import db
+from host.models._time import utcnow
+from host.sync.models import EntryState, ResultState, SyncEntry, SyncResult
+from host.sync.outbox import wake_after_commit
+
+
+def retry(entry_ids: Iterable[int]) -> int:
+    """Send dead (or backing-off) entries again now, with a fresh set of attempts.
+
+    :return: how many entries were rescheduled; entries in flight are left alone.
+    """
+    ids = list(entry_ids)
+    count = db.session.execute(
+        update(SyncEntry)
+        .where(SyncEntry.id.in_(ids), SyncEntry.state.in_([EntryState.DEAD, EntryState.PENDING]))
+        .values(state=EntryState.PENDING, attempts=0, not_before=utcnow(), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if count:
+        wake_after_commit()
+    return count
+
+
+def discard(entry_ids: Iterable[int]) -> int:
+    """Drop dead entries for good; their records' status says they were discarded.
+
+    :return: how many entries were discarded; only dead entries can be.
+    """
+    ids = list(entry_ids)
+    dead = (SyncEntry.id.in_(ids), SyncEntry.state == EntryState.DEAD)
+    records = [tuple(row) for row in db.session.execute(select(SyncEntry.plugin, SyncEntry.kind, SyncEntry.record_id).where(*dead))]
+    if not records:
+        return 0
+    db.session.execute(
+        update(SyncResult)
+        .where(tuple_(SyncResult.plugin, SyncResult.kind, SyncResult.record_id).in_(records))
+        .values(state=ResultState.DISCARDED, at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(delete(SyncEntry).where(*dead).execution_options(synchronize_session=False))
+    return len(records)

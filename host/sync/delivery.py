@@ -1,0 +1,148 @@
+"""Delivering due entries: the one code path every engine runs.
+
+A pass claims one batch from each due queue (plugin and kind) and hands it to the
+plugin's handler. Whatever is due goes at once, alone if it is alone; entries that
+pile up while a handler call is in flight go out together in the next claim, up to
+the handler's batch size. So a quiet site syncs each change immediately and a busy
+one sends full batches, without ever holding an entry back.
+"""
+
+import logging
+import threading
+from datetime import datetime
+
+from flask import Flask
+
+from host.extensions import db
+from host.models._time import utcnow
+from host.plugins.registry import enabled_names
+from host.sync import claims
+from host.sync.claims import Claim
+from host.sync.handlers import Outcome, RetryLater, SyncHandler
+from host.sync.pauses import active_pauses, pause_end
+from host.sync.runtime import sync_runtime
+from host.sync.settle import settle
+
+log = logging.getLogger(__name__)
+
+
+class LeaseKeeper:
+    """Renews a claim's lease while its handler runs, from a thread of its own.
+
+    Keeping the lease short this way means a worker that dies loses its claim soon,
+    however long a live handler takes.
+    """
+
+    def __init__(self, app: Flask, claim: Claim, lease_seconds: float) -> None:
+        self._app = app
+        self._claim = claim
+        self._lease_seconds = lease_seconds
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="plughost-sync-lease", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._lease_seconds / 3):
+            try:
+                with self._app.app_context():
+                    claims.renew(self._claim, self._lease_seconds)
+            except Exception:
+                log.exception("could not renew the claim on %d sync entries", len(self._claim.entries))
+
+    def __enter__(self) -> "LeaseKeeper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def call_handler(handler: SyncHandler, claim: Claim) -> dict[int, Outcome]:
+    """The handler's answer for a batch, with its own database writes committed.
+
+    A handler that raises, or whose writes cannot be committed, retries the whole
+    batch later with the error as the reason.
+    """
+    try:
+        outcomes = dict(handler(claim.entries))
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        entry = claim.entries[0]
+        log.exception("sync handler %s/%s raised on a batch of %d", entry.plugin, entry.kind, len(claim.entries))
+        return {entry.id: RetryLater(_describe(error)) for entry in claim.entries}
+    return outcomes
+
+
+def _deliverable(plugin: str, kind: str, paused: set[str]) -> SyncHandler | None:
+    """The handler for a queue whose entries may go now: enabled, not paused, handled."""
+    if plugin not in enabled_names() or plugin in paused:
+        return None
+    return sync_runtime().handlers().get((plugin, kind))
+
+
+def deliver_due(app: Flask) -> int:
+    """One pass: deliver one batch from every due queue.
+
+    :return: how many entries were claimed and settled.
+    """
+    with app.app_context():
+        settings = sync_runtime().settings
+        paused = set(active_pauses())
+        settled = 0
+        for plugin, kind in claims.due_queues():
+            handler = _deliverable(plugin, kind, paused)
+            if handler is None:
+                continue
+            claim = claims.claim(plugin, kind, handler.batch_size, settings.lease_seconds)
+            if not claim.entries:
+                continue
+            with LeaseKeeper(app, claim, settings.lease_seconds):
+                outcomes = call_handler(handler, claim)
+            if settle(claim, outcomes, settings).paused:
+                paused.add(plugin)
+            settled += len(claim.entries)
+        return settled
+
+
+def drain(app: Flask) -> int:
+    """Deliver until nothing deliverable is due.
+
+    :return: how many entries were claimed and settled.
+    """
+    total = 0
+    while settled := deliver_due(app):
+        total += settled
+    return total
+
+
+def next_due(app: Flask) -> datetime | None:
+    """When something deliverable next becomes due: a retry, a lapsing lease, a pause's end.
+
+    ``None`` when nothing that could be delivered is waiting (disabled or indefinitely
+    paused plugins' entries wait for an admin, who wakes the engine).
+    """
+    with app.app_context():
+        pauses = active_pauses()
+        soonest: datetime | None = None
+        for (plugin, kind), moment in claims.next_due_by_queue().items():
+            if _deliverable(plugin, kind, set()) is None:
+                continue
+            if plugin in pauses:
+                end = pause_end(pauses[plugin])
+                if end is None:
+                    continue
+                moment = max(moment, end)
+            soonest = moment if soonest is None else min(soonest, moment)
+        return soonest
+
+
+def seconds_until(moment: datetime | None, ceiling: float) -> float:
+    """How long to sleep until ``moment``, never more than ``ceiling``."""
+    if moment is None:
+        return ceiling
+    return min(ceiling, max(0.0, (moment - utcnow()).total_seconds()))

@@ -1,0 +1,122 @@
+"""The contract between the sync queue and the plugins that deliver its entries.
+
+A plugin returns one :class:`SyncHandler` per kind of record from its
+``sync_handlers`` hook. The queue claims due entries of that kind, up to the handler's
+``batch_size``, calls the handler with them, and applies the outcome the handler gives
+for each entry. Handlers must be idempotent: an entry whose worker died mid-batch is
+delivered again once its claim expires.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record that needs syncing, as handed to a handler.
+
+    The handler reads the record's current state itself (so the latest state is what
+    is sent); ``payload`` carries what cannot be read any more, such as the fields of
+    a deleted record.
+    """
+
+    id: int
+    plugin: str
+    kind: str
+    record_id: str
+    payload: Mapping[str, Any] | None
+    #: Deliveries already tried and answered with :class:`RetryLater`.
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Done:
+    """The record was synced.
+
+    :param message: shown to admins, e.g. ``"Updated Lead"``.
+    :param external_id: the id of the record in the other system, kept for the
+        record's sync status (``None`` keeps the one known from earlier deliveries).
+    """
+
+    message: str = ""
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """A transient fault (timeout, outage, lock): try again after a backoff.
+
+    :param reason: why, shown to admins while the entry waits and if it is given up.
+    :param not_before: the earliest time to try again, when the other system said so
+        (e.g. a ``Retry-After`` header); otherwise the queue's backoff decides.
+    """
+
+    reason: str
+    not_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A permanent fault: retrying cannot help, so the entry is dead-lettered at once.
+
+    :param message: a sentence an admin understands and can act on, e.g. ``"Salesforce
+        rejected the Lead: Company is required."``
+    """
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    """The whole plugin must stop delivering for a while.
+
+    Used when the connection needs reauthorization or the API limit is exhausted. The
+    entry, and every other entry of the plugin, waits without using up an attempt.
+
+    :param reason: shown to admins on the Sync page.
+    :param until: when delivery resumes by itself; ``None`` waits for
+        :func:`host.sync.resume` (e.g. after reauthorization).
+    """
+
+    reason: str
+    until: datetime | None = None
+
+
+Outcome = Done | RetryLater | Failed | Pause
+
+
+@runtime_checkable
+class SyncHandler(Protocol):
+    """Delivers entries of one kind for one plugin."""
+
+    #: The most entries the handler takes in one call (200 for Salesforce's sObject
+    #: Collections). A lone entry is never held back to fill a batch.
+    batch_size: int
+
+    def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
+        """Deliver ``entries`` and answer with an outcome per entry id.
+
+        An entry missing from the answer is retried later. An exception retries every
+        entry of the batch and is logged.
+        """
+        ...
+
+
+@runtime_checkable
+class BackfillSource(Protocol):
+    """A handler that can list every existing record of its kind, for backfills.
+
+    ``plughost sync backfill PLUGIN KIND`` enqueues each id it yields. Yield ids
+    lazily from a streaming query (``yield_per``), so memory stays flat however many
+    records there are.
+    """
+
+    def record_count(self) -> int:
+        """How many records :meth:`record_ids` will yield, for the progress bar."""
+        ...
+
+    def record_ids(self) -> Iterable[str]:
+        """The id of every record of the handler's kind, as strings."""
+        ...
