@@ -1,0 +1,215 @@
+"""A thin REST client for one connected org.
+
+Every call goes to ``{instance_url}/services/data/v{version}/...`` with a timeout.
+A 401 ``INVALID_SESSION_ID`` (an expired session: Salesforce gives no expiry date
+to refresh ahead of) refreshes the tokens once through :func:`.tokens.refresh_tokens`
+and retries; every response's ``Sforce-Limit-Info`` is recorded; every failure
+becomes a typed error from :mod:`.errors`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Self
+from urllib.parse import quote as quote_path
+
+import requests
+
+from plugins.salesforce_common.config import SalesforceConfig
+from plugins.salesforce_common.errors import (
+    ApiError,
+    ErrorContext,
+    MultipleMatches,
+    SalesforceError,
+    TransientError,
+    error_from_payload,
+)
+from plugins.salesforce_common.limits import LIMIT_INFO_HEADER, ApiUsage, parse_limit_info
+from plugins.salesforce_common.oauth import transport_errors_are_transient
+from plugins.salesforce_common.status import save_api_usage
+from plugins.salesforce_common.tokens import Tokens, load_tokens, refresh_tokens
+
+SESSION_EXPIRED_CODE = "INVALID_SESSION_ID"
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What an upsert did. ``id`` is None only for an update on API v45.0 or older."""
+
+    id: str | None
+    created: bool
+
+
+def _error_items(response: requests.Response) -> list[Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    return body if isinstance(body, list) else [body]
+
+
+def _session_expired(response: requests.Response) -> bool:
+    return response.status_code == 401 and any(
+        isinstance(item, Mapping) and item.get("errorCode") == SESSION_EXPIRED_CODE for item in _error_items(response)
+    )
+
+
+def upsert_call(sobject: str, key_field: str, key_value: str, values: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The path and body of a single-record upsert.
+
+    The key goes in the URL; Salesforce refuses a body that repeats it.
+    """
+    path = f"sobjects/{sobject}/{key_field}/{quote_path(str(key_value), safe='')}"
+    return path, {name: value for name, value in values.items() if name.lower() != key_field.lower()}
+
+
+class SalesforceClient:
+    """Calls to the org a plugin is connected to, as the user who authorized it.
+
+    :raises ReauthorizationRequired: (from the constructor and any call) the
+        connection was never authorized or needs reauthorization.
+    """
+
+    def __init__(self, config: SalesforceConfig, *, headers: Mapping[str, str] | None = None) -> None:
+        """
+        :param headers: sent with every call, e.g. ``{"Sforce-Auto-Assign": "FALSE"}``.
+        """
+        config.require_complete()
+        self.config = config
+        self._tokens: Tokens = load_tokens(config.store)
+        self._http = requests.Session()
+        self._http.headers.update({"Accept": "application/json", **(headers or {})})
+        #: The latest ``Sforce-Limit-Info`` reading of this client's calls.
+        self.api_usage: ApiUsage | None = None
+
+    @property
+    def instance_url(self) -> str:
+        return self._tokens.instance_url
+
+    @property
+    def base_url(self) -> str:
+        return f"{self._tokens.instance_url}/services/data/v{self.config.version}"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def context(self, sobject: str | None = None) -> ErrorContext:
+        """How errors about ``sobject`` name things in their sentences."""
+        return ErrorContext(sobject, self.config.record_kind)
+
+    def _url(self, path: str) -> str:
+        """``path`` relative to the API base, or instance-absolute (``nextRecordsUrl``)."""
+        if path.startswith("/services/"):
+            return f"{self._tokens.instance_url}{path}"
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        with transport_errors_are_transient("Salesforce"):
+            response = self._http.request(
+                method,
+                url,
+                headers={"Authorization": f"Bearer {self._tokens.access_token}"},
+                timeout=self.config.timeouts,
+                **kwargs,
+            )
+        usage = parse_limit_info(response.headers.get(LIMIT_INFO_HEADER), datetime.now(UTC))
+        if usage is not None:
+            self.api_usage = usage
+            save_api_usage(self.config.store, usage)
+        return response
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        sobject: str | None = None,
+        match_field: str | None = None,
+    ) -> requests.Response:
+        """Send one API call; return the response if it succeeded, else raise its typed error.
+
+        :param path: relative to the API base (``"sobjects/Lead"``), or starting with
+            ``/services/`` for URLs Salesforce hands out.
+        :param sobject: the object the call is about, named in error sentences.
+        :param match_field: the key of an upsert or lookup, named if several records match.
+        """
+        url = self._url(path)
+        response = self._send(method, url, params=params, json=json)
+        if _session_expired(response):
+            self._tokens = refresh_tokens(self.config, self._tokens)
+            response = self._send(method, url, params=params, json=json)
+            if _session_expired(response):
+                raise TransientError("Salesforce refused a session it had just renewed; it will be tried again.")
+        if response.status_code >= 300:
+            raise self.error_for(response, self.context(sobject), match_field=match_field)
+        return response
+
+    def error_for(
+        self, response: requests.Response, context: ErrorContext, *, match_field: str | None = None
+    ) -> SalesforceError:
+        """The typed error a failed response stands for."""
+        items = _error_items(response)
+        if response.status_code == 300:
+            return MultipleMatches.from_record_urls(items, match_field=match_field, context=context)
+        if items and isinstance(items[0], Mapping):
+            return error_from_payload(
+                items[0], context=context, status=response.status_code, now=datetime.now(UTC), usage=self.api_usage
+            )
+        if response.status_code >= 500:
+            return TransientError(f"Salesforce answered HTTP {response.status_code}; it will be tried again.")
+        return ApiError(
+            response.reason or "", context=context, status=response.status_code, code=f"HTTP_{response.status_code}"
+        )
+
+    def get_json(self, path: str, *, params: Mapping[str, Any] | None = None, sobject: str | None = None) -> Any:
+        return self.request("GET", path, params=params, sobject=sobject).json()
+
+    def query(self, soql: str) -> list[dict[str, Any]]:
+        """Every record a SOQL query matches, following Salesforce's pages.
+
+        Build ``soql`` with :func:`.soql.quote` for every value.
+        """
+        page = self.get_json("query/", params={"q": soql})
+        records = list(page["records"])
+        while not page.get("done", True):
+            page = self.get_json(page["nextRecordsUrl"])
+            records.extend(page["records"])
+        return records
+
+    def create(self, sobject: str, values: Mapping[str, Any]) -> str:
+        """Create one record; return its id."""
+        return self.request("POST", f"sobjects/{sobject}/", json=dict(values), sobject=sobject).json()["id"]
+
+    def get_record(self, sobject: str, record_id: str, fields: list[str] | None = None) -> dict[str, Any]:
+        params = {"fields": ",".join(fields)} if fields else None
+        return self.get_json(f"sobjects/{sobject}/{quote_path(record_id, safe='')}", params=params, sobject=sobject)
+
+    def update(self, sobject: str, record_id: str, values: Mapping[str, Any]) -> None:
+        self.request(
+            "PATCH", f"sobjects/{sobject}/{quote_path(record_id, safe='')}", json=dict(values), sobject=sobject
+        )
+
+    def delete(self, sobject: str, record_id: str) -> None:
+        self.request("DELETE", f"sobjects/{sobject}/{quote_path(record_id, safe='')}", sobject=sobject)
+
+    def upsert(self, sobject: str, key_field: str, key_value: str, values: Mapping[str, Any]) -> UpsertResult:
+        """Create or update the one record whose ``key_field`` is ``key_value``.
+
+        ``key_field`` is an External ID field or a standard idLookup field such as
+        Email. Several matches raise :class:`.errors.MultipleMatches` listing them;
+        nothing is guessed or changed.
+        """
+        path, body = upsert_call(sobject, key_field, key_value, values)
+        response = self.request("PATCH", path, json=body, sobject=sobject, match_field=key_field)
+        if response.status_code == 204:
+            return UpsertResult(None, created=False)
+        result = response.json()
+        return UpsertResult(result.get("id"), created=response.status_code == 201)

@@ -1,0 +1,154 @@
+"""The connection's state as admins see it: connected as whom, or why not.
+
+Read on every admin page (Marketplace card, banners), so it is a database read and
+never a call to Salesforce.
+"""
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from host.contributions import Banner, BannerLevel, PluginStatus, StatusKind
+from host.plugins.settings import PluginStore
+from plugins.salesforce_common.limits import ApiUsage
+from plugins.salesforce_common.persistence import own_transaction
+
+CONNECTION_KEY = "salesforce.connection"
+API_USAGE_KEY = "salesforce.api_usage"
+
+
+class ConnectionState(enum.StrEnum):
+    NOT_CONNECTED = "not_connected"
+    CONNECTED = "connected"
+    NEEDS_REAUTHORIZATION = "needs_reauthorization"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the connection acts as, from Salesforce's identity URL."""
+
+    user_id: str
+    username: str
+    organization_id: str
+    display_name: str
+
+    @classmethod
+    def from_identity_response(cls, payload: Mapping[str, Any]) -> "Identity":
+        return cls(
+            user_id=str(payload.get("user_id") or ""),
+            username=str(payload.get("username") or ""),
+            organization_id=str(payload.get("organization_id") or ""),
+            display_name=str(payload.get("display_name") or ""),
+        )
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "user_id": self.user_id,
+            "username": self.username,
+            "organization_id": self.organization_id,
+            "display_name": self.display_name,
+        }
+
+
+@dataclass(frozen=True)
+class ConnectionStatus:
+    """The connection's state, the identity it acts as, and the last API usage seen."""
+
+    state: ConnectionState
+    identity: Identity | None = None
+    #: Why the connection needs reauthorization, in Salesforce's words.
+    reason: str | None = None
+    changed_at: datetime | None = None
+    api_usage: ApiUsage | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.state is ConnectionState.CONNECTED
+
+    @property
+    def summary(self) -> str:
+        """One line for a card or banner, e.g. ``Connected to 00D... as jane@example.com``."""
+        if self.state is ConnectionState.CONNECTED and self.identity:
+            return f"Connected to {self.identity.organization_id} as {self.identity.username}"
+        if self.state is ConnectionState.NEEDS_REAUTHORIZATION:
+            return f"Needs reauthorization: {self.reason}"
+        return "Not connected to Salesforce"
+
+    def plugin_status(self, authorize_url: str) -> PluginStatus:
+        """The Marketplace card's status, with an Authorize link when one is needed."""
+        if self.state is ConnectionState.CONNECTED:
+            usage = f". {self.api_usage.summary}" if self.api_usage else ""
+            return PluginStatus(StatusKind.CONNECTED, f"{self.summary}{usage}")
+        if self.state is ConnectionState.NEEDS_REAUTHORIZATION:
+            return PluginStatus(StatusKind.NEEDS_REAUTHORIZATION, self.summary, authorize_url, "Reauthorize")
+        return PluginStatus(StatusKind.NEEDS_SETUP, self.summary, authorize_url, "Authorize")
+
+    def banner(self, plugin_title: str, authorize_url: str) -> Banner | None:
+        """A notice for every admin page while the connection needs reauthorization."""
+        if self.state is not ConnectionState.NEEDS_REAUTHORIZATION:
+            return None
+        return Banner(
+            f"{plugin_title} has stopped syncing. Salesforce needs reauthorization: {self.reason}",
+            BannerLevel.ERROR,
+            authorize_url,
+            "Reauthorize",
+        )
+
+
+def read_connection_status(store: PluginStore) -> ConnectionStatus:
+    """The stored status of the connection kept in ``store``."""
+    with own_transaction():
+        stored = store.get(CONNECTION_KEY)
+        usage = store.get(API_USAGE_KEY)
+    if not stored:
+        return ConnectionStatus(ConnectionState.NOT_CONNECTED)
+    identity = stored.get("identity")
+    return ConnectionStatus(
+        state=ConnectionState(stored["state"]),
+        identity=Identity(**identity) if identity else None,
+        reason=stored.get("reason"),
+        changed_at=datetime.fromisoformat(stored["changed_at"]),
+        api_usage=ApiUsage.from_json(usage) if usage else None,
+    )
+
+
+def stored_identity(store: PluginStore) -> Identity | None:
+    """The identity of the current or last connection, in the current session."""
+    identity = (store.get(CONNECTION_KEY) or {}).get("identity")
+    return Identity(**identity) if identity else None
+
+
+def set_connected(store: PluginStore, identity: Identity) -> None:
+    """Record a working connection, in the current session."""
+    store.set(
+        CONNECTION_KEY,
+        {
+            "state": ConnectionState.CONNECTED,
+            "identity": identity.to_json(),
+            "changed_at": datetime.now(UTC).isoformat(),
+        },
+    )
+
+
+def set_needs_reauthorization(store: PluginStore, reason: str) -> None:
+    """Record that Salesforce refused the refresh token, in the current session.
+
+    The identity is kept so the banner can say which user to reauthorize as.
+    """
+    store.set(
+        CONNECTION_KEY,
+        {
+            "state": ConnectionState.NEEDS_REAUTHORIZATION,
+            "identity": (store.get(CONNECTION_KEY) or {}).get("identity"),
+            "reason": reason,
+            "changed_at": datetime.now(UTC).isoformat(),
+        },
+    )
+
+
+def save_api_usage(store: PluginStore, usage: ApiUsage) -> None:
+    """Keep the latest API usage reading, committed at once."""
+    with own_transaction():
+        store.set(API_USAGE_KEY, usage.to_json())
