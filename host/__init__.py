@@ -2,14 +2,14 @@
 
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from host import sync
+from host import sync, web
 from host.config import default_settings, ensure_keys, environment_settings
-from host.extensions import csrf, db, login_manager, migrate
+from host.database import init_database
+from host.extensions import csrf, login_manager
 from host.plugins import Plugin, hookimpl
 from host.plugins.blueprints import register_plugin_blueprints
 from host.plugins.manager import PluginHost, discover_plugins
@@ -28,8 +28,10 @@ def create_app(
     :param config: settings that override the defaults and the environment.
     :param plugins: plugin objects to install in addition to the entry points
         (tests pass theirs here and set ``PLUGHOST_LOAD_ENTRYPOINTS`` to False).
-    :param instance_path: the folder for the SQLite database and generated keys.
+    :param instance_path: the folder for the SQLite database and generated keys;
+        ``PLUGHOST_INSTANCE_PATH`` when not given, else Flask's default.
     """
+    instance_path = instance_path or os.environ.get("PLUGHOST_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.update(default_settings(app.instance_path))
     app.config.update(environment_settings())
@@ -37,8 +39,7 @@ def create_app(
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_keys(app)
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    init_database(app)
     csrf.init_app(app)
     login_manager.init_app(app)
 
@@ -46,5 +47,6 @@ def create_app(
     app.extensions["plughost"] = PluginHost([*installed, *plugins], broken)
     with app.app_context():
         register_plugin_blueprints(app)
+    web.init_app(app)
     sync.init_app(app)
     return app

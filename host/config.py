@@ -21,7 +21,11 @@ ENVIRONMENT_SETTINGS = {
     "PLUGHOST_SYNC_ENGINE": "PLUGHOST_SYNC_ENGINE",
     "PLUGHOST_CELERY_BROKER_URL": "PLUGHOST_CELERY_BROKER_URL",
     "PLUGHOST_EXTERNAL_URL": "PLUGHOST_EXTERNAL_URL",
+    "PLUGHOST_AUTO_MIGRATE": "PLUGHOST_AUTO_MIGRATE",
+    "PLUGHOST_SECURE_COOKIES": "PLUGHOST_SECURE_COOKIES",
 }
+
+FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
 
 
 def default_settings(instance_path: str) -> dict[str, Any]:
@@ -46,7 +50,17 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # callbacks, webhook endpoints); empty means "the URL of the current request".
         "PLUGHOST_EXTERNAL_URL": "",
         "PLUGHOST_LOGIN_ATTEMPTS_PER_MINUTE": 10,
+        # Session cookies are always Secure on https requests; this makes them Secure
+        # everywhere, for a site behind a proxy that terminates TLS.
+        "PLUGHOST_SECURE_COOKIES": False,
     }
+
+
+def flag(value: Any) -> bool:
+    """A yes/no setting, given as a bool or as an environment word ("0", "false", ...)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in FALSE_WORDS
+    return bool(value)
 
 
 def environment_settings() -> dict[str, str]:

@@ -14,10 +14,13 @@ from typing import Any
 import pytest
 import sqlalchemy
 from flask import Flask
+from flask.testing import FlaskClient
 
 from host import create_app
 from host.extensions import db
+from host.models import Role
 from host.plugins import Plugin
+from host.services.users import register_user
 
 POSTGRES_URL = os.environ.get("PLUGHOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("PLUGHOST_REQUIRE_SERVICES") == "1"
@@ -71,6 +74,8 @@ def make_app(database_config: dict[str, Any], tmp_path) -> Iterator[Callable[...
             "TESTING": True,
             "PLUGHOST_LOAD_ENTRYPOINTS": False,
             "SECRET_KEY": "test-secret-key",
+            # Forms are posted without tokens; tests of CSRF itself turn it back on.
+            "WTF_CSRF_ENABLED": False,
             **database_config,
             **config,
         }
@@ -94,5 +99,47 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 
 
 @pytest.fixture
-def client(app: Flask):
+def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def _create_user(app: Flask, *, admin: bool = False, email: str | None = None, **fields: Any) -> int:
+    """Register a user through the services (hooks fire) and commit; returns its id."""
+    values = {
+        "email": email or f"{uuid.uuid4().hex[:10]}@example.com",
+        "password": "correct horse battery",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "role": Role.ADMIN if admin else Role.SUBSCRIBER,
+        **fields,
+    }
+    with app.app_context():
+        user = register_user(**values)
+        db.session.commit()
+        return user.id
+
+
+def _log_in(client: FlaskClient, user_id: int) -> FlaskClient:
+    """Make ``client`` logged in as the user, without going through the log-in form."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def make_user() -> Callable[..., int]:
+    """``make_user(app, admin=False, email=None, **fields)``: register a user, return its id."""
+    return _create_user
+
+
+@pytest.fixture
+def log_in() -> Callable[[FlaskClient, int], FlaskClient]:
+    """``log_in(client, user_id)``: make a test client logged in as that user."""
+    return _log_in
+
+
+@pytest.fixture
+def admin_client(app: Flask) -> FlaskClient:
+    """A client logged in as the site owner (an admin), on the ``app`` fixture."""
+    return _log_in(app.test_client(), _create_user(app, admin=True, email="owner@example.com"))

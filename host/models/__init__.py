@@ -2,6 +2,7 @@
 
 from host.models.affiliates import Affiliate, AffiliateStatus
 from host.models.custom_fields import CustomField, CustomFieldOwner
+from host.models.login_failures import LoginFailure
 from host.models.site_settings import SiteSetting
 from host.models.tags import Tag, user_tags
 from host.models.users import Role, User
@@ -11,6 +12,7 @@ __all__ = [
     "AffiliateStatus",
     "CustomField",
     "CustomFieldOwner",
+    "LoginFailure",
     "Role",
     "SiteSetting",
     "Tag",

@@ -1,12 +1,15 @@
 """Registering plugin routes at start-up, and hiding those of disabled plugins."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, Flask, abort
 
-from host.plugins.dispatch import collect
+from host.plugins.dispatch import collect_items
+from host.plugins.manager import current_plugin_host
 from host.plugins.registry import is_enabled
 
 
-def _only_while_enabled(plugin_name: str):
+def _only_while_enabled(plugin_name: str) -> Callable[[], None]:
     def guard() -> None:
         if not is_enabled(plugin_name):
             abort(404)
@@ -18,11 +21,14 @@ def register_plugin_blueprints(app: Flask) -> None:
     """Register every installed plugin's blueprints, each guarded by its enabled flag.
 
     Flask allows no new routes once it has served a request, so all are registered
-    now; a disabled plugin's routes answer 404 until it is enabled.
+    now; a disabled plugin's routes answer 404 until it is enabled. A blueprint not
+    named after its plugin is refused, so plugins cannot take each other's endpoints.
     """
-    for plugin, blueprints in collect("plugin_blueprints", enabled_only=False):
-        for blueprint in blueprints:
-            if not isinstance(blueprint, Blueprint) or not blueprint.name.startswith(plugin.name):
-                raise ValueError(f"plugin {plugin.name!r} returned a blueprint not named after it")
-            blueprint.before_request(_only_while_enabled(plugin.name))
-            app.register_blueprint(blueprint)
+    for plugin, blueprint in collect_items("plugin_blueprints", Blueprint, enabled_only=False):
+        if not blueprint.name.startswith(plugin.name):
+            current_plugin_host().startup_errors[plugin.name] = (
+                f"plugin_blueprints: blueprint {blueprint.name!r} is not named after the plugin"
+            )
+            continue
+        blueprint.before_request(_only_while_enabled(plugin.name))
+        app.register_blueprint(blueprint)

@@ -4,11 +4,16 @@ pluggy stops at the first exception and leaves isolation to the host. Here every
 implementation is called on its own: lifecycle events inside a savepoint each, so a
 failing plugin's database writes are undone alone and the change that fired the
 event goes on; contributions with any exception turned into "nothing contributed".
+
+Where a failure is kept depends on the hook. Hooks called for enabled plugins store
+it in the plugin's state row, for its Marketplace card. Start-up hooks, called for
+every installed plugin before the database may even exist, keep it in the process's
+:attr:`PluginHost.startup_errors`, which the Marketplace shows too.
 """
 
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from pluggy import HookImpl
 
@@ -18,6 +23,8 @@ from host.plugins.manager import current_plugin_host
 from host.plugins.registry import enabled_names, record_error
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def _implementations(hook_name: str, *, enabled_only: bool) -> Iterator[tuple[Plugin, HookImpl]]:
@@ -33,8 +40,13 @@ def _call(impl: HookImpl, kwargs: dict[str, Any]) -> Any:
     return impl.function(*(kwargs[name] for name in impl.argnames))
 
 
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
+def _failed(plugin: Plugin, hook_name: str, error: Exception, *, enabled_only: bool) -> None:
+    log.error("plugin %s failed in hook %s", plugin.name, hook_name, exc_info=error)
+    message = f"{hook_name}: {type(error).__name__}: {error}"
+    if enabled_only:
+        record_error(plugin.name, message)
+    else:
+        current_plugin_host().startup_errors[plugin.name] = message
 
 
 def notify(hook_name: str, **kwargs: Any) -> None:
@@ -44,24 +56,46 @@ def notify(hook_name: str, **kwargs: Any) -> None:
             with db.session.begin_nested():
                 _call(impl, kwargs)
         except Exception as error:
-            log.exception("plugin %s failed in hook %s", plugin.name, hook_name)
-            record_error(plugin.name, f"{hook_name}: {_describe(error)}")
+            _failed(plugin, hook_name, error, enabled_only=True)
 
 
 def collect(hook_name: str, *, enabled_only: bool = True, **kwargs: Any) -> list[tuple[Plugin, Any]]:
     """Each plugin's result of a contribution hook, skipping None results.
 
     A plugin that raises contributes nothing; the error is logged and kept for its
-    Marketplace card.
+    Marketplace card. ``enabled_only=False`` is for start-up hooks, called for every
+    installed plugin.
     """
     results = []
     for plugin, impl in _implementations(hook_name, enabled_only=enabled_only):
         try:
             result = _call(impl, kwargs)
         except Exception as error:
-            log.exception("plugin %s failed in hook %s", plugin.name, hook_name)
-            record_error(plugin.name, f"{hook_name}: {_describe(error)}")
+            _failed(plugin, hook_name, error, enabled_only=enabled_only)
             continue
         if result is not None:
             results.append((plugin, result))
     return results
+
+
+def collect_items(
+    hook_name: str, item_type: type[T], *, enabled_only: bool = True, **kwargs: Any
+) -> list[tuple[Plugin, T]]:
+    """Every item of the iterables plugins return from a contribution hook, in order.
+
+    Each plugin's result is read in full inside its isolation, so a generator that
+    raises, or an item of the wrong type, counts as that plugin failing: it
+    contributes nothing and the error is kept as :func:`collect` keeps it.
+    """
+    items: list[tuple[Plugin, T]] = []
+    for plugin, impl in _implementations(hook_name, enabled_only=enabled_only):
+        try:
+            produced = list(_call(impl, kwargs) or ())
+            for item in produced:
+                if not isinstance(item, item_type):
+                    raise TypeError(f"returned a {type(item).__name__} where a {item_type.__name__} was expected")
+        except Exception as error:
+            _failed(plugin, hook_name, error, enabled_only=enabled_only)
+            continue
+        items.extend((plugin, item) for item in produced)
+    return items

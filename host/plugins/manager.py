@@ -72,6 +72,8 @@ class PluginHost:
         self.pm.check_pending()
         self.broken = list(broken)
         self.enabled_cache = EnabledCache()
+        #: Errors plugins raised in start-up hooks in this process, by plugin name.
+        self.startup_errors: dict[str, str] = {}
 
     def get(self, name: str) -> Plugin | None:
         return self.plugins.get(name)

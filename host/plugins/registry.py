@@ -9,6 +9,8 @@ import logging
 
 from flask import g
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
 
 from host.extensions import db
 from host.models._time import utcnow
@@ -100,6 +102,32 @@ def disable(name: str) -> None:
 
 
 def record_error(name: str, message: str) -> None:
-    """Remember the last error a plugin raised, for its Marketplace card."""
+    """Remember the last error a plugin raised, for its Marketplace card.
+
+    The error is written to the current transaction; during a request that would
+    otherwise not commit (a page view), :func:`commit_recorded_errors` commits it.
+    """
     state = state_of(name)
     state.last_error, state.last_error_at = message, utcnow()
+    g.plughost_errors_recorded = True
+
+
+def clear_error(name: str) -> None:
+    """Forget a plugin's last error once an admin has seen it; the caller commits."""
+    state = state_of(name)
+    state.last_error = state.last_error_at = None
+
+
+def commit_recorded_errors(response: Response) -> Response:
+    """After a request that recorded plugin errors, commit them unless the request failed.
+
+    Pages call contribution hooks while rendering (menus, banners, panels); without
+    this, a plugin failing there would never reach its Marketplace card.
+    """
+    if g.pop("plughost_errors_recorded", False) and response.status_code < 500:
+        try:
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.exception("could not store the errors plugins raised")
+    return response

@@ -1,0 +1,44 @@
+"""Logging in: checking a password, within the log-in rate limit."""
+
+from functools import cache
+
+from host.models import User
+from host.services import login_throttle
+from host.services.passwords import hash_password, needs_rehash, verify_password
+from host.services.users import find_user_by_email
+
+
+class LoginRefused(Exception):
+    """The log-in failed; the message is safe to show and names no account."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: Seconds to wait when the refusal is the rate limit.
+        self.retry_after = retry_after
+
+
+@cache
+def _decoy_hash() -> str:
+    """A hash checked for unknown addresses, so they take as long as known ones."""
+    return hash_password("decoy password for unknown accounts")
+
+
+def authenticate(email: str, password: str, *, ip: str) -> User:
+    """The account ``email`` and ``password`` open; the caller commits either way.
+
+    :raises LoginRefused: wrong credentials, or too many recent failures from this
+        IP or for this account.
+    """
+    email = email.strip().lower()
+    wait = login_throttle.seconds_until_allowed(ip, email)
+    if wait:
+        raise LoginRefused(f"Too many failed log-ins. Try again in {wait} seconds.", retry_after=wait)
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else _decoy_hash(), password) or user is None:
+        login_throttle.record_failure(ip, email)
+        raise LoginRefused("The email or password is wrong.")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    login_throttle.clear_failures(email)
+    return user

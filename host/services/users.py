@@ -1,0 +1,186 @@
+"""Accounts: registration, profile edits, deletion and tags, each firing its hook.
+
+Plugins learn of every change through the lifecycle hooks fired here, with snapshots
+taken after the change (before it, for deletion).
+"""
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+
+from host.extensions import db
+from host.models import CustomFieldOwner, Role, Tag, User
+from host.plugins.dispatch import notify
+from host.services.changes import CUSTOM_FIELDS, apply_changes
+from host.services.custom_fields import check_custom_values
+from host.services.emails import normalize_email
+from host.services.errors import DuplicateEmail, InvalidValue
+from host.services.passwords import check_new_password, hash_password
+from host.services.search import matches_words
+from host.snapshots import FieldChange, UserSnapshot
+
+#: The fields :func:`update_user` changes (besides ``custom_fields``).
+PROFILE_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "marketing_email_consent",
+    "marketing_sms_consent",
+    "role",
+)
+NAME_FIELDS = ("first_name", "last_name")
+
+
+def _required_text(field: str, value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise InvalidValue(field, "This field is required.")
+    return value
+
+
+@contextmanager
+def _unique_email() -> Iterator[None]:
+    """Run a change in a savepoint, turning a clash on the unique email into DuplicateEmail.
+
+    The database's unique constraint decides, so two simultaneous registrations of
+    one address cannot both succeed.
+    """
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError as error:
+        raise DuplicateEmail() from error
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account with this address, whatever its case."""
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def admin_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) or 0
+
+
+def register_user(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    marketing_email_consent: bool = False,
+    marketing_sms_consent: bool = False,
+    custom_fields: Mapping[str, Any] | None = None,
+    role: Role = Role.SUBSCRIBER,
+) -> User:
+    """Create an account, give it the registration tags, and fire ``user_registered``.
+
+    :raises InvalidValue: a value breaks a rule (``DuplicateEmail`` for a taken address).
+    """
+    check_new_password(password)
+    user = User(
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        first_name=_required_text("first_name", first_name),
+        last_name=_required_text("last_name", last_name),
+        phone=phone.strip(),
+        role=role,
+        marketing_email_consent=marketing_email_consent,
+        marketing_sms_consent=marketing_sms_consent,
+        custom_fields=check_custom_values(CustomFieldOwner.USER, custom_fields or {}),
+    )
+    registration_tags = set(db.session.scalars(select(Tag).where(Tag.apply_on_registration)))
+    with _unique_email():
+        db.session.add(user)
+        user.tags = registration_tags
+    notify("user_registered", user=UserSnapshot.of(user))
+    return user
+
+
+def update_user(user: User, values: Mapping[str, Any]) -> Mapping[str, FieldChange]:
+    """Change profile fields and fire ``user_updated`` when anything changed.
+
+    :param values: new values by field name (see :data:`PROFILE_FIELDS`), and
+        optionally ``custom_fields``, merged into the stored ones key by key.
+    :return: what changed; empty when the values were already there.
+    :raises InvalidValue: a value breaks a rule; nothing is changed.
+    """
+    values = dict(values)
+    if "email" in values:
+        values["email"] = normalize_email(values["email"])
+    for field in NAME_FIELDS:
+        if field in values:
+            values[field] = _required_text(field, values[field])
+    if "role" in values:
+        values["role"] = Role(values["role"])
+        if user.is_admin and values["role"] is not Role.ADMIN and admin_count() <= 1:
+            raise InvalidValue("role", "The site needs at least one admin.")
+    if CUSTOM_FIELDS in values:
+        values[CUSTOM_FIELDS] = check_custom_values(CustomFieldOwner.USER, values[CUSTOM_FIELDS])
+    with _unique_email():
+        changes = apply_changes(user, values, PROFILE_FIELDS)
+    if changes:
+        notify("user_updated", user=UserSnapshot.of(user), changes=MappingProxyType(changes))
+    return changes
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace the user's password; no hook fires, plugins never see passwords."""
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+
+
+def delete_user(user: User) -> None:
+    """Fire ``user_deleted`` with the user as it is, then delete the account.
+
+    :raises InvalidValue: the user is the last admin.
+    """
+    if user.is_admin and admin_count() <= 1:
+        raise InvalidValue("role", "The last admin cannot be deleted.")
+    notify("user_deleted", user=UserSnapshot.of(user))
+    db.session.delete(user)
+    db.session.flush()
+
+
+def change_tags(users: Iterable[User], *, add: Iterable[Tag] = (), remove: Iterable[Tag] = ()) -> int:
+    """Add and remove tags on each user, firing ``user_tags_changed`` per user changed.
+
+    A user who already had every added tag and none of the removed ones is left
+    alone and fires nothing.
+
+    :return: how many users changed.
+    """
+    to_add, to_remove = set(add), set(remove)
+    if to_add & to_remove:
+        raise InvalidValue("tags", "A tag cannot be added and removed at once.")
+    changed = 0
+    for user in users:
+        added, removed = to_add - user.tags, to_remove & user.tags
+        if not added and not removed:
+            continue
+        user.tags = (user.tags | added) - removed
+        db.session.flush()
+        notify(
+            "user_tags_changed",
+            user=UserSnapshot.of(user),
+            added=frozenset(tag.name for tag in added),
+            removed=frozenset(tag.name for tag in removed),
+        )
+        changed += 1
+    return changed
+
+
+def users_matching(query: str = "") -> Select[tuple[User]]:
+    """Users whose name or email contain every word of ``query``, newest first."""
+    columns = (User.first_name, User.last_name, User.email)
+    return select(User).where(matches_words(columns, query)).order_by(User.id.desc())
+
+
+def admins() -> list[User]:
+    """Every admin, by name: the people who can manage affiliates."""
+    return list(db.session.scalars(select(User).where(User.role == Role.ADMIN).order_by(User.first_name, User.last_name)))

@@ -1,0 +1,37 @@
+"""The site's pages: public, account and admin, and what every page shares."""
+
+from flask import Flask, render_template
+
+from host.plugins.registry import commit_recorded_errors
+from host.services.site_settings import affiliate_signup_open, registration_open
+from host.web import access, account, auth, public, security, setup
+from host.web.admin import dashboard, menu
+
+BLUEPRINT_MODULES = (public, setup, auth, account, dashboard)
+
+#: Error pages rendered in the site's look instead of the server's default.
+ERROR_PAGES = {
+    403: "You do not have access to this page.",
+    404: "There is no page here.",
+}
+
+
+def _error_page(error) -> tuple[str, int]:
+    return render_template("error.html", code=error.code, message=ERROR_PAGES[error.code]), error.code
+
+
+def init_app(app: Flask) -> None:
+    """Register every page and the rules that apply to all of them."""
+    security.init_app(app)
+    for module in BLUEPRINT_MODULES:
+        module.init_app(app)
+    access.init_app(app)
+    app.after_request(commit_recorded_errors)
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, _error_page)
+    app.jinja_env.globals.update(
+        registration_open=registration_open,
+        affiliate_signup_open=affiliate_signup_open,
+        admin_menu=menu.admin_menu,
+        admin_banners=menu.admin_banners,
+    )

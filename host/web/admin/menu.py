@@ -1,0 +1,41 @@
+"""What every admin page shows around its content: the menu and the plugins' banners."""
+
+from dataclasses import dataclass
+
+from flask import url_for
+
+from host.contributions import Banner, MenuItem
+from host.plugins.dispatch import collect_items
+from host.plugins.manager import current_plugin_host
+
+#: The host's own admin pages, in menu order, as (label, endpoint).
+HOST_PAGES = (("Dashboard", "admin_dashboard.index"),)
+#: The sync queue's page, served by ``host.sync``.
+SYNC_PAGE = MenuItem("Sync", "/admin/sync")
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    """A group of menu entries; the host's own group has no title."""
+
+    title: str
+    items: tuple[MenuItem, ...]
+
+
+def admin_menu() -> list[MenuSection]:
+    """The host's pages, then a section per enabled plugin with its own entries."""
+    host_items = tuple(MenuItem(label, url_for(endpoint)) for label, endpoint in HOST_PAGES)
+    sections = [MenuSection("", (*host_items, SYNC_PAGE))]
+    contributed: dict[str, list[MenuItem]] = {}
+    for plugin, item in collect_items("admin_menu_items", MenuItem):
+        contributed.setdefault(plugin.name, []).append(item)
+    for plugin in sorted(current_plugin_host().plugins.values(), key=lambda plugin: plugin.title.lower()):
+        items = contributed.get(plugin.name, [])
+        if items:
+            sections.append(MenuSection(plugin.title, tuple(items)))
+    return sections
+
+
+def admin_banners() -> list[Banner]:
+    """The notices enabled plugins raise for admins."""
+    return [banner for _plugin, banner in collect_items("admin_banners", Banner)]

@@ -1,0 +1,56 @@
+"""Forms people fill in about themselves: set-up, registration, log-in and profile."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TelField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from host.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from host.web.forms.base import RecordForm
+
+NAME_MAX = 80
+PHONE_MAX = 40
+EMAIL_MAX = 254
+
+
+class IdentityForm(RecordForm):
+    """Who a person is: their name and email address."""
+
+    first_name = StringField("First name", validators=[DataRequired(), Length(max=NAME_MAX)])
+    last_name = StringField("Last name", validators=[DataRequired(), Length(max=NAME_MAX)])
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=EMAIL_MAX)])
+
+
+class ProfileForm(IdentityForm):
+    """The fields a person keeps up to date on their own account."""
+
+    phone = TelField("Phone (optional)", validators=[Optional(), Length(max=PHONE_MAX)])
+    marketing_email_consent = BooleanField("Send me news and offers by email")
+    marketing_sms_consent = BooleanField("Send me news and offers by text message")
+
+
+class NewPasswordForm(RecordForm):
+    """A new password, typed twice."""
+
+    form_only = ("password_confirm",)
+
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+    )
+    password_confirm = PasswordField(
+        "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
+
+
+class RegistrationForm(ProfileForm, NewPasswordForm):
+    """A new end user's account."""
+
+
+class OwnerForm(IdentityForm, NewPasswordForm):
+    """The site owner's account, created on the set-up page."""
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    remember = BooleanField("Keep me logged in")
