@@ -27,15 +27,15 @@ from host.sync.upsert import dialect_name
 
 @contextmanager
 def write_transaction() -> Iterator[None]:
-    """A transaction of ``db.session`` that holds the write lock from its start.
+    """A transaction of its own on ``db.session``, committed on success.
 
-    On SQLite it begins with ``BEGIN IMMEDIATE``, so what it reads cannot change before
-    it writes; elsewhere row locks do that job. The session's current transaction,
-    which must hold nothing uncommitted, is ended first; commits on success.
+    The session's current transaction, which must hold nothing uncommitted, is ended
+    first. The first statement inside must be a write: on SQLite a statement that
+    writes takes the write lock before it reads, whereas a read followed by a write
+    could find its snapshot outdated by another writer and fail. Starting with a write
+    makes the transaction as good as ``BEGIN IMMEDIATE``.
     """
     db.session.commit()
-    if dialect_name() == "sqlite":
-        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
     try:
         yield
         db.session.commit()
@@ -95,25 +95,24 @@ def claim(plugin: str, kind: str, limit: int, lease_seconds: float) -> Claim:
 
     Whatever is due goes at once, even a single entry: nothing waits to fill a batch.
     The claim reads each entry's current payload and clears its "changed in flight"
-    mark, since this delivery will carry the latest change.
+    mark, since this delivery will carry the latest change. It is one UPDATE, so it
+    holds SQLite's write lock from its start; on PostgreSQL its subquery skips rows
+    other workers are claiming.
     """
     token = uuid.uuid4().hex
     with write_transaction():
         now = utcnow()
-        query = (
+        due = (
             select(SyncEntry.id)
             .where(SyncEntry.plugin == plugin, SyncEntry.kind == kind, is_due(now))
             .order_by(SyncEntry.not_before, SyncEntry.id)
             .limit(limit)
         )
         if dialect_name() == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(db.session.scalars(query))
-        if not ids:
-            return Claim(token, [])
+            due = due.with_for_update(skip_locked=True)
         rows = db.session.execute(
             update(SyncEntry)
-            .where(SyncEntry.id.in_(ids))
+            .where(SyncEntry.id.in_(due.scalar_subquery()))
             .values(
                 state=EntryState.IN_FLIGHT,
                 claim_token=token,
@@ -141,17 +140,20 @@ def renew(claim: Claim, lease_seconds: float) -> int:
         ).rowcount
 
 
-def still_held(claim: Claim) -> dict[int, bool]:
-    """The claim's entries no other worker has taken over, locked on PostgreSQL.
+def hold(claim: Claim) -> dict[int, bool]:
+    """Lock the claim's entries that no other worker has taken over.
 
-    Call inside :func:`write_transaction` before settling, so a worker whose lease
-    lapsed (it stalled, and another worker reclaimed its entries) changes nothing.
+    Call first inside :func:`write_transaction` before settling, so a worker whose
+    lease lapsed (it stalled, and another worker reclaimed its entries) changes
+    nothing. It writes (an UPDATE that changes no value) to take the locks.
 
     :return: for each entry still held, whether its record changed while in flight.
     """
-    query = select(SyncEntry.id, SyncEntry.changed_in_flight).where(
-        SyncEntry.id.in_(claim.entry_ids), SyncEntry.claim_token == claim.token
+    rows = db.session.execute(
+        update(SyncEntry)
+        .where(SyncEntry.id.in_(claim.entry_ids), SyncEntry.claim_token == claim.token)
+        .values(claim_token=claim.token)
+        .returning(SyncEntry.id, SyncEntry.changed_in_flight)
+        .execution_options(synchronize_session=False)
     )
-    if dialect_name() == "postgresql":
-        query = query.with_for_update()
-    return {entry_id: changed for entry_id, changed in db.session.execute(query)}
+    return {entry_id: changed for entry_id, changed in rows}

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, delete, func
 from host.extensions import db
 from host.models._time import utcnow
 from host.sync.backoff import retry_delay
-from host.sync.claims import Claim, still_held, write_transaction
+from host.sync.claims import Claim, hold, write_transaction
 from host.sync.handlers import Done, Entry, Failed, Outcome, Pause, RetryLater
 from host.sync.models import EntryState, ResultState, SyncEntry, SyncHourlyCount, SyncResult
 from host.sync.pauses import pause
@@ -171,7 +171,7 @@ def settle(claim: Claim, outcomes: Mapping[int, Outcome], settings: SyncSettings
     entry is pending again so that the new state is delivered.
     """
     with write_transaction():
-        held = still_held(claim)
+        held = hold(claim)
         entries = [entry for entry in claim.entries if entry.id in held]
         changes = _plan(entries, outcomes, held, settings)
         _write_entries(changes)

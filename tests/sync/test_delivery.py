@@ -64,7 +64,7 @@ def test_raising_handler_retries_its_batch_and_is_logged(queue, caplog):
         queue.enqueue("1", "2")
         queue.wait_until_drained()
     assert [(entry.state, entry.last_error) for entry in queue.entries()] == [(EntryState.DEAD, "RuntimeError: handler bug")] * 2
-    assert "raised on a batch of 2" in caplog.text
+    assert "raised on a batch of 2" in caplog.text + queue.worker_logs()
 
 
 def test_handler_down_for_a_while_loses_nothing_and_repeats_nothing(make_queue):
