@@ -9,6 +9,7 @@ knows nothing of where records go.
 from flask import Flask
 
 from host.sync import models  # noqa: F401  (registers the tables with the metadata)
+from host.sync import views
 from host.sync.deadletters import discard, retry
 from host.sync.engines import create_engine
 from host.sync.outbox import enqueue
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
     """Start the sync engine chosen by configuration."""
     apply_defaults(app)
     app.extensions[EXTENSION_KEY] = SyncRuntime(SyncSettings.of(app), create_engine(app))
+    views.init_app(app)
 
 
 def stop(app: Flask, timeout: float = 10.0) -> None:

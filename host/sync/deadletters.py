@@ -5,7 +5,7 @@ Both write through the caller's ``db.session`` and take effect when it commits.
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import ColumnElement, delete, select, tuple_, update
 
 from host.extensions import db
 from host.models._time import utcnow
@@ -13,21 +13,33 @@ from host.sync.models import EntryState, ResultState, SyncEntry, SyncResult
 from host.sync.outbox import wake_after_commit
 
 
-def retry(entry_ids: Iterable[int]) -> int:
-    """Send dead (or backing-off) entries again now, with a fresh set of attempts.
-
-    :return: how many entries were rescheduled; entries in flight are left alone.
-    """
-    ids = list(entry_ids)
+def _send_again(*criteria: ColumnElement[bool]) -> int:
+    now = utcnow()
     count = db.session.execute(
         update(SyncEntry)
-        .where(SyncEntry.id.in_(ids), SyncEntry.state.in_([EntryState.DEAD, EntryState.PENDING]))
-        .values(state=EntryState.PENDING, attempts=0, not_before=utcnow(), updated_at=utcnow())
+        .where(*criteria)
+        .values(state=EntryState.PENDING, attempts=0, not_before=now, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if count:
         wake_after_commit()
     return count
+
+
+def retry(entry_ids: Iterable[int]) -> int:
+    """Send dead (or backing-off) entries again now, with a fresh set of attempts.
+
+    :return: how many entries were rescheduled; entries in flight are left alone.
+    """
+    return _send_again(SyncEntry.id.in_(list(entry_ids)), SyncEntry.state.in_([EntryState.DEAD, EntryState.PENDING]))
+
+
+def retry_all(plugin: str) -> int:
+    """Send all of a plugin's dead entries again now, with a fresh set of attempts.
+
+    :return: how many entries were rescheduled.
+    """
+    return _send_again(SyncEntry.plugin == plugin, SyncEntry.state == EntryState.DEAD)
 
 
 def discard(entry_ids: Iterable[int]) -> int:

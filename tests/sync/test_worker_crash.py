@@ -23,6 +23,11 @@ def test_batch_of_a_killed_worker_is_delivered_again_after_its_lease(queue, spaw
     doomed_pid = queue.board.wait_until_held()
     [survivor_pid] = [worker.pid for worker in queue.workers if worker.pid != doomed_pid]
 
+    # While the doomed worker lives it renews its lease, so the survivor keeps off.
+    first_lease_end = max(entry.claimed_until for entry in queue.entries())
+    wait_for(lambda: min(entry.claimed_until for entry in queue.entries()) > first_lease_end, "a renewed lease", 10)
+    assert all(call["pid"] == doomed_pid for call in queue.board.calls())
+
     os.kill(doomed_pid, signal.SIGKILL)
     next(worker for worker in queue.workers if worker.pid == doomed_pid).wait()
     killed_at = time.time()

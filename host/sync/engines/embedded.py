@@ -11,7 +11,7 @@ import atexit
 import logging
 import threading
 
-from flask import Flask
+from flask import Flask, request_started
 
 from host.sync.delivery import drain, next_due, seconds_until
 from host.sync.runtime import sync_runtime
@@ -62,9 +62,11 @@ class EmbeddedEngine:
         self._loop = DeliveryLoop(app)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        app.before_request(self._start)
+        # A signal, not a before_request function: those stop at the first that answers
+        # (the set-up page, a refusal), and every request should start the worker.
+        request_started.connect(self._start, app, weak=False)
 
-    def _start(self) -> None:
+    def _start(self, *_sender: object, **_extra: object) -> None:
         if self._thread is not None:
             return
         with self._lock:

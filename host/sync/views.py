@@ -1,0 +1,100 @@
+"""The admin's Sync page: the queue per plugin, dead letters, and each record's last result."""
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from host.extensions import db
+from host.sync import deadletters, overview
+from host.sync.pauses import resume
+from host.sync.status import record_status
+from host.web.access import refuse_non_admin
+
+bp = Blueprint("sync_admin", __name__, url_prefix="/admin/sync", template_folder="templates")
+bp.before_request(refuse_non_admin)
+
+
+def _entry_ids() -> list[int]:
+    try:
+        return [int(value) for value in request.form.getlist("entry_id")]
+    except ValueError:
+        abort(400)
+
+
+def _back(default: str) -> Response:
+    """Return to the page the form was on (only a path on this site), or ``default``."""
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+def _entries(count: int) -> str:
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("sync/index.html", queues=overview.plugin_queues())
+
+
+@bp.get("/dead")
+def dead_letters() -> str:
+    plugin = request.args.get("plugin", "")
+    page = overview.dead_letters(plugin or None, request.args.get("page", 1, type=int))
+    return render_template("sync/dead_letters.html", page=page, plugin=plugin, plugins=overview.queued_plugins())
+
+
+@bp.get("/records")
+def records() -> str:
+    filters = overview.RecordFilter(**{key: request.args.get(key, "").strip() for key in ("plugin", "kind", "state", "record_id")})
+    return render_template(
+        "sync/records.html",
+        page=overview.record_results(filters, request.args.get("page", 1, type=int)),
+        filters=filters,
+        plugins=overview.queued_plugins(),
+        kinds=overview.kinds(),
+        states=overview.result_states(),
+    )
+
+
+@bp.get("/<plugin>/<kind>/<path:record_id>")
+def record(plugin: str, kind: str, record_id: str) -> str:
+    status = record_status(plugin, kind, record_id)
+    if status is None:
+        abort(404)
+    entry = overview.entry_of(plugin, kind, record_id)
+    return render_template("sync/record.html", plugin=plugin, kind=kind, record_id=record_id, status=status, entry=entry)
+
+
+@bp.post("/retry")
+def retry() -> Response:
+    count = deadletters.retry(_entry_ids())
+    db.session.commit()
+    flash(f"{_entries(count)} will be sent again now.", "success")
+    return _back(url_for(".dead_letters"))
+
+
+@bp.post("/<plugin>/retry-all")
+def retry_all(plugin: str) -> Response:
+    count = deadletters.retry_all(plugin)
+    db.session.commit()
+    flash(f"{_entries(count)} will be sent again now.", "success")
+    return _back(url_for(".index"))
+
+
+@bp.post("/discard")
+def discard() -> Response:
+    count = deadletters.discard(_entry_ids())
+    db.session.commit()
+    flash(f"{_entries(count)} discarded.", "success")
+    return _back(url_for(".dead_letters"))
+
+
+@bp.post("/<plugin>/resume")
+def resume_plugin(plugin: str) -> Response:
+    resume(plugin)
+    db.session.commit()
+    flash("Sync resumed.", "success")
+    return _back(url_for(".index"))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
