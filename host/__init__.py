@@ -12,6 +12,7 @@ from host.database import init_database
 from host.extensions import csrf, login_manager
 from host.plugins import Plugin, hookimpl
 from host.plugins.blueprints import register_plugin_blueprints
+from host.plugins.commands import register_plugin_commands
 from host.plugins.manager import PluginHost, discover_plugins
 
 __all__ = ["create_app", "hookimpl"]
@@ -47,6 +48,7 @@ def create_app(
     app.extensions["plughost"] = PluginHost([*installed, *plugins], broken)
     with app.app_context():
         register_plugin_blueprints(app)
+        register_plugin_commands(app)
     web.init_app(app)
     sync.init_app(app)
     return app

@@ -40,7 +40,12 @@ def _call(impl: HookImpl, kwargs: dict[str, Any]) -> Any:
     return impl.function(*(kwargs[name] for name in impl.argnames))
 
 
-def _failed(plugin: Plugin, hook_name: str, error: Exception, *, enabled_only: bool) -> None:
+def report_failure(plugin: Plugin, hook_name: str, error: Exception, *, enabled_only: bool = True) -> None:
+    """Log a plugin's failure in a hook and keep it for its Marketplace card.
+
+    Also for the host's own use of a plugin's contribution, such as rendering the
+    template of a panel it returned.
+    """
     log.error("plugin %s failed in hook %s", plugin.name, hook_name, exc_info=error)
     message = f"{hook_name}: {type(error).__name__}: {error}"
     if enabled_only:
@@ -56,7 +61,7 @@ def notify(hook_name: str, **kwargs: Any) -> None:
             with db.session.begin_nested():
                 _call(impl, kwargs)
         except Exception as error:
-            _failed(plugin, hook_name, error, enabled_only=True)
+            report_failure(plugin, hook_name, error)
 
 
 def collect(hook_name: str, *, enabled_only: bool = True, **kwargs: Any) -> list[tuple[Plugin, Any]]:
@@ -71,7 +76,7 @@ def collect(hook_name: str, *, enabled_only: bool = True, **kwargs: Any) -> list
         try:
             result = _call(impl, kwargs)
         except Exception as error:
-            _failed(plugin, hook_name, error, enabled_only=enabled_only)
+            report_failure(plugin, hook_name, error, enabled_only=enabled_only)
             continue
         if result is not None:
             results.append((plugin, result))
@@ -95,7 +100,7 @@ def collect_items(
                 if not isinstance(item, item_type):
                     raise TypeError(f"returned a {type(item).__name__} where a {item_type.__name__} was expected")
         except Exception as error:
-            _failed(plugin, hook_name, error, enabled_only=enabled_only)
+            report_failure(plugin, hook_name, error, enabled_only=enabled_only)
             continue
         items.extend((plugin, item) for item in produced)
     return items

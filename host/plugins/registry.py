@@ -73,6 +73,9 @@ def _bump_version() -> None:
 def enable(name: str) -> None:
     """Run the plugin's activation and enable it; the caller commits.
 
+    Missing required settings do not stop it: an owner enables a plugin, then sets it
+    up, its card saying "needs setup" meanwhile.
+
     :raises ActivationError: activation failed; the plugin stays disabled and the
         reason is stored for its Marketplace card.
     """
@@ -92,11 +95,19 @@ def enable(name: str) -> None:
 
 
 def disable(name: str) -> None:
-    """Disable the plugin, keeping its settings; the caller commits."""
+    """Disable the plugin, keeping its settings; the caller commits.
+
+    A plugin whose deactivation raises is disabled all the same, its error kept.
+    """
     plugin = current_plugin_host().plugins[name]
     state = state_of(name)
     if state.enabled:
-        plugin.deactivate()
+        try:
+            with db.session.begin_nested():
+                plugin.deactivate()
+        except Exception as error:
+            log.warning("plugin %s failed to deactivate", name, exc_info=error)
+            record_error(name, f"deactivation failed: {error!r}")
     state.enabled = False
     _bump_version()
 

@@ -4,10 +4,32 @@ from flask import Flask, render_template
 
 from host.plugins.registry import commit_recorded_errors
 from host.services.site_settings import affiliate_signup_open, registration_open
-from host.web import access, account, auth, public, security, setup
-from host.web.admin import dashboard, menu
+from host.web import access, account, affiliate_signup, auth, public, security, setup
+from host.web.admin import (
+    affiliates,
+    dashboard,
+    marketplace,
+    menu,
+    plugin_settings,
+    site_settings,
+    tags,
+    users,
+)
 
-BLUEPRINT_MODULES = (public, setup, auth, account, dashboard)
+BLUEPRINT_MODULES = (
+    public,
+    setup,
+    auth,
+    account,
+    affiliate_signup,
+    dashboard,
+    users,
+    affiliates,
+    tags,
+    marketplace,
+    plugin_settings,
+    site_settings,
+)
 
 #: Error pages rendered in the site's look instead of the server's default.
 ERROR_PAGES = {

@@ -1,14 +1,29 @@
-"""Plugins the host's tests install: one that records every event, one that always fails."""
+"""Plugins the host's tests install.
 
-from collections.abc import Mapping
+* :class:`Recorder` records every lifecycle event.
+* :class:`Showcase` contributes to every page hook, has settings (one secret) and a
+  public and an admin route, as a well-behaved plugin would.
+* :class:`Picky` has a required setting and can refuse activation.
+* :class:`Failing` raises in every hook.
+"""
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 from flask import Blueprint
 
-from host.contributions import AdminPanel, Banner, MenuItem, PluginStatus
-from host.plugins import Plugin, hookimpl
+from host.contributions import AdminPanel, Banner, BannerLevel, MenuItem, PluginStatus, StatusKind
+from host.plugins import ActivationError, FieldKind, Plugin, SettingField, hookimpl
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
+from host.sync.handlers import Done, Entry, Outcome
+
+TEMPLATES = Path(__file__).parent / "sample_templates"
+
+
+def _must_use_https(value: Any) -> str | None:
+    return None if not value or str(value).startswith("https://") else "The address must start with https://."
 
 
 class Recorder(Plugin):
@@ -51,6 +66,95 @@ class Recorder(Plugin):
     @hookimpl
     def affiliate_deleted(self, affiliate: AffiliateSnapshot) -> None:
         self.events.append(("affiliate_deleted", {"affiliate": affiliate}))
+
+
+class NoteHandler:
+    """A sync handler that keeps what it is handed."""
+
+    batch_size = 10
+
+    def __init__(self) -> None:
+        self.delivered: list[Entry] = []
+
+    def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
+        self.delivered.extend(entries)
+        return {entry.id: Done("noted") for entry in entries}
+
+
+class Showcase(Plugin):
+    """A plugin that uses every contribution hook the way it is meant to be used."""
+
+    name = "showcase"
+    title = "Showcase"
+    description = "Shows what a plugin can add to the site."
+    author = "Plughost tests"
+    settings_fields = (
+        SettingField("greeting", "Greeting", default="Hello"),
+        SettingField("api_key", "API key", secret=True, help="From your Showcase account."),
+        SettingField("endpoint", "Endpoint", kind=FieldKind.URL, validators=(_must_use_https,)),
+    )
+
+    def __init__(self) -> None:
+        self.notes = NoteHandler()
+
+    @hookimpl
+    def plugin_blueprints(self) -> list[Blueprint]:
+        public = Blueprint("showcase", __name__, url_prefix="/plugins/showcase", template_folder=TEMPLATES)
+        public.add_url_rule("/hello", "hello", lambda: self.settings.get("greeting"))
+        admin = Blueprint("showcase_admin", __name__, url_prefix="/admin/plugins/showcase")
+        admin.add_url_rule("/report", "report", lambda: "showcase report")
+        return [public, admin]
+
+    @hookimpl
+    def plugin_cli_commands(self) -> list[click.Command]:
+        @click.command()
+        def greet() -> None:
+            """Print the greeting."""
+            click.echo(self.settings.get("greeting"))
+
+        return [greet]
+
+    @hookimpl
+    def sync_handlers(self) -> Mapping[str, Any]:
+        return {"note": self.notes}
+
+    @hookimpl
+    def plugin_status(self) -> PluginStatus:
+        return PluginStatus(StatusKind.CONNECTED, "Connected to showcase.example.")
+
+    @hookimpl
+    def admin_menu_items(self) -> list[MenuItem]:
+        return [MenuItem("Showcase report", "/admin/plugins/showcase/report")]
+
+    @hookimpl
+    def admin_banners(self) -> list[Banner]:
+        return [Banner("Showcase wants your attention.", BannerLevel.WARNING, "/admin/plugins/showcase/report", "See why")]
+
+    @hookimpl
+    def user_admin_panels(self, user: UserSnapshot) -> list[AdminPanel]:
+        return [AdminPanel("Showcase", "showcase/panel.html", {"email": user.email})]
+
+    @hookimpl
+    def affiliate_admin_panels(self, affiliate: AffiliateSnapshot) -> list[AdminPanel]:
+        return [
+            AdminPanel("Showcase", "showcase/panel.html", {"email": affiliate.email}),
+            AdminPanel("Broken", "showcase/broken_panel.html", {}),
+        ]
+
+
+class Picky(Plugin):
+    """Needs a token before it can be enabled, and refuses when told to."""
+
+    name = "picky"
+    title = "Picky"
+    settings_fields = (
+        SettingField("token", "Token", secret=True, required=True),
+        SettingField("refuse", "Refuse activation", kind=FieldKind.BOOLEAN, default=False),
+    )
+
+    def activate(self) -> None:
+        if self.settings.get("refuse"):
+            raise ActivationError("the token was rejected")
 
 
 class Failing(Plugin):

@@ -9,7 +9,14 @@ from host.plugins.dispatch import collect_items
 from host.plugins.manager import current_plugin_host
 
 #: The host's own admin pages, in menu order, as (label, endpoint).
-HOST_PAGES = (("Dashboard", "admin_dashboard.index"),)
+HOST_PAGES = (
+    ("Dashboard", "admin_dashboard.index"),
+    ("Users", "admin_users.index"),
+    ("Affiliates", "admin_affiliates.index"),
+    ("Tags", "admin_tags.index"),
+    ("Marketplace", "admin_marketplace.index"),
+    ("Site settings", "admin_site_settings.edit"),
+)
 #: The sync queue's page, served by ``host.sync``.
 SYNC_PAGE = MenuItem("Sync", "/admin/sync")
 
@@ -23,14 +30,21 @@ class MenuSection:
 
 
 def admin_menu() -> list[MenuSection]:
-    """The host's pages, then a section per enabled plugin with its own entries."""
+    """The host's pages, then a section per plugin with its settings and its own entries.
+
+    A plugin's settings page is listed even while it is disabled, so it can be set up
+    before it is enabled; its other entries appear only while it is enabled.
+    """
     host_items = tuple(MenuItem(label, url_for(endpoint)) for label, endpoint in HOST_PAGES)
     sections = [MenuSection("", (*host_items, SYNC_PAGE))]
     contributed: dict[str, list[MenuItem]] = {}
     for plugin, item in collect_items("admin_menu_items", MenuItem):
         contributed.setdefault(plugin.name, []).append(item)
     for plugin in sorted(current_plugin_host().plugins.values(), key=lambda plugin: plugin.title.lower()):
-        items = contributed.get(plugin.name, [])
+        items = []
+        if plugin.settings_fields:
+            items.append(MenuItem("Settings", url_for("admin_plugin_settings.edit", name=plugin.name)))
+        items.extend(contributed.get(plugin.name, ()))
         if items:
             sections.append(MenuSection(plugin.title, tuple(items)))
     return sections

@@ -1,9 +1,10 @@
 """Forms people fill in about themselves: set-up, registration, log-in and profile."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, TelField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from host.models import Role
 from host.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from host.web.forms.base import RecordForm
 
@@ -26,6 +27,12 @@ class ProfileForm(IdentityForm):
     phone = TelField("Phone (optional)", validators=[Optional(), Length(max=PHONE_MAX)])
     marketing_email_consent = BooleanField("Send me news and offers by email")
     marketing_sms_consent = BooleanField("Send me news and offers by text message")
+
+
+class AdminUserForm(ProfileForm):
+    """An admin's edit of someone's account: the profile and the role."""
+
+    role = SelectField("Role", choices=[(Role.SUBSCRIBER, "Subscriber"), (Role.ADMIN, "Admin")], coerce=Role)
 
 
 class NewPasswordForm(RecordForm):

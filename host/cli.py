@@ -1,0 +1,147 @@
+"""The ``plughost`` command line: serve the site, manage admins, plugins and the schema.
+
+Built on Flask's command group, so ``plughost db ...`` (Flask-Migrate) and the
+plugins' commands, which the application registers, run inside its context.
+"""
+
+import importlib
+import importlib.util
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, routes_command, shell_command, with_appcontext
+from werkzeug.serving import run_simple
+
+from host import create_app
+from host.config import flag
+from host.database import upgrade_database
+from host.extensions import db
+from host.models import Role
+from host.plugins import ActivationError, registry
+from host.plugins.manager import current_plugin_host
+from host.plugins.status import plugin_statuses
+from host.services.errors import InvalidValue
+from host.services.users import register_user
+
+EMULATOR_COMMAND = "emulator"
+EMULATOR_MODULE = "salesforce_emulator"
+
+
+def _emulator_available() -> bool:
+    return importlib.util.find_spec(EMULATOR_MODULE) is not None
+
+
+class PlughostGroup(FlaskGroup):
+    """Flask's group, plus the Salesforce emulator's commands when it is installed.
+
+    The emulator is imported only when its command is asked for, so the site's
+    commands work without it.
+    """
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == EMULATOR_COMMAND and _emulator_available():
+            return importlib.import_module(f"{EMULATOR_MODULE}.cli").main
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted([*names, EMULATOR_COMMAND]) if _emulator_available() else names
+
+
+def _app_factory() -> Flask:
+    return create_app()
+
+
+main = PlughostGroup(
+    create_app=_app_factory,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+    help="Plughost: a site whose plugins extend it.",
+)
+main.add_command(shell_command)
+main.add_command(routes_command)
+click.version_option(package_name="plughost")(main)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The interface to listen on.")
+@click.option("--port", default=8000, show_default=True, help="The port to listen on.")
+@pass_script_info
+def run(info: ScriptInfo, host: str, port: int) -> None:
+    """Serve the site, bringing its database schema up to date first.
+
+    Migrations run here, not in the application factory, because this is the one
+    process of the embedded set-up: a deployment with several processes sets
+    PLUGHOST_AUTO_MIGRATE=0 and runs `plughost db upgrade` once instead.
+    """
+    app = info.load_app()
+    if flag(app.config["PLUGHOST_AUTO_MIGRATE"]):
+        upgrade_database(app)
+    click.echo(f"Plughost is serving at http://{host}:{port}/ (press Ctrl+C to stop)")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--first-name", prompt=True)
+@click.option("--last-name", prompt=True)
+@click.password_option(envvar="PLUGHOST_ADMIN_PASSWORD")
+@with_appcontext
+def create_admin(email: str, first_name: str, last_name: str, password: str) -> None:
+    """Create an admin account (the site owner, on a site set up from the command line)."""
+    try:
+        admin = register_user(email=email, password=password, first_name=first_name, last_name=last_name, role=Role.ADMIN)
+    except InvalidValue as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from error
+    db.session.commit()
+    click.echo(f"Admin {admin.email} created.")
+
+
+@main.group()
+def plugins() -> None:
+    """List, enable and disable the installed plugins."""
+
+
+def _known_plugin(name: str) -> str:
+    if current_plugin_host().get(name) is None:
+        raise click.ClickException(f"no installed plugin is named {name!r}; see `plughost plugins list`")
+    return name
+
+
+@plugins.command("list")
+@with_appcontext
+def list_plugins() -> None:
+    """Every installed plugin with its status."""
+    statuses = plugin_statuses()
+    db.session.commit()
+    for name, plugin in sorted(current_plugin_host().plugins.items()):
+        status = statuses[name]
+        click.echo(f"{name:<24} {plugin.version:<10} {status.kind.value:<22} {status.message}")
+    for broken in current_plugin_host().broken:
+        click.echo(f"{broken.name:<24} {'-':<10} {'error':<22} {broken.error}")
+
+
+@plugins.command()
+@click.argument("name")
+@with_appcontext
+def enable(name: str) -> None:
+    """Enable a plugin in every process of the site."""
+    try:
+        registry.enable(_known_plugin(name))
+    except ActivationError as refusal:
+        db.session.commit()
+        raise click.ClickException(f"{name} was not enabled: {refusal}") from refusal
+    db.session.commit()
+    click.echo(f"{name} is enabled.")
+
+
+@plugins.command()
+@click.argument("name")
+@with_appcontext
+def disable(name: str) -> None:
+    """Disable a plugin in every process of the site; its settings are kept."""
+    registry.disable(_known_plugin(name))
+    db.session.commit()
+    click.echo(f"{name} is disabled.")

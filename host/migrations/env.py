@@ -1,0 +1,47 @@
+"""Alembic environment: migrates the application's database to the host's models.
+
+Runs inside the application context Flask-Migrate pushes, so the engine (with its
+SQLite connection rules) and the metadata are the application's own. SQLite alters
+tables by copying them ("batch" mode), which every migration here uses.
+"""
+
+import logging
+from logging.config import fileConfig
+from typing import Any
+
+from alembic import context
+
+from host.extensions import db
+
+if context.config.config_file_name is not None:
+    fileConfig(context.config.config_file_name, disable_existing_loggers=False)
+log = logging.getLogger("alembic.env")
+
+OPTIONS: dict[str, Any] = {"target_metadata": db.metadata, "render_as_batch": True, "compare_type": True}
+
+
+def skip_empty_revision(_context: Any, _revision: Any, directives: list[Any]) -> None:
+    """Write no revision file when autogenerate finds nothing to change."""
+    if getattr(context.config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        log.info("The models match the migrations; no revision written.")
+
+
+def run_offline() -> None:
+    """Print the SQL of the migrations instead of running it."""
+    context.configure(url=db.engine.url.render_as_string(hide_password=False), literal_binds=True, **OPTIONS)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    with db.engine.connect() as connection:
+        context.configure(connection=connection, process_revision_directives=skip_empty_revision, **OPTIONS)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

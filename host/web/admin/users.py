@@ -1,0 +1,119 @@
+"""The admin's Users page: search, paging, tags one by one or in bulk, edit, delete."""
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from host.extensions import db
+from host.models import CustomFieldOwner, Tag, User
+from host.services.custom_fields import defined_fields
+from host.services.errors import InvalidValue
+from host.services.tags import all_tags
+from host.services.users import change_tags, delete_user, update_user, users_matching
+from host.snapshots import UserSnapshot
+from host.web.admin.panels import rendered_panels
+from host.web.forms.accounts import AdminUserForm
+from host.web.forms.base import custom_initial_values, with_custom_fields
+from host.web.forms.tags import ADD, BulkTagForm, TagChangeForm
+from host.web.paging import PER_PAGE, page_number
+from host.web.redirects import safe_next_url
+
+bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _apply_tag_change(form: TagChangeForm, users: list[User]) -> int:
+    tag = db.session.get(Tag, form.tag_id.data) or abort(404)
+    if form.action.data == ADD:
+        return change_tags(users, add=[tag])
+    return change_tags(users, remove=[tag])
+
+
+def _back_to_list() -> str:
+    """The list page the bulk form was posted from, with its search and page."""
+    return safe_next_url(request.form.get("next")) or url_for(".index")
+
+
+@bp.route("/")
+def index() -> str:
+    query = request.args.get("q", "").strip()
+    statement = users_matching(query).options(selectinload(User.tags))
+    page = db.paginate(statement, page=page_number(), per_page=PER_PAGE, error_out=False)
+    bulk_form = BulkTagForm()
+    bulk_form.offer_tags(all_tags())
+    return render_template("admin/users/index.html", page=page, query=query, bulk_form=bulk_form)
+
+
+@bp.route("/tags", methods=["POST"])
+def bulk_tags() -> Response:
+    form = BulkTagForm()
+    form.offer_tags(all_tags())
+    if not form.validate():
+        for errors in form.errors.values():
+            flash(" ".join(errors), "error")
+        return redirect(_back_to_list())
+    users = list(db.session.scalars(select(User).where(User.id.in_(form.user_ids.data)).options(selectinload(User.tags))))
+    changed = _apply_tag_change(form, users)
+    db.session.commit()
+    flash(f"Tags changed on {changed} of {len(users)} users.", "success")
+    return redirect(_back_to_list())
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+def edit(user_id: int) -> str | Response:
+    user = _user_or_404(user_id)
+    form_class = with_custom_fields(AdminUserForm, defined_fields(CustomFieldOwner.USER))
+    form = form_class(obj=user, data=custom_initial_values(user.custom_fields))
+    if form.validate_on_submit():
+        try:
+            changes = update_user(user, form.service_values())
+        except InvalidValue as error:
+            db.session.rollback()
+            form.show_error(error)
+        else:
+            db.session.commit()
+            flash("The user is saved." if changes else "Nothing changed.", "success")
+            return redirect(url_for(".edit", user_id=user.id))
+    tag_form = TagChangeForm(formdata=None)
+    tag_form.offer_tags(all_tags())
+    return render_template(
+        "admin/users/edit.html",
+        user=user,
+        form=form,
+        tag_form=tag_form,
+        plugin_panels=rendered_panels("user_admin_panels", user=UserSnapshot.of(user)),
+    )
+
+
+@bp.route("/<int:user_id>/tags", methods=["POST"])
+def tags(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    form = TagChangeForm()
+    form.offer_tags(all_tags())
+    if form.validate():
+        changed = _apply_tag_change(form, [user])
+        db.session.commit()
+        flash("Tags saved." if changed else "The tags were already so.", "success")
+    return redirect(url_for(".edit", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/delete", methods=["POST"])
+def delete(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    name = user.display_name
+    try:
+        delete_user(user)
+    except InvalidValue as error:
+        flash(error.message, "error")
+        return redirect(url_for(".edit", user_id=user_id))
+    db.session.commit()
+    flash(f"{name} was deleted.", "success")
+    return redirect(url_for(".index"))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,31 @@
+"""Tag forms: creating a tag, and adding or removing one on users."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+
+from host.models import Tag
+from host.services.tags import MAX_TAG_NAME
+
+ADD, REMOVE = "add", "remove"
+
+
+class NewTagForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=MAX_TAG_NAME)])
+    apply_on_registration = BooleanField("Give it to every new user")
+
+
+class TagChangeForm(FlaskForm):
+    """Add a tag to, or remove it from, the users a page is about."""
+
+    tag_id = SelectField("Tag", coerce=int)
+    action = SelectField("Action", choices=[(ADD, "Add the tag"), (REMOVE, "Remove the tag")])
+
+    def offer_tags(self, tags: list[Tag]) -> None:
+        self.tag_id.choices = [(tag.id, tag.name) for tag in tags]
+
+
+class BulkTagForm(TagChangeForm):
+    """A tag change for the users ticked in a list."""
+
+    user_ids = SelectMultipleField("Users", coerce=int, validate_choice=False, validators=[DataRequired("Tick at least one user.")])
