@@ -13,6 +13,7 @@ from plugins.salesforce_common.authorization import (
 )
 from plugins.salesforce_common.client import SalesforceClient, UpsertResult
 from plugins.salesforce_common.composite import CompositeRequest, Reference, SubResponse
+from plugins.salesforce_common.connection_views import ConnectionViews
 from plugins.salesforce_common.config import (
     DEFAULT_API_VERSION,
     PRODUCTION_LOGIN_URL,
@@ -77,6 +78,7 @@ __all__ = [
     "CompositeRequest",
     "ConfigurationError",
     "ConnectionState",
+    "ConnectionViews",
     "ConnectionStatus",
     "Describer",
     "DuplicateValue",

@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app, redirect, session, url_for
 from werkzeug.wrappers import Response
 
+from host import crypto
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import forget_descriptions
 from plugins.salesforce_common.errors import AuthorizationDenied, AuthorizationStateError
@@ -35,11 +36,22 @@ SESSION_KEY_PREFIX = "salesforce_authorization."
 
 @dataclass(frozen=True)
 class PendingAuthorization:
-    """What the callback must match, kept in the admin's session meanwhile."""
+    """What the callback must match, kept in the admin's session meanwhile.
+
+    Flask's session is a signed cookie, readable by whoever holds it, so the PKCE
+    verifier goes into it encrypted: only this site can redeem the code.
+    """
 
     state: str
     code_verifier: str
     redirect_uri: str
+
+    def to_session(self) -> dict[str, str]:
+        return {**asdict(self), "code_verifier": crypto.encrypt(self.code_verifier)}
+
+    @classmethod
+    def from_session(cls, stored: Mapping[str, str]) -> "PendingAuthorization":
+        return cls(**{**stored, "code_verifier": crypto.decrypt(stored["code_verifier"])})
 
 
 def _session_key(config: SalesforceConfig) -> str:
@@ -63,7 +75,7 @@ def start_authorization(config: SalesforceConfig, redirect_uri: str) -> Response
     config.require_complete()
     code_verifier, code_challenge = new_code_verifier()
     pending = PendingAuthorization(secrets.token_urlsafe(32), code_verifier, redirect_uri)
-    session[_session_key(config)] = asdict(pending)
+    session[_session_key(config)] = pending.to_session()
     return redirect(
         authorization_url(config, redirect_uri=redirect_uri, state=pending.state, code_challenge=code_challenge)
     )
@@ -71,7 +83,7 @@ def start_authorization(config: SalesforceConfig, redirect_uri: str) -> Response
 
 def _take_pending(config: SalesforceConfig) -> PendingAuthorization | None:
     stored = session.pop(_session_key(config), None)
-    return PendingAuthorization(**stored) if stored else None
+    return PendingAuthorization.from_session(stored) if stored else None
 
 
 def complete_authorization(config: SalesforceConfig, callback_args: Mapping[str, str]) -> ConnectionStatus:

@@ -98,10 +98,13 @@ class ConnectionStatus:
 
 
 def read_connection_status(store: PluginStore) -> ConnectionStatus:
-    """The stored status of the connection kept in ``store``."""
-    with own_transaction():
-        stored = store.get(CONNECTION_KEY)
-        usage = store.get(API_USAGE_KEY)
+    """The stored status of the connection kept in ``store``, read in the current session.
+
+    A read needs no transaction of its own, and must not take one: on SQLite a web
+    request's transaction holds the write lock, which a second one would wait for.
+    """
+    stored = store.get(CONNECTION_KEY)
+    usage = store.get(API_USAGE_KEY)
     if not stored:
         return ConnectionStatus(ConnectionState.NOT_CONNECTED)
     identity = stored.get("identity")

@@ -1,0 +1,176 @@
+"""The connect, callback and reauthorize pieces every Salesforce plugin needs, once.
+
+A plugin builds one :class:`ConnectionViews` and gets from it:
+
+* a blueprint with the Authorize view (POST, under the plugin's admin pages) and the
+  OAuth callback at the path the plugin chooses (the path admins register in the
+  connected app, so it is the plugin's to fix);
+* a connection panel to include in the plugin's own page: the state, the callback
+  URL and scopes with a copy button, Grant permissions / Reauthorize, API usage;
+* its ``plugin_status`` and ``admin_banners`` contributions.
+
+Links in cards and banners lead to the plugin's page, where the Authorize button is
+a POST: an outside page cannot start an authorization in the admin's browser.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+import host.sync
+from host.contributions import Banner, PluginStatus, StatusKind
+from host.extensions import db
+from host.plugins import Plugin
+from host.web.access import admin_required
+from plugins.salesforce_common.authorization import (
+    callback_url,
+    complete_authorization,
+    connection_status,
+    start_authorization,
+)
+from plugins.salesforce_common.client import SalesforceClient
+from plugins.salesforce_common.config import SalesforceConfig
+from plugins.salesforce_common.errors import SalesforceError
+from plugins.salesforce_common.oauth import SCOPES
+from plugins.salesforce_common.persistence import own_transaction
+from plugins.salesforce_common.status import ConnectionStatus
+
+HEALTH_KEY = "salesforce.health_check"
+#: The anchor of the connection panel on a plugin's page.
+PANEL_ANCHOR = "salesforce-connection"
+
+#: Checks a fresh connection; returns a sentence naming a problem, or None if all is well.
+HealthCheck = Callable[[SalesforceClient], str | None]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConnectionViews:
+    """One plugin's Salesforce connection pages and contributions."""
+
+    plugin: Plugin
+    #: Reads the plugin's settings into a config; called per request.
+    config: Callable[[], SalesforceConfig]
+    #: The callback route, e.g. ``"/salesforce/oauth2/callback"``.
+    callback_path: str
+    #: The plugin's page that includes the connection panel; callbacks land there.
+    page_endpoint: str
+    #: Run after each successful authorization, e.g. "the destination object is createable".
+    health_check: HealthCheck | None = None
+
+    @property
+    def blueprint_name(self) -> str:
+        return f"{self.plugin.name}_salesforce"
+
+    # -- URLs --------------------------------------------------------------
+
+    def page_url(self) -> str:
+        """The plugin's page, at its connection panel: where Reauthorize links lead."""
+        return f"{url_for(self.page_endpoint)}#{PANEL_ANCHOR}"
+
+    def authorize_url(self) -> str:
+        """The Authorize view; POST only."""
+        return url_for(f"{self.blueprint_name}.authorize")
+
+    def callback_url(self) -> str:
+        """The absolute callback URL to register in the connected app."""
+        return callback_url(f"{self.blueprint_name}.callback")
+
+    # -- contributions -----------------------------------------------------
+
+    def status(self) -> ConnectionStatus:
+        return connection_status(self.config())
+
+    def health_problem(self) -> str | None:
+        """What the last health check found wrong, if anything."""
+        return (self.plugin.store.get(HEALTH_KEY) or {}).get("problem")
+
+    def plugin_status(self) -> PluginStatus:
+        """The Marketplace card: connected as whom (and API usage), or what to do."""
+        status = self.status().plugin_status(self.page_url())
+        problem = self.health_problem()
+        if status.kind is StatusKind.CONNECTED and problem:
+            return PluginStatus(status.kind, f"{status.message}. {problem}", self.page_url(), "Open")
+        return status
+
+    def banners(self) -> list[Banner]:
+        """A banner on every admin page while the connection needs reauthorization."""
+        banner = self.status().banner(self.plugin.title, self.page_url())
+        return [banner] if banner else []
+
+    def panel_context(self) -> dict[str, Any]:
+        """What ``salesforce_common/connection_panel.html`` renders; never a secret."""
+        return {
+            "connection": self.status(),
+            "connection_problem": self.health_problem(),
+            "connection_anchor": PANEL_ANCHOR,
+            "connection_callback_url": self.callback_url(),
+            "connection_scopes": " ".join(SCOPES),
+            "connection_authorize_url": self.authorize_url(),
+            "connection_script_url": url_for(f"{self.blueprint_name}.static", filename="salesforce_common.js"),
+        }
+
+    # -- views -------------------------------------------------------------
+
+    def _authorize(self) -> Response:
+        try:
+            return start_authorization(self.config(), self.callback_url())
+        except SalesforceError as error:
+            flash(str(error), "error")
+            return redirect(self.page_url())
+
+    def _run_health_check(self, config: SalesforceConfig) -> str | None:
+        if self.health_check is None:
+            return None
+        try:
+            with SalesforceClient(config) as client:
+                problem = self.health_check(client)
+        except SalesforceError as error:
+            problem = str(error)
+        with own_transaction():
+            self.plugin.store.set(HEALTH_KEY, {"problem": problem})
+        return problem
+
+    def _callback(self) -> Response:
+        config = self.config()
+        # The library stores the connection in transactions of its own; on SQLite the
+        # request's transaction would hold the write lock they need.
+        db.session.commit()
+        try:
+            status = complete_authorization(config, request.args)
+        except SalesforceError as error:
+            log.info("Salesforce authorization of %s not completed: %s", self.plugin.name, error)
+            flash(str(error), "error")
+            return redirect(self.page_url())
+        # Work held while the connection needed reauthorization goes out now.
+        host.sync.resume(self.plugin)
+        db.session.commit()
+        flash(status.summary, "success")
+        problem = self._run_health_check(config)
+        if problem:
+            flash(problem, "error")
+        return redirect(self.page_url())
+
+    def blueprint(self) -> Blueprint:
+        """The Authorize and callback routes, and the panel's script."""
+        blueprint = Blueprint(
+            self.blueprint_name,
+            __name__,
+            template_folder=str(Path(__file__).parent / "templates"),
+            static_folder=str(Path(__file__).parent / "static"),
+            static_url_path=f"/admin/plugins/{self.plugin.name}/salesforce-static",
+        )
+        blueprint.add_url_rule(
+            f"/admin/plugins/{self.plugin.name}/authorize",
+            "authorize",
+            admin_required(self._authorize),
+            methods=["POST"],
+        )
+        blueprint.add_url_rule(self.callback_path, "callback", admin_required(self._callback), methods=["GET"])
+        return blueprint

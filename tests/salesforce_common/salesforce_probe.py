@@ -1,0 +1,63 @@
+"""A minimal plugin built on salesforce_common, as the Leads and Contacts plugins are.
+
+Its settings hold the connected app's key and secret, the login URL and the API
+version; its pages are the library's connection views and one page showing the
+connection panel, and nothing else.
+"""
+
+from collections.abc import Iterable
+
+from flask import Blueprint, render_template_string
+
+from host.contributions import Banner, PluginStatus
+from host.plugins import FieldKind, Plugin, SettingField, hookimpl
+from plugins.salesforce_common import DEFAULT_API_VERSION, SalesforceConfig
+from plugins.salesforce_common.connection_views import ConnectionViews
+
+NAME = "salesforce_probe"
+CALLBACK_PATH = "/salesforce_probe/oauth2/callback"
+
+PAGE = """{% extends "admin/base.html" %}{% block content %}
+{% include "salesforce_common/connection_panel.html" %}{% endblock %}"""
+
+
+class SalesforceProbe(Plugin):
+    name = NAME
+    title = "Salesforce probe"
+    settings_fields = (
+        SettingField("consumer_key", "Consumer Key", required=True),
+        SettingField("consumer_secret", "Consumer Secret", secret=True, required=True),
+        SettingField("login_url", "Login URL", kind=FieldKind.URL, required=True),
+        SettingField("api_version", "API version", default=DEFAULT_API_VERSION),
+    )
+
+    def __init__(self) -> None:
+        self.connection = ConnectionViews(self, self.config, CALLBACK_PATH, f"{NAME}.page")
+
+    def config(self) -> SalesforceConfig:
+        return SalesforceConfig(
+            consumer_key=self.settings.get("consumer_key"),
+            consumer_secret=self.settings.get("consumer_secret"),
+            login_url=self.settings.get("login_url"),
+            api_version=self.settings.get("api_version"),
+            store=self.store,
+            record_kind="affiliate",
+        )
+
+    @hookimpl
+    def plugin_blueprints(self) -> Iterable[Blueprint]:
+        pages = Blueprint(NAME, __name__)
+
+        @pages.get(f"/admin/plugins/{NAME}/")
+        def page() -> str:
+            return render_template_string(PAGE, **self.connection.panel_context())
+
+        return [pages, self.connection.blueprint()]
+
+    @hookimpl
+    def plugin_status(self) -> PluginStatus:
+        return self.connection.plugin_status()
+
+    @hookimpl
+    def admin_banners(self) -> list[Banner]:
+        return self.connection.banners()
