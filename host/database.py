@@ -6,15 +6,25 @@ handles transactions itself and gets savepoints wrong, so its handling is switch
 off and the transaction is begun explicitly; foreign keys are off in SQLite unless
 asked for; WAL lets the web process and its sync worker read while one writes, and
 the busy timeout makes a writer wait for another instead of failing at once.
+
+A web request's transaction begins IMMEDIATE, taking the write lock at once: a
+request reads before it writes (is this email taken?), and a deferred transaction
+whose snapshot went stale while the sync worker committed would fail its first write
+with "database is locked" without waiting. The worker's transactions stay deferred,
+so a handler reading records while it waits on a remote API never blocks a request.
 """
 
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, has_request_context
 from flask_migrate import upgrade
 from sqlalchemy import Engine, event
 
+from host.config import flag
 from host.extensions import db, migrate
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
@@ -34,7 +44,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite_transaction(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() else "BEGIN")
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -57,3 +67,20 @@ def upgrade_database(app: Flask) -> None:
     """Apply every pending migration to the application's database."""
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIRECTORY)
+
+
+def schema_is_current(app: Flask) -> bool:
+    """Whether the database is at the newest migration; a cheap check, no migration runs."""
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS_DIRECTORY)
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with app.app_context(), db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
+def auto_migrates(app: Flask) -> bool:
+    """Whether the command line migrates before it runs: as configured, else on SQLite only."""
+    configured = app.config["PLUGHOST_AUTO_MIGRATE"]
+    if configured is not None:
+        return flag(configured)
+    return str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
