@@ -1,0 +1,123 @@
+"""The emulated org: everything one emulator instance knows, rebuilt from config on reset."""
+
+import threading
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clock import Clock
+from .config import ConnectedAppConfig, EmulatorConfig
+from .dml import Dml
+from .duplicates import DuplicateRules
+from .ids import IdGenerator, id18
+from .schema import Schema
+from .store import Store
+from .tokens import TokenService
+
+DAY = 86400
+
+
+@dataclass
+class ApiUsage:
+    """The daily API counter: a 24-hour window that restarts when it has elapsed."""
+
+    limit: int
+    used: int = 0
+    window_start: float = 0.0
+
+    def roll(self, now: float) -> None:
+        if now - self.window_start >= DAY:
+            self.window_start = now
+            self.used = 0
+
+    def header(self) -> str:
+        return f"api-usage={self.used}/{self.limit}"
+
+
+@dataclass
+class Faults:
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    outage_until: float = 0.0
+    api_enabled: bool = True
+
+
+@dataclass
+class CallLog:
+    entries: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=10000))
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self.entries.append(entry)
+        self.counts[f"{entry['method']} {entry['endpoint']}"] += 1
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.counts.clear()
+
+
+class Org:
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.clock = Clock()
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the seeded org: records, grants, usage, clock, faults and schema from config."""
+        config = self.config
+        self.clock.offset = 0.0
+        self.ids = IdGenerator()
+        self.schema = Schema()
+        for definition in config.custom_objects:
+            self.schema.define_object(definition)
+        for object_name, definitions in config.custom_fields.items():
+            for definition in definitions:
+                self.schema.define_field(object_name, definition)
+        self.store = Store()
+        self.duplicates = DuplicateRules(self.store, config.duplicate_rules)
+        self.dml = Dml(self)
+        self.tokens = TokenService(self.clock, config.org_id, config.access_token_seconds, config.code_seconds,
+                                   config.max_approvals_per_user)
+        self.usage = ApiUsage(config.api_limit, 0, self.clock.now())
+        self.faults = Faults(config.latency_ms, config.error_rate, 0.0, config.api_enabled)
+        self.calls = CallLog()
+        self.query_batch_size = config.query_batch_size
+        self.locators: dict[str, tuple[list[dict[str, Any]], int, int]] = {}
+        self.users: dict[str, str] = {}
+        self.consents: set[tuple[str, str]] = set()
+        self._seed_users()
+        if hasattr(self, "outbound"):
+            self.outbound.reset()
+
+    def _seed_users(self) -> None:
+        now = self.clock.timestamp()
+        for index, user in enumerate(self.config.users):
+            user_id = id18(f"005KX{index + 1:010d}")
+            self.users[user.username.lower()] = user_id
+            self.store.put("User", {
+                "Id": user_id, "Username": user.username, "LastName": user.last_name, "FirstName": user.first_name,
+                "Name": f"{user.first_name} {user.last_name}".strip(), "Email": user.email,
+                "Alias": (user.first_name[:1] + user.last_name[:4]).lower(), "IsActive": True,
+                "TimeZoneSidKey": "GMT", "IsDeleted": False, "CreatedDate": now, "CreatedById": user_id,
+                "LastModifiedDate": now, "LastModifiedById": user_id, "SystemModstamp": now,
+            }, "created")
+
+    def check_password(self, username: str, password: str) -> str | None:
+        for user in self.config.users:
+            if user.username.lower() == username.strip().lower() and user.password == password:
+                return self.users[user.username.lower()]
+        return None
+
+    def user_id(self, username: str) -> str | None:
+        return self.users.get(username.lower())
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        return self.store.get("User", user_id) or {}
+
+    def app(self, consumer_key: str) -> ConnectedAppConfig | None:
+        return next((a for a in self.config.connected_apps if a.consumer_key == consumer_key), None)
+
+    @property
+    def org_id15(self) -> str:
+        return self.config.org_id[:15]
