@@ -1,5 +1,6 @@
 """The emulated org: everything one emulator instance knows, rebuilt from config on reset."""
 
+import copy
 import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -59,12 +60,18 @@ class CallLog:
 class Org:
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
+        self._seed = copy.deepcopy(config)
         self.clock = Clock()
         self.lock = threading.RLock()
         self.reset()
 
     def reset(self) -> None:
-        """Back to the seeded org: records, grants, usage, clock, faults and schema from config."""
+        """Back to the seeded org: records, grants, usage, clock, faults and schema from config.
+
+        The config object is updated in place, so changes made through the admin API are undone
+        while holders of the object (test handles) keep seeing the live values.
+        """
+        self.config.__dict__.update(copy.deepcopy(self._seed).__dict__)
         config = self.config
         self.clock.offset = 0.0
         self.ids = IdGenerator()
