@@ -1,0 +1,50 @@
+"""The sync queue's handler for users: batches in, one outcome per user out."""
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from sqlalchemy import func, select
+
+from host.extensions import db
+from host.models import User
+from host.plugins import Plugin
+from host.sync.handlers import Entry, Outcome
+from plugins.salesforce_common import SalesforceClient, SalesforceError
+from plugins.salesforce_common.sobject_collections import COLLECTION_LIMIT
+from plugins.salesforce_contacts.delivery import BatchDelivery
+from plugins.salesforce_contacts.outcomes import outcome_for
+from plugins.salesforce_contacts.settings import Options, salesforce_config
+
+KIND = "user"
+
+
+class UserSyncHandler:
+    """Sends users to Salesforce; lists every user for ``plughost salesforce_contacts backfill``."""
+
+    #: One sObject Collections call's worth.
+    batch_size = COLLECTION_LIMIT
+
+    def __init__(self, plugin: Plugin) -> None:
+        self.plugin = plugin
+
+    def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
+        try:
+            client = SalesforceClient(salesforce_config(self.plugin.settings, self.plugin.store))
+        except SalesforceError as error:
+            return {entry.id: outcome_for(error) for entry in entries}
+        with client:
+            delivery = BatchDelivery(self.plugin.store, client, Options.of(self.plugin.settings), entries)
+            try:
+                outcomes = delivery.run()
+            except SalesforceError as error:
+                # Whatever was sent before the failure is kept (links, topics); the
+                # batch is sent again, and upserts and updates are safe to repeat.
+                outcomes = {entry.id: outcome_for(error) for entry in entries}
+            delivery.save()
+        return outcomes
+
+    def record_count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+    def record_ids(self) -> Iterator[str]:
+        for user_id in db.session.scalars(select(User.id).order_by(User.id).execution_options(yield_per=500)):
+            yield str(user_id)

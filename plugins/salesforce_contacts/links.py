@@ -1,0 +1,78 @@
+"""Which Salesforce record each user is linked to, and which topics the site assigned.
+
+Kept in the plugin's store, one value per user (``link.<user id>``), so the next
+sync updates the record by Id (an email change cannot break the match) and changes
+only the topics that changed. Assignment ids are kept so removing a topic is one
+delete, not a lookup and a delete; an id is None when Salesforce already had the
+assignment and did not say which it was.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from host.extensions import db
+from host.plugins.models import PluginData
+from host.plugins.settings import PluginStore
+
+PREFIX = "link."
+
+
+@dataclass
+class Link:
+    salesforce_id: str
+    object_type: str
+    instance_url: str = ""
+    #: Topic name (as the site spells it) to its TopicAssignment id, if known.
+    topics: dict[str, str | None] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "salesforce_id": self.salesforce_id,
+            "object_type": self.object_type,
+            "instance_url": self.instance_url,
+            "topics": self.topics,
+        }
+
+    @classmethod
+    def from_json(cls, stored: dict[str, object]) -> "Link":
+        return cls(
+            salesforce_id=str(stored["salesforce_id"]),
+            object_type=str(stored["object_type"]),
+            instance_url=str(stored.get("instance_url") or ""),
+            topics=dict(stored.get("topics") or {}),  # type: ignore[arg-type]
+        )
+
+    @property
+    def record_url(self) -> str:
+        """The record in Lightning Experience."""
+        return f"{self.instance_url}/lightning/r/{self.object_type}/{self.salesforce_id}/view"
+
+
+def key(user_id: int | str) -> str:
+    return f"{PREFIX}{user_id}"
+
+
+def load_links(store: PluginStore, user_ids: Iterable[int | str]) -> dict[str, Link]:
+    """The links of many users in one query, by user id (as a string)."""
+    keys = [key(user_id) for user_id in user_ids]
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(PluginData.key, PluginData.value).where(PluginData.plugin == store.plugin_name, PluginData.key.in_(keys))
+    )
+    return {row_key.removeprefix(PREFIX): Link.from_json(value) for row_key, value in rows if value}
+
+
+def load_link(store: PluginStore, user_id: int | str) -> Link | None:
+    stored = store.get(key(user_id))
+    return Link.from_json(stored) if stored else None
+
+
+def save_link(store: PluginStore, user_id: int | str, link: Link) -> None:
+    store.set(key(user_id), link.to_json())
+
+
+def forget_link(store: PluginStore, user_id: int | str) -> None:
+    store.delete(key(user_id))

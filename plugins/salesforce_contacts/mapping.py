@@ -1,0 +1,65 @@
+"""The field mapping: which user field fills which field of the Salesforce object.
+
+Stored in the plugin's store as ``{salesforce field: user field key}``. Until the
+owner saves one, a default for the object type applies, covering what Salesforce
+requires (a Contact's or Lead's LastName).
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from host.plugins.settings import PluginStore
+from host.snapshots import UserSnapshot
+from plugins.salesforce_common import ObjectDescription
+from plugins.salesforce_contacts.user_fields import read_user_field
+
+MAPPING_KEY = "contacts.field_mapping"
+
+_PERSON_DEFAULT = {"Email": "email", "FirstName": "first_name", "LastName": "last_name", "Phone": "phone"}
+DEFAULT_MAPPINGS: dict[str, dict[str, str]] = {"contact": _PERSON_DEFAULT, "lead": _PERSON_DEFAULT}
+
+
+def load_mapping(store: PluginStore, object_type: str) -> dict[str, str]:
+    """The saved mapping for ``object_type``, else its default."""
+    saved = (store.get(MAPPING_KEY) or {}).get(object_type.lower())
+    if saved is not None:
+        return dict(saved)
+    return dict(DEFAULT_MAPPINGS.get(object_type.lower(), {}))
+
+
+def save_mapping(store: PluginStore, object_type: str, mapping: Mapping[str, str]) -> None:
+    """Keep the mapping of ``object_type``, blank rows dropped, in the current session."""
+    stored = dict(store.get(MAPPING_KEY) or {})
+    stored[object_type.lower()] = {field: key for field, key in mapping.items() if field and key}
+    store.set(MAPPING_KEY, stored)
+
+
+def salesforce_value(value: Any, field_type: str | None) -> Any:
+    """A site value in the form Salesforce takes for a field of ``field_type``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        if field_type == "date":
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    if isinstance(value, date):
+        return value.isoformat()
+    if field_type == "boolean":
+        return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ";".join(str(item) for item in value)
+    return value
+
+
+def mapped_values(
+    user: UserSnapshot, mapping: Mapping[str, str], description: ObjectDescription | None
+) -> dict[str, Any]:
+    """The mapped fields' values for ``user``, converted to each field's type."""
+    values = {}
+    for field_name, key in mapping.items():
+        info = description.field(field_name) if description else None
+        values[info.name if info else field_name] = salesforce_value(
+            read_user_field(user, key), info.type if info else None
+        )
+    return values

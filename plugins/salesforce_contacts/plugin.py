@@ -1,0 +1,119 @@
+"""The Salesforce Contacts plugin: site users kept in Salesforce, silently.
+
+Every hook only puts the user on the sync queue, in the transaction of the change,
+so registration and profile edits never wait on Salesforce and never see its
+errors; the queue's worker delivers them (see :mod:`.delivery`).
+"""
+
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+
+import click
+from flask import Blueprint, url_for
+
+from host.contributions import AdminPanel, Banner, MenuItem, PluginStatus
+from host.plugins import Plugin, hookimpl
+from host.snapshots import FieldChange, UserSnapshot
+from host.sync import enqueue
+from host.sync.handlers import SyncHandler
+from plugins.salesforce_common import SalesforceConfig
+from plugins.salesforce_common.connection_views import ConnectionViews
+from plugins.salesforce_common.persistence import own_transaction
+from plugins.salesforce_contacts import cli, views
+from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
+from plugins.salesforce_contacts.links import load_link
+from plugins.salesforce_contacts.panel import user_panel
+from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segmentation, salesforce_config
+
+#: The path to register in the connected app; the plugin's own, so both plugins can share an app.
+CALLBACK_PATH = "/salesforce_contacts/oauth2/callback"
+
+
+class SalesforceContactsPlugin(Plugin):
+    name = "salesforce_contacts"
+    title = "Salesforce Contacts"
+    description = (
+        "Keeps site users in Salesforce as Contacts (or Leads, or a custom object) in real time, "
+        "with their tags as topics or picklist values."
+    )
+    author = "Plughost"
+    distribution = "plughost"
+    settings_fields = SETTINGS_FIELDS
+
+    def config(self) -> SalesforceConfig:
+        return salesforce_config(self.settings, self.store)
+
+    @cached_property
+    def connection(self) -> ConnectionViews:
+        return ConnectionViews(
+            plugin=self,
+            config=self.config,
+            callback_path=CALLBACK_PATH,
+            page_endpoint=f"{self.name}.setup",
+            destination_object=self.object_type,
+        )
+
+    def object_type(self) -> str:
+        """The chosen object, read in a transaction of its own.
+
+        For code that then calls Salesforce: on SQLite a request's transaction holds
+        the write lock the library's own transactions need.
+        """
+        with own_transaction():
+            return Options.of(self.settings).object_type
+
+    # -- lifecycle: queue, never call ------------------------------------------------
+
+    @hookimpl
+    def user_registered(self, user: UserSnapshot) -> None:
+        enqueue(self, KIND, str(user.id))
+
+    @hookimpl
+    def user_updated(self, user: UserSnapshot, changes: Mapping[str, FieldChange]) -> None:
+        enqueue(self, KIND, str(user.id))
+
+    @hookimpl
+    def user_tags_changed(self, user: UserSnapshot, added: frozenset[str], removed: frozenset[str]) -> None:
+        if Options.of(self.settings).segmentation is not Segmentation.NONE:
+            enqueue(self, KIND, str(user.id))
+
+    @hookimpl
+    def user_deleted(self, user: UserSnapshot) -> None:
+        link = load_link(self.store, user.id)
+        payload = {"deleted": True, "email": user.email}
+        if link is not None:
+            payload |= {"salesforce_id": link.salesforce_id, "object_type": link.object_type}
+        enqueue(self, KIND, str(user.id), payload)
+
+    # -- contributions -----------------------------------------------------------------
+
+    @hookimpl
+    def sync_handlers(self) -> Mapping[str, SyncHandler]:
+        return {KIND: UserSyncHandler(self)}
+
+    @hookimpl
+    def plugin_blueprints(self) -> Iterable[Blueprint]:
+        return [views.blueprint(self), self.connection.blueprint()]
+
+    @hookimpl
+    def plugin_cli_commands(self) -> Iterable[click.Command]:
+        return [cli.backfill_command(self)]
+
+    @hookimpl
+    def plugin_status(self) -> PluginStatus:
+        return self.connection.plugin_status()
+
+    @hookimpl
+    def admin_banners(self) -> Iterable[Banner]:
+        return self.connection.banners()
+
+    @hookimpl
+    def admin_menu_items(self) -> Iterable[MenuItem]:
+        return [MenuItem("Salesforce setup", url_for(f"{self.name}.setup"))]
+
+    @hookimpl
+    def user_admin_panels(self, user: UserSnapshot) -> Iterable[AdminPanel]:
+        return [user_panel(self, user)]
+
+
+plugin = SalesforceContactsPlugin()

@@ -1,0 +1,78 @@
+"""The values a user's Salesforce record gets: mapping, defaults, consent, tags, key."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from host.snapshots import UserSnapshot
+from plugins.salesforce_common import ObjectDescription
+from plugins.salesforce_contacts.mapping import mapped_values
+from plugins.salesforce_contacts.settings import Options, Segmentation
+from plugins.salesforce_contacts.segmentation import picklist_value
+
+EMAIL_OPT_OUT_FIELD = "HasOptedOutOfEmail"
+
+
+@dataclass(frozen=True)
+class RecordValues:
+    """A user's values for Salesforce, and the key that matches their record."""
+
+    values: dict[str, Any]
+    key_field: str
+    key_value: str
+    #: Fields that mark an opt-out: sent even when only empty fields are filled.
+    opt_outs: dict[str, bool]
+
+
+def _has_field(description: ObjectDescription | None, name: str) -> bool:
+    return description is not None and description.field(name) is not None
+
+
+def record_values(
+    user: UserSnapshot, options: Options, mapping: dict[str, str], description: ObjectDescription | None
+) -> RecordValues:
+    """What ``user``'s record should hold, by field API name."""
+    values = mapped_values(user, mapping, description)
+    present = {name.lower() for name, value in values.items() if value not in (None, "")}
+
+    if _has_field(description, "LastName") and "lastname" not in present:
+        values["LastName"] = user.last_name or user.email.split("@")[0]
+    company = description.field("Company") if description else None
+    if company is not None and company.required and "company" not in present:
+        values["Company"] = options.default_company or "Website sign-up"
+
+    opt_outs: dict[str, bool] = {}
+    if _has_field(description, EMAIL_OPT_OUT_FIELD):
+        opt_outs[EMAIL_OPT_OUT_FIELD] = not user.marketing_email_consent
+    if options.sms_opt_out_field:
+        opt_outs[options.sms_opt_out_field] = not user.marketing_sms_consent
+    values.update(opt_outs)
+
+    if options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST) and options.segmentation_field:
+        field = description.field(options.segmentation_field) if description else None
+        values[field.name if field else options.segmentation_field] = picklist_value(
+            user.tags, field, options.segmentation
+        )
+
+    if options.matches_by_external_id:
+        key_value = str(user.id)
+        values[options.match_field] = key_value
+    else:
+        key_value = user.email
+        values = {name: value for name, value in values.items() if name.lower() != "email"} | {"Email": user.email}
+    return RecordValues(values, options.match_field, key_value, opt_outs)
+
+
+def fill_only_empty(values: RecordValues, existing: dict[str, Any]) -> dict[str, Any]:
+    """The values for fields the existing record leaves empty, plus any opt-out.
+
+    An opt-out is always sent: a person who opted out on the site must not keep
+    receiving email because Salesforce happened to hold a value.
+    """
+    existing_lower = {name.lower(): value for name, value in existing.items()}
+    filled = {
+        name: value
+        for name, value in values.values.items()
+        if value not in (None, "") and existing_lower.get(name.lower()) in (None, "")
+        and name not in values.opt_outs
+    }
+    return filled | {name: True for name, opted_out in values.opt_outs.items() if opted_out}

@@ -1,0 +1,155 @@
+"""The setup page: connection, object type, field mapping, tags, and the user Resync.
+
+The connection panel (callback URL, Authorize/Reauthorize) comes from the shared
+:class:`~plugins.salesforce_common.connection_views.ConnectionViews`; the scalar
+settings are the host's settings form, linked from here.
+"""
+
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+import host.sync
+from host.extensions import db
+from host.plugins.settings import SettingsValidationError
+from host.services.errors import InvalidValue
+from host.services.tags import create_tag, find_tag
+from host.web.access import admin_required
+from plugins.salesforce_common import SalesforceConfig, SalesforceError
+from plugins.salesforce_contacts.handler import KIND
+from plugins.salesforce_contacts.mapping import load_mapping, save_mapping
+from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
+from plugins.salesforce_contacts.settings import Options, Segmentation
+from plugins.salesforce_contacts.topic_cache import TopicCache
+from plugins.salesforce_contacts.user_fields import available_fields
+
+if TYPE_CHECKING:
+    from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
+
+MAP_PREFIX = "map-"
+
+
+def _tag_source_names(plugin: "SalesforceContactsPlugin", options: Options, org: OrgView) -> list[str]:
+    """What Salesforce offers as tags: topics, or the tag picklist's values."""
+    if options.segmentation is Segmentation.TOPICS:
+        return TopicCache(plugin.store).names()
+    if options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST) and options.segmentation_field:
+        info = org.description.field(options.segmentation_field) if org.description else None
+        return list(info.picklist_values) if info else []
+    return []
+
+
+def _settled_settings(plugin: "SalesforceContactsPlugin") -> tuple[Options, SalesforceConfig]:
+    """The settings, with the request's transaction ended before Salesforce is called.
+
+    The library keeps tokens and caches in transactions of its own, which on SQLite
+    would wait for the write lock a request's transaction holds.
+    """
+    options, config = Options.of(plugin.settings), plugin.config()
+    db.session.commit()
+    return options, config
+
+
+def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
+    bp = Blueprint(plugin.name, __name__, template_folder="templates", url_prefix=f"/admin/plugins/{plugin.name}")
+
+    def back() -> Response:
+        return redirect(url_for(".setup"))
+
+    @bp.route("/")
+    @admin_required
+    def setup() -> str:
+        options, config = _settled_settings(plugin)
+        org = read_org(config, options.object_type)
+        connection = plugin.connection.panel_context()
+        return render_template(
+            "salesforce_contacts/setup.html",
+            plugin=plugin,
+            options=options,
+            org=org,
+            mapping=load_mapping(plugin.store, options.object_type),
+            user_fields=available_fields(),
+            tag_names=_tag_source_names(plugin, options, org),
+            map_prefix=MAP_PREFIX,
+            **connection,
+        )
+
+    @bp.route("/object", methods=["POST"])
+    @admin_required
+    def choose_object() -> Response:
+        object_type = request.form.get("object_type", "").strip()
+        try:
+            plugin.settings.update({"object_type": object_type})
+        except SettingsValidationError as refusal:
+            flash(str(refusal), "error")
+            return back()
+        db.session.commit()
+        flash(f"Users now sync to {object_type}. Check the field mapping below.", "success")
+        return back()
+
+    @bp.route("/refresh", methods=["POST"])
+    @admin_required
+    def refresh() -> Response:
+        options, config = _settled_settings(plugin)
+        topics = TopicCache(plugin.store)
+        try:
+            count = refresh_org(config, options.object_type, topics)
+        except SalesforceError as error:
+            flash(str(error), "error")
+            return back()
+        topics.save()
+        db.session.commit()
+        flash(f"Objects, fields and {count} topics reloaded from Salesforce.", "success")
+        return back()
+
+    @bp.route("/mapping", methods=["POST"])
+    @admin_required
+    def mapping() -> Response:
+        options = Options.of(plugin.settings)
+        chosen = {
+            name.removeprefix(MAP_PREFIX): value
+            for name, value in request.form.items()
+            if name.startswith(MAP_PREFIX) and value
+        }
+        try:
+            plugin.settings.update(
+                {
+                    "match_field": request.form.get("match_field", ""),
+                    "segmentation_field": request.form.get("segmentation_field", ""),
+                }
+            )
+        except SettingsValidationError as refusal:
+            flash(str(refusal), "error")
+            return back()
+        save_mapping(plugin.store, options.object_type, chosen)
+        db.session.commit()
+        flash("Field mapping saved; it applies to the next sync of each user.", "success")
+        return back()
+
+    @bp.route("/import-tags", methods=["POST"])
+    @admin_required
+    def import_tags() -> Response:
+        options, config = _settled_settings(plugin)
+        names = _tag_source_names(plugin, options, read_org(config, options.object_type))
+        created = 0
+        for name in names:
+            if find_tag(name) is None:
+                try:
+                    create_tag(name)
+                except InvalidValue:
+                    continue
+                created += 1
+        db.session.commit()
+        flash(f"{created} tags imported from Salesforce.", "success")
+        return back()
+
+    @bp.route("/users/<int:user_id>/resync", methods=["POST"])
+    @admin_required
+    def resync(user_id: int) -> Response:
+        host.sync.enqueue(plugin, KIND, str(user_id))
+        db.session.commit()
+        flash("The user is queued for Salesforce.", "success")
+        return redirect(url_for("admin_users.edit", user_id=user_id))
+
+    return bp

@@ -1,0 +1,173 @@
+"""A site with the Salesforce Contacts plugin connected to the emulator over real HTTP.
+
+``site`` is built once per database (SQLite, PostgreSQL) with the embedded sync
+engine and fast retries; the emulator server is shared by the session and reset
+before each test. The plugin is authorized the way an admin does it: the Authorize
+button, the emulator's login and Allow pages, the callback.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import host.sync
+from host.extensions import db
+from host.models import User
+from host.plugins import registry
+from host.services.tags import create_tag, find_tag, set_registration_tags
+from host.services.users import change_tags, register_user
+from plugins.salesforce_contacts import SalesforceContactsPlugin
+from salesforce_emulator.pytest_fixtures import emulator, emulator_server  # noqa: F401  (fixtures)
+from salesforce_emulator.testing import EmulatorHandle
+
+FAST_SYNC = {
+    "PLUGHOST_SYNC_RETRY_BASE_SECONDS": 0.05,
+    "PLUGHOST_SYNC_RETRY_MAX_SECONDS": 0.3,
+    "PLUGHOST_SYNC_POLL_SECONDS": 0.2,
+    "PLUGHOST_SYNC_LEASE_SECONDS": 5.0,
+    "PLUGHOST_SYNC_MAX_ATTEMPTS": 50,
+}
+CALLBACK = "http://localhost/salesforce_contacts/oauth2/callback"
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
+    """Poll ``condition`` until it is true, with a deadline rather than a guessed sleep."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+    return value
+
+
+@dataclass
+class Site:
+    app: Flask
+    plugin: SalesforceContactsPlugin
+    admin: FlaskClient
+    sf: EmulatorHandle
+
+    # -- set-up ---------------------------------------------------------------------
+
+    def configure(self, **values: Any) -> None:
+        with self.app.app_context():
+            self.plugin.settings.update(values)
+            db.session.commit()
+
+    def connect(self) -> None:
+        """Authorize as an admin would: button, login and Allow pages, callback."""
+        response = self.admin.post("/admin/plugins/salesforce_contacts/authorize")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        callback = self.sf.authorize_with_requests(response.headers["Location"])
+        parts = urlsplit(callback)
+        landed = self.admin.get(f"{parts.path}?{parts.query}")
+        assert landed.status_code == 302
+
+    def registration_tags(self, *names: str) -> None:
+        with self.app.app_context():
+            set_registration_tags([find_tag(name) or create_tag(name) for name in names])
+            db.session.commit()
+
+    # -- users ----------------------------------------------------------------------
+
+    def register(self, email: str, **fields: Any) -> int:
+        values = {"password": "correct horse battery", "first_name": "Ada", "last_name": "Lovelace", **fields}
+        with self.app.app_context():
+            user = register_user(email=email, **values)
+            db.session.commit()
+            return user.id
+
+    def change_tags(self, user_id: int, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> None:
+        with self.app.app_context():
+            user = db.session.get(User, user_id)
+            change_tags(
+                [user],
+                add=[find_tag(name) or create_tag(name) for name in add],
+                remove=[find_tag(name) for name in remove],
+            )
+            db.session.commit()
+
+    def status(self, user_id: int) -> host.sync.RecordStatus | None:
+        with self.app.app_context():
+            return host.sync.record_status(self.plugin, "user", str(user_id))
+
+    def wait_synced(self, user_id: int, timeout: float = 15.0) -> host.sync.RecordStatus:
+        """The user's status once the queue has settled it (done or dead)."""
+
+        def settled() -> host.sync.RecordStatus | None:
+            status = self.status(user_id)
+            return status if status and status.state in ("done", "dead") else None
+
+        return wait_for(settled, f"user {user_id} to be synced", timeout)
+
+    def drain(self, timeout: float = 30.0) -> None:
+        with self.app.app_context():
+            host.sync.wait_until_drained(timeout)
+
+    # -- what Salesforce holds ------------------------------------------------------
+
+    def records(self, sobject: str = "Contact") -> list[dict[str, Any]]:
+        return self.sf.admin.records(sobject)
+
+    def record(self, email: str, sobject: str = "Contact") -> dict[str, Any]:
+        matches = [record for record in self.records(sobject) if (record.get("Email") or "").lower() == email]
+        assert len(matches) == 1, f"{len(matches)} {sobject} records for {email}"
+        return matches[0]
+
+    def topics_of(self, record_id: str) -> set[str]:
+        names = {topic["Id"]: topic["Name"] for topic in self.records("Topic")}
+        return {names[a["TopicId"]] for a in self.records("TopicAssignment") if a["EntityId"] == record_id}
+
+    def api_calls(self) -> int:
+        return sum(self.sf.admin.call_counts().values())
+
+
+@pytest.fixture
+def make_site(make_app: Callable[..., Flask], emulator: EmulatorHandle) -> Iterator[Callable[..., Site]]:  # noqa: F811
+    built: list[Flask] = []
+
+    def make(connect: bool = True, **settings: Any) -> Site:
+        emulator.admin.configure_app(emulator.consumer_key, callback_urls=[CALLBACK])
+        plugin = SalesforceContactsPlugin()
+        app = make_app(plugin, **FAST_SYNC)
+        built.append(app)
+        with app.app_context():
+            admin = register_user(
+                email="owner@example.com", password="correct horse battery", first_name="Site", last_name="Owner",
+                role="admin",
+            )
+            registry.enable(plugin.name)
+            db.session.commit()
+            admin_id = admin.id
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(admin_id)
+            session["_fresh"] = True
+        site = Site(app, plugin, client, emulator)
+        site.configure(
+            login_host="custom",
+            custom_login_url=emulator.base_url,
+            consumer_key=emulator.consumer_key,
+            consumer_secret=emulator.consumer_secret,
+            **settings,
+        )
+        if connect:
+            site.connect()
+            site.drain()
+            emulator.admin.clear_calls()
+        return site
+
+    yield make
+    for app in built:
+        host.sync.stop(app)
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Site]) -> Site:
+    return make_site()
