@@ -1,0 +1,216 @@
+"""REST sObject behaviour: versions, auth, limits, CRUD, upsert, validation errors and topics."""
+
+import re
+
+import pytest
+from emulator_rest_client import Api
+
+from salesforce_emulator.testing import EmulatorHandle, running_emulator
+
+
+def test_versions_list_is_public_and_free(emulator: EmulatorHandle, api: Api) -> None:
+    """GET /services/data/ needs no auth, lists versions ascending, and is not counted against the API limit."""
+    response = emulator.session().get(f"{emulator.base_url}/services/data/")
+    versions = response.json()
+    assert response.status_code == 200 and "Sforce-Limit-Info" not in response.headers
+    assert {"label": "Spring '20", "url": "/services/data/v48.0", "version": "48.0"} in versions
+    assert versions[-1]["version"] == "62.0"
+    assert [float(v["version"]) for v in versions] == sorted(float(v["version"]) for v in versions)
+    assert api.get("limits").headers["Sforce-Limit-Info"] == "api-usage=1/15000"
+
+
+def test_every_rest_response_carries_api_usage(api: Api) -> None:
+    """Every REST response, errors included, carries Sforce-Limit-Info: api-usage=N/M."""
+    assert api.get("").headers["Sforce-Limit-Info"] == "api-usage=1/15000"
+    assert api.get("sobjects/Nope/describe").headers["Sforce-Limit-Info"] == "api-usage=2/15000"
+    limits = api.get("limits").json()
+    assert limits["DailyApiRequests"] == {"Max": 15000, "Remaining": 14997}
+
+
+def test_missing_or_bad_authorization(emulator: EmulatorHandle) -> None:
+    """No Authorization header: 401 INVALID_AUTH_HEADER; an unknown token: 401 INVALID_SESSION_ID."""
+    url = f"{emulator.base_url}/services/data/v62.0/sobjects"
+    missing = emulator.session().get(url)
+    assert missing.status_code == 401
+    assert missing.json() == [{"message": "INVALID_HEADER_TYPE", "errorCode": "INVALID_AUTH_HEADER"}]
+    bad = emulator.session().get(url, headers={"Authorization": "Bearer 00Dxx!nope"})
+    assert bad.status_code == 401 and bad.json()[0]["errorCode"] == "INVALID_SESSION_ID"
+
+
+def test_resources_and_unknown_version(api: Api) -> None:
+    """The version root lists resources; an unsupported version is 404 NOT_FOUND."""
+    resources = api.get("").json()
+    assert resources["sobjects"] == "/services/data/v62.0/sobjects" and "composite" in resources
+    assert api.get("sobjects", version="12.0").status_code == 404
+
+
+def test_unknown_sobject_is_not_found(api: Api) -> None:
+    """An unknown sObject in a REST path answers 404 NOT_FOUND."""
+    response = api.post("sobjects/Nope__c", {"Name": "x"})
+    assert response.status_code == 404
+    assert response.json() == [{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}]
+
+
+def test_malformed_and_unknown_ids(api: Api) -> None:
+    """An ID of the wrong type is 400 MALFORMED_ID; a well-formed ID with no record is 404 NOT_FOUND."""
+    account = api.create("Account", Name="Acme")
+    wrong = api.get(f"sobjects/Contact/{account}")
+    assert wrong.status_code == 400
+    assert wrong.json() == [{"message": f"Contact ID: id value of incorrect type: {account}",
+                             "errorCode": "MALFORMED_ID", "fields": ["Id"]}]
+    contact = api.create("Contact", LastName="Gone")
+    api.delete(f"sobjects/Contact/{contact}")
+    assert api.get(f"sobjects/Contact/{contact}").status_code == 404
+
+
+def test_record_shape_and_fields_parameter(api: Api) -> None:
+    """Records include attributes and every field (nulls too); ?fields= limits them; datetimes use +0000."""
+    record_id = api.create("Contact", LastName="Shape")
+    record = api.get(f"sobjects/Contact/{record_id}").json()
+    assert record["attributes"] == {"type": "Contact", "url": f"/services/data/v62.0/sobjects/Contact/{record_id}"}
+    assert record["FirstName"] is None and record["OwnerId"].startswith("005")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000", record["CreatedDate"])
+    partial = api.get(f"sobjects/Contact/{record_id}", params={"fields": "lastname,Email"}).json()
+    assert list(partial) == ["attributes", "LastName", "Email"]
+
+
+@pytest.mark.parametrize(("sobject", "body", "expected"), [
+    ("Contact", {"LastName": "x" * 81},
+     {"message": f"Last Name: data value too large: {'x' * 81} (max length=80)", "errorCode": "STRING_TOO_LONG",
+      "fields": ["LastName"]}),
+    ("Contact", {"LastName": "X", "Email": "not an email"},
+     {"message": "Email: invalid email address: not an email", "errorCode": "INVALID_EMAIL_ADDRESS",
+      "fields": ["Email"]}),
+    ("Lead", {"LastName": "X", "Company": "C", "Interests__c": "Webinar;Golf"},
+     {"message": "Interests: bad value for restricted picklist field: Golf",
+      "errorCode": "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "fields": ["Interests__c"]}),
+    ("Contact", {"LastName": "X", "Name": "Full"},
+     {"message": "Unable to create/update fields: Name. Please check the security settings of this field and "
+                 "verify that it is read/write for your profile or permission set.",
+      "errorCode": "INVALID_FIELD_FOR_INSERT_UPDATE", "fields": ["Name"]}),
+    ("Contact", {"LastName": "X", "AccountId": "003KX0000000001YAA"},
+     {"message": "Account ID: id value of incorrect type: 003KX0000000001YAA", "errorCode": "MALFORMED_ID",
+      "fields": ["AccountId"]}),
+])
+def test_field_validation_errors(api: Api, sobject: str, body: dict, expected: dict) -> None:
+    """Field-level validation answers 400 with Salesforce's error code, message format (label first) and fields."""
+    response = api.post(f"sobjects/{sobject}", body)
+    assert response.status_code == 400
+    assert response.json() == [expected]
+
+
+def test_unrestricted_picklist_accepts_new_values_and_empty_string_clears(api: Api) -> None:
+    """Unrestricted picklists (LeadSource) store values outside the list; '' clears a field like null."""
+    record_id = api.create("Lead", LastName="P", Company="C", LeadSource="Conference", Email="p@example.com")
+    assert api.patch(f"sobjects/Lead/{record_id}", {"Email": ""}).status_code == 204
+    record = api.get(f"sobjects/Lead/{record_id}").json()
+    assert record["LeadSource"] == "Conference" and record["Email"] is None
+    assert record["Status"] == "Open - Not Contacted"
+    cleared = api.patch(f"sobjects/Lead/{record_id}", {"Company": None})
+    assert cleared.json()[0]["errorCode"] == "REQUIRED_FIELD_MISSING"
+
+
+def test_upsert_before_v46_answers_204(api: Api) -> None:
+    """Upsert updates answer 204 with no body up to v45.0, and 200 with created=false from v46.0."""
+    api.create("Contact", LastName="Old", Email="old@example.com")
+    old = api.patch("sobjects/Contact/Email/old@example.com", {"Title": "A"}, version="45.0")
+    assert old.status_code == 204 and old.content == b""
+    new = api.patch("sobjects/Contact/Email/old@example.com", {"Title": "B"}, version="46.0")
+    assert new.status_code == 200 and new.json()["created"] is False
+
+
+def test_upsert_key_rules(api: Api) -> None:
+    """Only External ID or idLookup fields can key an upsert (else 404); matching ignores case; updateOnly stops
+    creation; a non-matching key creates the record with the key's value."""
+    bad = api.patch("sobjects/Contact/LastName/x", {"FirstName": "A"})
+    assert bad.status_code == 404
+    assert bad.json() == [{"message": "Provided external ID field does not exist or is not accessible: LastName",
+                           "errorCode": "NOT_FOUND"}]
+    assert api.patch("sobjects/Contact/Email/Mixed@Example.com", {"LastName": "M"}).status_code == 201
+    assert api.patch("sobjects/Contact/Email/mixed@example.com", {"LastName": "N"}).json()["created"] is False
+    only = api.patch("sobjects/Contact/Email/none@example.com", {"LastName": "N"}, params={"updateOnly": "true"})
+    assert only.status_code == 404
+    created = api.patch("sobjects/Partner__c/External_Id__c/P-1", {"Name": "Partner One", "Status__c": "Active"})
+    assert created.status_code == 201 and created.json()["id"].startswith("a0A")
+    record = api.get("sobjects/Partner__c/External_Id__c/P-1").json()
+    assert record["External_Id__c"] == "P-1" and record["Name"] == "Partner One"
+
+
+def test_unique_external_id_rejects_duplicates(api: Api) -> None:
+    """A unique field refuses a second record with the same value: 400 DUPLICATE_VALUE."""
+    first = api.create("Partner__c", External_Id__c="P-9")
+    response = api.post("sobjects/Partner__c", {"External_Id__c": "p-9"})
+    assert response.status_code == 400
+    assert response.json() == [{"message": f"duplicate value found: External_Id__c duplicates value on record with "
+                                           f"id: {first}", "errorCode": "DUPLICATE_VALUE", "fields": []}]
+
+
+def test_topics(api: Api, emulator: EmulatorHandle) -> None:
+    """Topic names are unique ignoring case and spacing; TopicAssignment is create/delete/query only, unique per
+    record and topic, capped per record, and only for objects with topics enabled."""
+    contact = api.create("Contact", LastName="T")
+    vip = api.create("Topic", Name="Big Spender")
+    assert api.post("sobjects/Topic", {"Name": "big  spender"}).json()[0]["errorCode"] == "DUPLICATE_VALUE"
+    assignment = api.create("TopicAssignment", TopicId=vip, EntityId=contact)
+    assert assignment.startswith("0FT")
+    again = api.post("sobjects/TopicAssignment", {"TopicId": vip, "EntityId": contact})
+    assert again.json()[0]["errorCode"] == "DUPLICATE_VALUE"
+    update = api.patch(f"sobjects/TopicAssignment/{assignment}", {"TopicId": vip})
+    assert update.status_code == 400 and update.json()[0]["errorCode"] == "INVALID_TYPE_FOR_OPERATION"
+    rows = api.query(f"SELECT Topic.Name, EntityType FROM TopicAssignment WHERE EntityId = '{contact[:15]}'")
+    assert rows["records"][0]["Topic"]["Name"] == "Big Spender" and rows["records"][0]["EntityType"] == "Contact"
+
+    emulator.admin.settings(max_topics_per_record=1)
+    other = api.create("Topic", Name="Other")
+    assert api.post("sobjects/TopicAssignment", {"TopicId": other, "EntityId": contact}).json()[0]["errorCode"] \
+        == "LIMIT_EXCEEDED"
+    emulator.admin.settings(topics_enabled=["Contact"])
+    lead = api.create("Lead", LastName="L", Company="C")
+    refused = api.post("sobjects/TopicAssignment", {"TopicId": vip, "EntityId": lead})
+    assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "FIELD_INTEGRITY_EXCEPTION"
+    assert api.delete(f"sobjects/Contact/{contact}").status_code == 204
+    assert api.query("SELECT COUNT() FROM TopicAssignment")["totalSize"] == 0
+
+
+def test_duplicate_rules_honour_the_allow_save_header() -> None:
+    """An alerting duplicate rule answers DUPLICATES_DETECTED unless Sforce-Duplicate-Rule-Header allowSave=true."""
+    rules = [{"object": "Contact", "fields": ["Email"], "action": "alert"}]
+    with running_emulator(duplicate_rules=rules) as sf:
+        api = Api(sf, sf.obtain_token())
+        first = api.create("Contact", LastName="A", Email="dup@example.com")
+        refused = api.post("sobjects/Contact", {"LastName": "B", "Email": "DUP@example.com"})
+        assert refused.status_code == 400
+        error = refused.json()[0]
+        assert error["errorCode"] == "DUPLICATES_DETECTED" and error["message"] == "Use one of these records?"
+        assert error["duplicateResult"]["matchResults"][0]["matchRecords"][0]["record"]["Id"] == first
+        allowed = api.post("sobjects/Contact", {"LastName": "B", "Email": "dup@example.com"},
+                           headers={"Sforce-Duplicate-Rule-Header": "allowSave=true; includeRecordDetails=true"})
+        assert allowed.status_code == 201
+
+
+def test_faults_api_disabled_and_outage(api: Api, emulator: EmulatorHandle) -> None:
+    """An org without API access answers 403 API_DISABLED_FOR_ORG; during an outage, 503 SERVER_UNAVAILABLE."""
+    emulator.admin.settings(api_enabled=False)
+    disabled = api.get("limits")
+    assert disabled.status_code == 403
+    assert disabled.json() == [{"message": "The REST API is not enabled for this Organization.",
+                                "errorCode": "API_DISABLED_FOR_ORG"}]
+    emulator.admin.settings(api_enabled=True, outage_seconds=60)
+    assert api.get("limits").json() == [{"errorCode": "SERVER_UNAVAILABLE", "message": "Server too busy"}]
+    emulator.admin.advance_clock(61)
+    assert api.get("limits").status_code == 200
+
+
+def test_admin_api_defines_fields_and_counts_calls(api: Api, emulator: EmulatorHandle) -> None:
+    """Custom fields defined through the admin API appear in describe and accept writes; the call log counts
+    REST calls per endpoint so tests can assert how many calls a feature made."""
+    emulator.admin.define_field("Contact", {"name": "Plughost_Id__c", "type": "string", "length": 40,
+                                            "externalId": True, "unique": True})
+    emulator.admin.clear_calls()
+    described = {f["name"]: f for f in api.get("sobjects/Contact/describe").json()["fields"]}
+    assert described["Plughost_Id__c"]["externalId"] and described["Plughost_Id__c"]["idLookup"]
+    assert api.patch("sobjects/Contact/Plughost_Id__c/u-1", {"LastName": "U"}).status_code == 201
+    assert emulator.admin.call_counts() == {"GET sobjects/<name>/describe": 1,
+                                            "PATCH sobjects/<name>/<field_name>/<value>": 1}
+    assert emulator.admin.counts()["Contact"] == 1
+    assert emulator.admin.records("Contact")[0]["Plughost_Id__c"] == "u-1"
