@@ -16,6 +16,7 @@ import sqlalchemy
 from flask import Flask
 from flask.testing import FlaskClient
 
+import host.sync
 from host import create_app
 from host.extensions import db
 from host.models import Role
@@ -26,11 +27,17 @@ POSTGRES_URL = os.environ.get("PLUGHOST_TEST_POSTGRES_URL", "postgresql+psycopg:
 REQUIRE_SERVICES = os.environ.get("PLUGHOST_REQUIRE_SERVICES") == "1"
 
 
-def service_unavailable(reason: str) -> None:
+def skip_or_fail(reason: str) -> None:
     """Skip a test whose service is missing, or fail it where services are required."""
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (PLUGHOST_REQUIRE_SERVICES=1)")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def service_unavailable() -> Callable[[str], None]:
+    """:func:`skip_or_fail`, for conftest modules elsewhere, which cannot import this one."""
+    return skip_or_fail
 
 
 def _postgres_schema() -> Iterator[str]:
@@ -42,7 +49,7 @@ def _postgres_schema() -> Iterator[str]:
             connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
     except sqlalchemy.exc.OperationalError as error:
         engine.dispose()
-        service_unavailable(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error.orig}")
+        skip_or_fail(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error.orig}")
     try:
         yield schema
     finally:
@@ -87,6 +94,8 @@ def make_app(database_config: dict[str, Any], tmp_path) -> Iterator[Callable[...
 
     yield make
     for app in built:
+        # The sync worker thread would otherwise go on polling a database that is gone.
+        host.sync.stop(app)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -63,12 +63,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
-def service_unavailable(request: pytest.FixtureRequest) -> Callable[[str], None]:
-    """The suite's ``service_unavailable`` (conftest modules cannot be imported by name)."""
-    return request.config.pluginmanager.get_plugin(str(REPOSITORY / "tests" / "conftest.py")).service_unavailable
-
-
-@pytest.fixture
 def board(tmp_path: Path) -> Board:
     return Board(tmp_path / "board")
 

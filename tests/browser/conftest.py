@@ -1,0 +1,111 @@
+"""Browser tests: the site served over real HTTP, driven in Debian's Chromium.
+
+Chromium comes from the system (``/usr/bin/chromium``, or ``PLUGHOST_CHROMIUM``);
+Playwright only drives it. Where it is missing these tests skip, and fail under
+``PLUGHOST_REQUIRE_SERVICES=1`` (``.ci/run``). Screenshots of the pages a site owner
+sees go to ``PLUGHOST_SCREENSHOTS`` (the README's pictures come from there), or to
+the test's temporary folder.
+"""
+
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from host import create_app
+from host.database import upgrade_database
+from host.sync import stop
+
+CHROMIUM = os.environ.get("PLUGHOST_CHROMIUM", "/usr/bin/chromium")
+#: How long a page may take to show what a test waits for, in milliseconds.
+PAGE_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser(service_unavailable: Callable[[str], None]) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        service_unavailable(f"Chromium is not installed at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Open pages, each in a browser context of its own (its own cookies)."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Callable[[Page, str], None]:
+    """Save a full-page screenshot named after what it shows."""
+    folder = Path(os.environ.get("PLUGHOST_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Page, name: str) -> None:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    return take
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Start the site as the README's run command does (SQLite, migrated schema,
+    embedded sync worker, installed plugins), with extra configuration; returns its URL."""
+    started: list[Flask] = []
+    with ExitStack() as servers:
+
+        def start(**config: Any) -> str:
+            settings = {
+                "SECRET_KEY": "browser-test-secret",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+                **config,
+            }
+            app = create_app(settings, instance_path=str(tmp_path / "instance"))
+            upgrade_database(app)
+            started.append(app)
+            base_url = servers.enter_context(serving(app))
+            app.config["PLUGHOST_EXTERNAL_URL"] = base_url
+            return base_url
+
+        yield start
+    for app in started:
+        stop(app)
