@@ -123,7 +123,7 @@ def complete_authorization(config: SalesforceConfig, callback_args: Mapping[str,
         if previous is None or previous.organization_id != identity.organization_id:
             forget_descriptions(config.store)
         save_tokens(config.store, tokens)
-        set_connected(config.store, identity)
+        set_connected(config.store, identity, tokens.instance_url)
     return read_connection_status(config.store)
 
 

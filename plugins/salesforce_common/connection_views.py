@@ -35,6 +35,7 @@ from plugins.salesforce_common.authorization import (
 )
 from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.config import SalesforceConfig
+from plugins.salesforce_common.describe import Describer
 from plugins.salesforce_common.errors import SalesforceError
 from plugins.salesforce_common.oauth import SCOPES
 from plugins.salesforce_common.persistence import own_transaction
@@ -44,8 +45,6 @@ HEALTH_KEY = "salesforce.health_check"
 #: The anchor of the connection panel on a plugin's page.
 PANEL_ANCHOR = "salesforce-connection"
 
-#: Checks a fresh connection; returns a sentence naming a problem, or None if all is well.
-HealthCheck = Callable[[SalesforceClient], str | None]
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +60,9 @@ class ConnectionViews:
     callback_path: str
     #: The plugin's page that includes the connection panel; callbacks land there.
     page_endpoint: str
-    #: Run after each successful authorization, e.g. "the destination object is createable".
-    health_check: HealthCheck | None = None
+    #: The object the plugin writes (read from its settings); after each authorization
+    #: the health check makes sure it exists and the connected user can create it.
+    destination_object: Callable[[], str] | None = None
 
     @property
     def blueprint_name(self) -> str:
@@ -126,11 +126,20 @@ class ConnectionViews:
             return redirect(self.page_url())
 
     def _run_health_check(self, config: SalesforceConfig) -> str | None:
-        if self.health_check is None:
+        """Describe the destination object afresh; a sentence if it cannot be written."""
+        if self.destination_object is None:
             return None
+        sobject = self.destination_object()
+        db.session.commit()
         try:
             with SalesforceClient(config) as client:
-                problem = self.health_check(client)
+                description = Describer(client).describe(sobject, refresh=True)
+            problem = None
+            if not description.createable:
+                problem = (
+                    f"The connected Salesforce user cannot create {sobject} records; grant Create on {sobject} "
+                    "in Salesforce or reauthorize as a user who can."
+                )
         except SalesforceError as error:
             problem = str(error)
         with own_transaction():
@@ -152,9 +161,8 @@ class ConnectionViews:
         host.sync.resume(self.plugin)
         db.session.commit()
         flash(status.summary, "success")
-        problem = self._run_health_check(config)
-        if problem:
-            flash(problem, "error")
+        # A problem stays on the panel and the card until the next authorization.
+        self._run_health_check(config)
         return redirect(self.page_url())
 
     def blueprint(self) -> Blueprint:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from host.plugins.settings import PluginStore
+from plugins.salesforce_common.errors import InvalidObject, RecordNotFound
 from plugins.salesforce_common.persistence import own_transaction
 
 if TYPE_CHECKING:
@@ -170,7 +171,11 @@ class Describer:
         cache = self._cache()
         key = sobject.lower()
         if refresh or key not in cache["objects"]:
-            payload = self.client.get_json(f"sobjects/{sobject}/describe/", sobject=sobject)
+            try:
+                payload = self.client.get_json(f"sobjects/{sobject}/describe/", sobject=sobject)
+            except RecordNotFound as error:
+                # Salesforce answers an unknown object's describe with 404 NOT_FOUND.
+                raise InvalidObject(error.salesforce_message, context=error.context, status=404) from error
             cache["objects"][key] = asdict(ObjectDescription.from_describe(payload))
             self._save(cache)
         return ObjectDescription.from_json(cache["objects"][key])

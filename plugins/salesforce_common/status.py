@@ -62,6 +62,8 @@ class ConnectionStatus:
     reason: str | None = None
     changed_at: datetime | None = None
     api_usage: ApiUsage | None = None
+    #: The org's address, for links to records; kept while reauthorization is needed.
+    instance_url: str | None = None
 
     @property
     def connected(self) -> bool:
@@ -114,6 +116,7 @@ def read_connection_status(store: PluginStore) -> ConnectionStatus:
         reason=stored.get("reason"),
         changed_at=datetime.fromisoformat(stored["changed_at"]),
         api_usage=ApiUsage.from_json(usage) if usage else None,
+        instance_url=stored.get("instance_url"),
     )
 
 
@@ -123,13 +126,14 @@ def stored_identity(store: PluginStore) -> Identity | None:
     return Identity(**identity) if identity else None
 
 
-def set_connected(store: PluginStore, identity: Identity) -> None:
+def set_connected(store: PluginStore, identity: Identity, instance_url: str) -> None:
     """Record a working connection, in the current session."""
     store.set(
         CONNECTION_KEY,
         {
             "state": ConnectionState.CONNECTED,
             "identity": identity.to_json(),
+            "instance_url": instance_url,
             "changed_at": datetime.now(UTC).isoformat(),
         },
     )
@@ -145,6 +149,7 @@ def set_needs_reauthorization(store: PluginStore, reason: str) -> None:
         {
             "state": ConnectionState.NEEDS_REAUTHORIZATION,
             "identity": (store.get(CONNECTION_KEY) or {}).get("identity"),
+            "instance_url": (store.get(CONNECTION_KEY) or {}).get("instance_url"),
             "reason": reason,
             "changed_at": datetime.now(UTC).isoformat(),
         },

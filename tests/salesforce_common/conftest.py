@@ -10,10 +10,7 @@ from flask.testing import FlaskClient
 
 from host.extensions import db
 from host.plugins import registry
-from salesforce_probe import NAME, SalesforceProbe
-
-#: An https login host that no test ever reaches: these tests stop before any call.
-LOGIN_URL = "https://login.example.test"
+from salesforce_probe import LOGIN_URL, NAME, SalesforceProbe
 
 
 @pytest.fixture

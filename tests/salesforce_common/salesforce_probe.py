@@ -16,6 +16,8 @@ from plugins.salesforce_common.connection_views import ConnectionViews
 
 NAME = "salesforce_probe"
 CALLBACK_PATH = "/salesforce_probe/oauth2/callback"
+#: An https login host that no test ever reaches: the probe's tests stop before any call.
+LOGIN_URL = "https://login.example.test"
 
 PAGE = """{% extends "admin/base.html" %}{% block content %}
 {% include "salesforce_common/connection_panel.html" %}{% endblock %}"""

@@ -11,8 +11,7 @@ from flask.testing import FlaskClient
 from host.extensions import db
 from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_common.status import set_needs_reauthorization
-from conftest import LOGIN_URL
-from salesforce_probe import CALLBACK_PATH, NAME
+from salesforce_probe import CALLBACK_PATH, LOGIN_URL, NAME
 
 
 def _authorize(client: FlaskClient) -> dict[str, list[str]]:

@@ -1,0 +1,94 @@
+"""The plugin object: metadata, settings, and the hooks that tie it into the site."""
+
+from collections.abc import Iterable, Mapping
+
+import click
+from flask import Blueprint, url_for
+
+import host.sync
+from host.contributions import AdminPanel, Banner, MenuItem, PluginStatus
+from host.plugins import Plugin, hookimpl
+from host.snapshots import AffiliateSnapshot, FieldChange
+from host.sync.handlers import SyncHandler
+from plugins.salesforce_common import SalesforceConfig
+from plugins.salesforce_common.connection_views import ConnectionViews
+from plugins.salesforce_leads import views
+from plugins.salesforce_leads.cli import backfill_command
+from plugins.salesforce_leads.panel import affiliate_panel
+from plugins.salesforce_leads.settings import SETTINGS_FIELDS, destination_object, salesforce_config
+from plugins.salesforce_leads.sync import KIND, AffiliateSync
+
+NAME = "salesforce_leads"
+CALLBACK_PATH = "/salesforce/oauth2/callback"
+
+
+class SalesforceLeads(Plugin):
+    name = NAME
+    title = "Salesforce Leads"
+    description = (
+        "Sends every affiliate to Salesforce as a Lead, or as a record of a custom object, through a "
+        "connected app: created and edited affiliates sync within seconds, field by field as you map them."
+    )
+    author = "Plughost"
+    distribution = "plughost"
+    settings_fields = SETTINGS_FIELDS
+
+    def __init__(self) -> None:
+        self.sync_handler = AffiliateSync(self)
+        self.connection = ConnectionViews(
+            self,
+            self.salesforce_config,
+            CALLBACK_PATH,
+            f"{NAME}.settings_page",
+            destination_object=lambda: destination_object(self),
+        )
+
+    def salesforce_config(self) -> SalesforceConfig:
+        return salesforce_config(self)
+
+    # -- lifecycle events: hand the work to the queue -------------------------
+
+    @hookimpl
+    def affiliate_created(self, affiliate: AffiliateSnapshot) -> None:
+        host.sync.enqueue(self, KIND, str(affiliate.id))
+
+    @hookimpl
+    def affiliate_updated(self, affiliate: AffiliateSnapshot, changes: Mapping[str, FieldChange]) -> None:
+        host.sync.enqueue(self, KIND, str(affiliate.id))
+
+    @hookimpl
+    def affiliate_deleted(self, affiliate: AffiliateSnapshot) -> None:
+        host.sync.enqueue(self, KIND, str(affiliate.id), {"deleted": True})
+
+    # -- contributions --------------------------------------------------------
+
+    @hookimpl
+    def sync_handlers(self) -> Mapping[str, SyncHandler]:
+        return {KIND: self.sync_handler}
+
+    @hookimpl
+    def plugin_blueprints(self) -> Iterable[Blueprint]:
+        return [views.blueprint(self), self.connection.blueprint()]
+
+    @hookimpl
+    def plugin_cli_commands(self) -> Iterable[click.Command]:
+        return [backfill_command(self)]
+
+    @hookimpl
+    def plugin_status(self) -> PluginStatus:
+        return self.connection.plugin_status()
+
+    @hookimpl
+    def admin_banners(self) -> Iterable[Banner]:
+        return self.connection.banners()
+
+    @hookimpl
+    def admin_menu_items(self) -> Iterable[MenuItem]:
+        return [
+            MenuItem("Connection", url_for(f"{NAME}.settings_page")),
+            MenuItem("Setup fields", url_for(f"{NAME}.mapping_page")),
+        ]
+
+    @hookimpl
+    def affiliate_admin_panels(self, affiliate: AffiliateSnapshot) -> Iterable[AdminPanel]:
+        return [affiliate_panel(self, affiliate.id)]

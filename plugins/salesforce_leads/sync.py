@@ -1,0 +1,210 @@
+"""Delivering affiliates to Salesforce: the sync queue's handler for "affiliate" entries.
+
+A batch (up to 200, what one sObject Collections call takes) is split by what each
+affiliate needs: a known record is updated by its Id; a new one is upserted by the
+External ID field if one is set, else by Email where the object can match on it,
+else created; a deleted affiliate's record is deleted. Each group is one
+Collections call. Values are checked against describe first, so a record
+Salesforce would refuse fails with the sentence without a call or a retry.
+"""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from host.extensions import db
+from host.models import Affiliate
+from host.plugins import Plugin
+from host.snapshots import AffiliateSnapshot
+from host.sync.handlers import Done, Entry, Failed, Outcome
+from plugins.salesforce_common import (
+    Describer,
+    EntityIsDeleted,
+    ObjectDescription,
+    Operation,
+    RecordNotFound,
+    RecordResult,
+    SalesforceClient,
+    SalesforceError,
+    create_records,
+    delete_records,
+    update_records,
+    upsert_records,
+)
+from plugins.salesforce_common.queue_outcomes import outcome_for
+from plugins.salesforce_leads.links import RecordLink, forget_link, links_of, save_link
+from plugins.salesforce_leads.mapping import FieldMapping, load_mapping, record_values, send_problems
+from plugins.salesforce_leads.settings import destination_object, external_id_field, salesforce_config
+
+KIND = "affiliate"
+#: The standard field new records are matched on when no External ID field is set.
+EMAIL_KEY = "Email"
+
+
+@dataclass
+class _Group:
+    """Entries that go out in the same kind of call, with the values each sends."""
+
+    entries: list[Entry] = field(default_factory=list)
+    records: list[Any] = field(default_factory=list)
+
+    def add(self, entry: Entry, record: Any) -> None:
+        self.entries.append(entry)
+        self.records.append(record)
+
+
+@dataclass
+class _Plan:
+    sobject: str
+    updates: _Group = field(default_factory=_Group)
+    upserts: _Group = field(default_factory=_Group)
+    creates: _Group = field(default_factory=_Group)
+    deletes: _Group = field(default_factory=_Group)
+    upsert_key: str | None = None
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+
+
+def _upsert_key(plugin: Plugin, description: ObjectDescription) -> str | None:
+    configured = external_id_field(plugin)
+    if configured:
+        return configured
+    email = description.field(EMAIL_KEY)
+    return email.name if email is not None and email.id_lookup else None
+
+
+def _refused(problems: Sequence[SalesforceError]) -> Failed:
+    return Failed(" ".join(dict.fromkeys(str(problem) for problem in problems)))
+
+
+def _plan(
+    plugin: Plugin,
+    entries: Sequence[Entry],
+    affiliates: Mapping[str, AffiliateSnapshot],
+    links: Mapping[str, RecordLink],
+    description: ObjectDescription,
+    mapping: FieldMapping,
+) -> _Plan:
+    plan = _Plan(description.name, upsert_key=_upsert_key(plugin, description))
+    for entry in entries:
+        link = links.get(entry.record_id)
+        if link is not None and link.sobject.lower() != description.name.lower():
+            link = None
+        affiliate = affiliates.get(entry.record_id)
+        if affiliate is None:
+            if link is None:
+                plan.outcomes[entry.id] = Done("The affiliate was deleted; it had no record in Salesforce.")
+            else:
+                plan.deletes.add(entry, link.record_id)
+            continue
+        values = record_values(affiliate, mapping)
+        if link is not None:
+            operation, group, record = Operation.UPDATE, plan.updates, {"Id": link.record_id, **values}
+        elif plan.upsert_key:
+            if plan.upsert_key == external_id_field(plugin):
+                values[plan.upsert_key] = str(affiliate.id)
+            operation, group, record = Operation.UPSERT, plan.upserts, values
+        else:
+            operation, group, record = Operation.CREATE, plan.creates, values
+        if plan.upsert_key and operation is Operation.UPSERT and not values.get(plan.upsert_key):
+            plan.outcomes[entry.id] = Failed(
+                f"The affiliate has no value for {plan.upsert_key}, which {description.name} records are matched on."
+            )
+            continue
+        problems = send_problems(description, values, operation)
+        if problems:
+            plan.outcomes[entry.id] = _refused(problems)
+        else:
+            group.add(entry, record)
+    return plan
+
+
+def _sent(
+    group: _Group,
+    send: Callable[[Sequence[Any]], list[RecordResult]],
+    on_success: Callable[[Entry, RecordResult], Outcome],
+) -> dict[int, Outcome]:
+    if not group.entries:
+        return {}
+    results = send(group.records)
+    return {
+        entry.id: on_success(entry, result) if result.success else outcome_for(result.error)
+        for entry, result in zip(group.entries, results, strict=True)
+    }
+
+
+class AffiliateSync:
+    """The handler of the plugin's "affiliate" entries, and the source of its backfills."""
+
+    batch_size = 200
+
+    def __init__(self, plugin: Plugin) -> None:
+        self.plugin = plugin
+
+    # -- BackfillSource ----------------------------------------------------
+
+    def record_count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(Affiliate)) or 0
+
+    def record_ids(self) -> Iterable[str]:
+        for affiliate_id in db.session.scalars(select(Affiliate.id).order_by(Affiliate.id).execution_options(yield_per=1000)):
+            yield str(affiliate_id)
+
+    # -- SyncHandler -------------------------------------------------------
+
+    def _read(self, entries: Sequence[Entry]) -> tuple[dict[str, AffiliateSnapshot], dict[str, RecordLink]]:
+        ids = [int(entry.record_id) for entry in entries]
+        affiliates = db.session.scalars(select(Affiliate).where(Affiliate.id.in_(ids)))
+        snapshots = {str(affiliate.id): AffiliateSnapshot.of(affiliate) for affiliate in affiliates}
+        return snapshots, links_of(self.plugin, [entry.record_id for entry in entries])
+
+    def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
+        plugin = self.plugin
+        sobject = destination_object(plugin)
+        mapping = load_mapping(plugin, sobject)
+        affiliates, links = self._read(entries)
+        try:
+            config = salesforce_config(plugin)
+        except SalesforceError as error:
+            return {entry.id: outcome_for(error) for entry in entries}
+        # The library writes tokens and usage in transactions of its own; end this
+        # read first, so SQLite's single writer is free for them.
+        db.session.commit()
+        try:
+            with SalesforceClient(config) as client:
+                description = Describer(client).describe(sobject)
+                plan = _plan(plugin, entries, affiliates, links, description, mapping)
+                return {**plan.outcomes, **self._send(client, plan)}
+        except SalesforceError as error:
+            return {entry.id: outcome_for(error) for entry in entries}
+
+    def _send(self, client: SalesforceClient, plan: _Plan) -> dict[int, Outcome]:
+        sobject = plan.sobject
+
+        def linked(entry: Entry, result: RecordResult) -> Outcome:
+            save_link(self.plugin, entry.record_id, RecordLink(sobject, str(result.id)))
+            verb = "Created" if result.created else "Updated"
+            return Done(f"{verb} {sobject} {result.id}", external_id=result.id)
+
+        def created(entry: Entry, result: RecordResult) -> Outcome:
+            return linked(entry, RecordResult(result.id, True, True))
+
+        def deleted(entry: Entry, result: RecordResult) -> Outcome:
+            forget_link(self.plugin, entry.record_id)
+            return Done(f"Deleted {sobject} {result.id or ''}".strip())
+
+        def delete_all(ids: Sequence[str]) -> list[RecordResult]:
+            # A record already deleted in Salesforce is as good as deleted by us.
+            return [
+                RecordResult(result.id, True) if isinstance(result.error, RecordNotFound | EntityIsDeleted) else result
+                for result in delete_records(client, ids, sobject)
+            ]
+
+        outcomes = _sent(plan.updates, lambda records: update_records(client, sobject, records), linked)
+        if plan.upsert_key:
+            key = plan.upsert_key
+            outcomes |= _sent(plan.upserts, lambda records: upsert_records(client, sobject, key, records), linked)
+        outcomes |= _sent(plan.creates, lambda records: create_records(client, sobject, records), created)
+        outcomes |= _sent(plan.deletes, delete_all, deleted)
+        return outcomes

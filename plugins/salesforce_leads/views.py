@@ -1,0 +1,143 @@
+"""The plugin's admin pages: connection and settings, field mapping, an affiliate's sync.
+
+On SQLite a request's transaction holds the database's write lock from its first
+statement, and the Salesforce library writes tokens, usage and describe in
+transactions of its own; so every view reads what it needs, commits, then calls
+Salesforce.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+import host.sync
+from host.extensions import db
+from host.models import Affiliate
+from host.plugins.registry import is_enabled
+from host.plugins.settings import SettingsValidationError
+from host.web.forms.plugin_settings import settings_form, show_errors, submitted_values
+from plugins.salesforce_common import Describer, ObjectDescription, SalesforceClient, SalesforceError
+from plugins.salesforce_leads.mapping import FieldMapping, affiliate_fields, load_mapping, mapping_problems, save_mapping
+from plugins.salesforce_leads.panel import sync_report
+from plugins.salesforce_leads.settings import destination_object
+from plugins.salesforce_leads.sync import KIND
+
+if TYPE_CHECKING:
+    from plugins.salesforce_leads.plugin import SalesforceLeads
+
+
+def _describe(plugin: "SalesforceLeads", sobject: str, *, refresh: bool = False) -> ObjectDescription:
+    config = plugin.salesforce_config()
+    db.session.commit()
+    with SalesforceClient(config) as client:
+        return Describer(client).describe(sobject, refresh=refresh)
+
+
+def _posted_mapping(description: ObjectDescription) -> FieldMapping:
+    fields = {
+        key: request.form.get(f"map.{key}", "").strip()
+        for key, _label in affiliate_fields()
+        if request.form.get(f"map.{key}", "").strip()
+    }
+    defaults = {
+        item.name: request.form.get(f"default.{item.name}", "").strip()
+        for item in description.fields
+        if request.form.get(f"default.{item.name}", "").strip()
+    }
+    return FieldMapping(fields, defaults)
+
+
+def blueprint(plugin: "SalesforceLeads") -> Blueprint:
+    """The plugin's pages, all under ``/admin/plugins/salesforce_leads/``."""
+    pages = Blueprint(
+        plugin.name,
+        __name__,
+        url_prefix=f"/admin/plugins/{plugin.name}",
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static",
+    )
+
+    @pages.route("/", methods=["GET", "POST"])
+    def settings_page() -> str | Response:
+        """Settings and connection on one page, as the connected-app setup goes."""
+        settings = plugin.settings
+        fields = plugin.settings_fields
+        stored_secrets = {item.key for item in fields if item.secret and settings.is_set(item.key)}
+        form = settings_form(fields, stored_secrets, settings.public_values())
+        if form.validate_on_submit():
+            try:
+                settings.update(submitted_values(form, fields))
+            except SettingsValidationError as refusal:
+                show_errors(form, refusal.errors)
+            else:
+                db.session.commit()
+                flash(f"Settings of {plugin.title} saved.", "success")
+                return redirect(url_for(".settings_page"))
+        complete = not settings.missing_required()
+        return render_template(
+            "salesforce_leads/settings.html",
+            plugin=plugin,
+            form=form,
+            enabled=is_enabled(plugin.name),
+            complete=complete,
+            sobject=destination_object(plugin),
+            **(plugin.connection.panel_context() if complete else {}),
+        )
+
+    @pages.route("/fields", methods=["GET", "POST"])
+    def mapping_page() -> str | Response:
+        """Affiliate fields on the left, the destination object's writable fields on the right."""
+        sobject = destination_object(plugin)
+        mapping = load_mapping(plugin, sobject)
+        refresh = request.method == "POST" and "refresh" in request.form
+        try:
+            description = _describe(plugin, sobject, refresh=refresh)
+        except SalesforceError as error:
+            return render_template(
+                "salesforce_leads/mapping.html", plugin=plugin, sobject=sobject, error=str(error), description=None
+            )
+        problems: list[str] = []
+        if refresh:
+            flash(f"The fields of {sobject} were read again from Salesforce.", "success")
+            return redirect(url_for(".mapping_page"))
+        if request.method == "POST":
+            mapping = _posted_mapping(description)
+            problems = mapping_problems(description, mapping)
+            if not problems:
+                save_mapping(plugin, sobject, mapping)
+                db.session.commit()
+                flash(f"The field mapping for {sobject} is saved.", "success")
+                return redirect(url_for(".mapping_page"))
+        writable = [item for item in description.fields if item.createable and item.updateable]
+        fed = mapping.fed_fields()
+        return render_template(
+            "salesforce_leads/mapping.html",
+            plugin=plugin,
+            sobject=sobject,
+            error=None,
+            description=description,
+            affiliate_fields=affiliate_fields(),
+            writable=sorted(writable, key=lambda item: item.label.lower()),
+            required=[item for item in description.required_fields],
+            unfed={item.name for item in description.required_fields if item.name.lower() not in fed},
+            mapping=mapping,
+            problems=problems,
+        )
+
+    @pages.get("/affiliates/<int:affiliate_id>/sync-status")
+    def sync_status(affiliate_id: int) -> Response:
+        """The affiliate's last sync, for the notice that polls it after a save."""
+        return jsonify(sync_report(plugin, affiliate_id).to_json())
+
+    @pages.post("/affiliates/<int:affiliate_id>/resync")
+    def resync(affiliate_id: int) -> Response:
+        if db.session.get(Affiliate, affiliate_id) is None:
+            abort(404)
+        host.sync.enqueue(plugin, KIND, str(affiliate_id))
+        db.session.commit()
+        flash("The affiliate is queued for Salesforce again.", "success")
+        return redirect(url_for("admin_affiliates.show", affiliate_id=affiliate_id))
+
+    return pages
