@@ -17,8 +17,7 @@ from plugins.salesforce_common import (
     SalesforceError,
 )
 from plugins.salesforce_common.describe import PICKLIST_TYPES
-from plugins.salesforce_common.topics import list_topics
-from plugins.salesforce_contacts.topic_cache import TopicCache
+from plugins.salesforce_common.topics import Topic, list_topics
 
 
 @dataclass
@@ -58,8 +57,8 @@ def read_org(config: SalesforceConfig, object_type: str) -> OrgView:
     return view
 
 
-def refresh_org(config: SalesforceConfig, object_type: str, topics: TopicCache) -> int:
-    """Reload objects, the object's describe and the topics; return how many topics.
+def refresh_org(config: SalesforceConfig, object_type: str) -> list[Topic]:
+    """Reload objects and the object's describe into their cache; return the org's topics.
 
     :raises SalesforceError: Salesforce could not be read.
     """
@@ -67,6 +66,4 @@ def refresh_org(config: SalesforceConfig, object_type: str, topics: TopicCache) 
         describer = Describer(client)
         describer.objects(refresh=True)
         describer.describe(object_type, refresh=True)
-        found = list_topics(client)
-    topics.replace(found)
-    return len(found)
+        return list_topics(client)

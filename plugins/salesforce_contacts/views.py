@@ -92,15 +92,16 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     @admin_required
     def refresh() -> Response:
         options, config = _settled_settings(plugin)
-        topics = TopicCache(plugin.store)
         try:
-            count = refresh_org(config, options.object_type, topics)
+            found = refresh_org(config, options.object_type)
         except SalesforceError as error:
             flash(str(error), "error")
             return back()
+        topics = TopicCache(plugin.store)
+        topics.replace(found)
         topics.save()
         db.session.commit()
-        flash(f"Objects, fields and {count} topics reloaded from Salesforce.", "success")
+        flash(f"Objects, fields and {len(found)} topics reloaded from Salesforce.", "success")
         return back()
 
     @bp.route("/mapping", methods=["POST"])

@@ -106,6 +106,20 @@ class Site:
 
         return wait_for(settled, f"user {user_id} to be synced", timeout)
 
+    def wait_for_state(self, user_id: int, state: str, timeout: float = 15.0) -> host.sync.RecordStatus:
+        return wait_for(
+            lambda: (status := self.status(user_id)) and status.state == state and status,
+            f"user {user_id} to be {state}",
+            timeout,
+        )
+
+    def wait_for(self, condition: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
+        return wait_for(condition, what, timeout)
+
+    def paused(self) -> bool:
+        with self.app.app_context():
+            return host.sync.is_paused(self.plugin)
+
     def drain(self, timeout: float = 30.0) -> None:
         with self.app.app_context():
             host.sync.wait_until_drained(timeout)
