@@ -2,10 +2,18 @@
 
 Built on Flask's command group, so ``plughost db ...`` (Flask-Migrate) and the
 plugins' commands, which the application registers, run inside its context.
+
+Other distributions add top-level commands (a development server, a demo) through
+the entry-point group ``plughost.commands``, one line in their ``pyproject.toml``::
+
+    [project.entry-points."plughost.commands"]
+    demo = "mypackage.cli:demo"
+
+They are imported only when asked for, so no command's imports slow the others down
+and a command does not build the site unless it asks for it.
 """
 
-import importlib
-import importlib.util
+from importlib import metadata
 
 import click
 from flask import Flask
@@ -13,8 +21,7 @@ from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, routes_command, 
 from werkzeug.serving import run_simple
 
 from host import create_app
-from host.config import flag
-from host.database import upgrade_database
+from host.database import auto_migrates, schema_is_current, upgrade_database
 from host.extensions import db
 from host.models import Role
 from host.plugins import ActivationError, registry
@@ -23,33 +30,32 @@ from host.plugins.status import plugin_statuses
 from host.services.errors import InvalidValue
 from host.services.users import register_user
 
-EMULATOR_COMMAND = "emulator"
-EMULATOR_MODULE = "salesforce_emulator"
+COMMAND_ENTRY_POINT_GROUP = "plughost.commands"
 
 
-def _emulator_available() -> bool:
-    return importlib.util.find_spec(EMULATOR_MODULE) is not None
+def _contributed_commands() -> dict[str, metadata.EntryPoint]:
+    return {entry_point.name: entry_point for entry_point in metadata.entry_points(group=COMMAND_ENTRY_POINT_GROUP)}
 
 
 class PlughostGroup(FlaskGroup):
-    """Flask's group, plus the Salesforce emulator's commands when it is installed.
-
-    The emulator is imported only when its command is asked for, so the site's
-    commands work without it.
-    """
+    """Flask's group, plus the commands installed under ``plughost.commands``."""
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name == EMULATOR_COMMAND and _emulator_available():
-            return importlib.import_module(f"{EMULATOR_MODULE}.cli").main
+        entry_point = _contributed_commands().get(name)
+        if entry_point is not None and name not in self.commands:
+            return entry_point.load()
         return super().get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        names = super().list_commands(ctx)
-        return sorted([*names, EMULATOR_COMMAND]) if _emulator_available() else names
+        return sorted({*super().list_commands(ctx), *_contributed_commands()})
 
 
 def _app_factory() -> Flask:
-    return create_app()
+    """The site, its schema brought up to date first where that is automatic."""
+    app = create_app()
+    if auto_migrates(app) and not schema_is_current(app):
+        upgrade_database(app)
+    return app
 
 
 main = PlughostGroup(
@@ -67,18 +73,15 @@ click.version_option(package_name="plughost")(main)
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The interface to listen on.")
-@click.option("--port", default=8000, show_default=True, help="The port to listen on.")
+@click.option("--port", default=5000, show_default=True, help="The port to listen on.")
 @pass_script_info
 def run(info: ScriptInfo, host: str, port: int) -> None:
-    """Serve the site, bringing its database schema up to date first.
+    """Serve the site (on SQLite, its schema is brought up to date first).
 
-    Migrations run here, not in the application factory, because this is the one
-    process of the embedded set-up: a deployment with several processes sets
-    PLUGHOST_AUTO_MIGRATE=0 and runs `plughost db upgrade` once instead.
+    A development-grade server for one machine; behind a real deployment, point a
+    WSGI server at ``host:create_app()``.
     """
     app = info.load_app()
-    if flag(app.config["PLUGHOST_AUTO_MIGRATE"]):
-        upgrade_database(app)
     click.echo(f"Plughost is serving at http://{host}:{port}/ (press Ctrl+C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -116,6 +119,8 @@ def list_plugins() -> None:
     """Every installed plugin with its status."""
     statuses = plugin_statuses()
     db.session.commit()
+    if not statuses and not current_plugin_host().broken:
+        click.echo("No plugins are installed.")
     for name, plugin in sorted(current_plugin_host().plugins.items()):
         status = statuses[name]
         click.echo(f"{name:<24} {plugin.version:<10} {status.kind.value:<22} {status.message}")

@@ -38,9 +38,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        # Schema migrations run at start on the embedded default; a deployment with
-        # several processes runs ``plughost db upgrade`` once instead.
-        "PLUGHOST_AUTO_MIGRATE": True,
+        # Whether ``plughost`` brings the schema up to date before its commands run.
+        # None means "on SQLite only": the embedded default is one process, while a
+        # deployment with several runs ``plughost db upgrade`` once instead.
+        "PLUGHOST_AUTO_MIGRATE": None,
         # Entry points in this group are the installed plugins.
         "PLUGHOST_LOAD_ENTRYPOINTS": True,
         # "embedded": a worker thread in the web process; "celery": Celery workers.

@@ -1,7 +1,7 @@
 """A plugin's status for its Marketplace card, from the host's knowledge and its own.
 
 The host knows whether the plugin is enabled, the last error it raised, and whether
-its required settings are filled in; the plugin adds what only it knows (connected,
+its required settings are filled in (an enabled plugin missing one "needs setup"); the plugin adds what only it knows (connected,
 needs reauthorization) through the ``plugin_status`` hook. The host's knowledge
 comes first: a plugin that raises cannot claim to be fine.
 """
@@ -39,15 +39,13 @@ def _status(plugin: Plugin, enabled: bool, reported: PluginStatus | None) -> Plu
     if startup_error:
         return PluginStatus(StatusKind.ERROR, f"Failed while the site started: {startup_error}")
     if not enabled:
-        if missing:
-            return PluginStatus(StatusKind.NEEDS_SETUP, f"Fill in before enabling: {missing}.", **_settings_action(plugin))
         if last_error:
             return PluginStatus(StatusKind.DISABLED, f"Last error: {last_error}")
         return PluginStatus(StatusKind.DISABLED, "Not in use.")
     if last_error:
         return PluginStatus(StatusKind.ERROR, last_error)
     if missing:
-        return PluginStatus(StatusKind.NEEDS_SETUP, f"Fill in: {missing}.", **_settings_action(plugin))
+        return PluginStatus(StatusKind.NEEDS_SETUP, f"Fill in its settings: {missing}.", **_settings_action(plugin))
     return reported or PluginStatus(StatusKind.ENABLED, "Running.")
 
 

@@ -6,7 +6,17 @@ from host.extensions import db
 from host.plugins import Plugin, hookimpl, registry
 from host.web.access import admin_required
 
-ADMIN_PAGES = ["/admin/"]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/users/",
+    "/admin/affiliates/",
+    "/admin/affiliates/new",
+    "/admin/tags/",
+    "/admin/marketplace/",
+    "/admin/settings/",
+    "/admin/plugins/admin_page/settings",
+    "/admin/sync/",
+]
 
 
 class AdminPagePlugin(Plugin):

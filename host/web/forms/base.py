@@ -30,6 +30,9 @@ class RecordForm(FlaskForm):
                 continue
             if field.name.startswith(CUSTOM_PREFIX):
                 custom[field.name.removeprefix(CUSTOM_PREFIX)] = (field.data or "").strip()
+            elif isinstance(field, StringField):
+                # A text input left out of the submission is blank, as an empty one is.
+                values[field.name] = field.data or ""
             else:
                 values[field.name] = field.data
         if custom:
