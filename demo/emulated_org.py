@@ -1,0 +1,36 @@
+"""The demo's Salesforce: the emulator on a loopback port, plain HTTP, in a thread."""
+
+from dataclasses import dataclass
+
+from salesforce_emulator.app import create_app
+from salesforce_emulator.config import ConnectedAppConfig, EmulatorConfig
+from salesforce_emulator.server import base_url, build_server, serve_in_thread
+from werkzeug.serving import BaseWSGIServer
+
+#: Where each plugin's Grant permissions flow comes back to, below the site's URL.
+CALLBACK_PATHS = ("/salesforce/oauth2/callback", "/salesforce_contacts/oauth2/callback")
+
+
+@dataclass(frozen=True)
+class EmulatedOrg:
+    """A running emulated org and what a site owner needs to connect to it."""
+
+    url: str
+    config: EmulatorConfig
+    server: BaseWSGIServer
+
+    @property
+    def connected_app(self) -> ConnectedAppConfig:
+        return self.config.connected_apps[0]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+def start_emulated_org(port: int, site_url: str) -> EmulatedOrg:
+    """Start the org with the site's callback URLs registered in its Connected App."""
+    config = EmulatorConfig.from_dict({"host": "127.0.0.1", "port": port, "https": False, "org_name": "Plughost Demo"})
+    config.connected_apps[0].callback_urls = [site_url + path for path in CALLBACK_PATHS]
+    server, _certificate = build_server(create_app(config), config)
+    serve_in_thread(server)
+    return EmulatedOrg(url=base_url(server, config), config=config, server=server)
