@@ -46,7 +46,9 @@ from host.snapshots import UserSnapshot
 from host.sync import enqueue, stop, wait_until_drained
 from host.sync.handlers import Done, Entry, Outcome
 from host.sync.worker_app import EXTRA_PLUGINS_ENV
+from report import figure
 
+BENCHMARK = "sync queue"
 REPOSITORY = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("PLUGHOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -337,6 +339,11 @@ def redis_reachable() -> bool:
         return False
 
 
+def throughput(label: str, entries_per_second: float) -> None:
+    print(f"   {label + ':':<26}{entries_per_second:8.0f} entries/s")
+    figure(BENCHMARK, f"deliveries per second, {label}", entries_per_second, "entries/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
@@ -347,31 +354,35 @@ def main() -> None:
 
         print(f"1. Throughput, {arguments.entries} entries through a no-op handler (batch size 200)")
         with sqlite_database(folder) as database:
-            print(f"   embedded, SQLite:         {embedded_throughput(database, folder, arguments.entries):8.0f} entries/s")
+            throughput("embedded, SQLite", embedded_throughput(database, folder, arguments.entries))
         with postgres_database() as database:
             if database is None:
                 print("   embedded, PostgreSQL:     skipped (PostgreSQL not reachable)")
             else:
-                print(f"   embedded, PostgreSQL:     {embedded_throughput(database, folder, arguments.entries):8.0f} entries/s")
+                throughput("embedded, PostgreSQL", embedded_throughput(database, folder, arguments.entries))
         with postgres_database() as database:
             if database is None or not redis_reachable():
                 print("   Celery x2, PostgreSQL:    skipped (PostgreSQL or Redis not reachable)")
             else:
-                print(f"   Celery x2, PostgreSQL:    {celery_throughput(database, folder, arguments.entries):8.0f} entries/s")
+                throughput("Celery x2, PostgreSQL", celery_throughput(database, folder, arguments.entries))
 
         print(f"\n2. Batch sizes, burst of {arguments.entries} entries, handler taking 20 ms per call (embedded, SQLite)")
         with sqlite_database(folder) as database:
             sizes, seconds = burst_batches(database, folder, arguments.entries, one_commit=False)
             print(f"   one commit per entry, 4 threads: {describe_batches(sizes)}; drained in {seconds:.1f} s")
+            figure(BENCHMARK, "burst, one commit per entry: mean batch", statistics.mean(sizes), "entries/call")
         with sqlite_database(folder) as database:
             sizes, seconds = burst_batches(database, folder, arguments.entries, one_commit=True)
             print(f"   all in one commit:               {describe_batches(sizes)}; drained in {seconds:.1f} s")
+            figure(BENCHMARK, "burst, one commit: mean batch", statistics.mean(sizes), "entries/call")
 
         print(f"\n3. Registration request (POST /register), {arguments.registrations} each, alternating, SQLite")
         plain, queued = registration_times(lambda: sqlite_database(folder), folder, arguments.registrations)
         for label, times in (("no plugins", plain), ("queue on", queued)):
             print(f"   {label:10}  median {statistics.median(times):6.1f} ms   mean {statistics.mean(times):6.1f} ms")
-        print(f"   ratio (queue on / no plugins), median: {statistics.median(queued) / statistics.median(plain):.3f}")
+        ratio = statistics.median(queued) / statistics.median(plain)
+        print(f"   ratio (queue on / no plugins), median: {ratio:.3f}")
+        figure(BENCHMARK, "registration time, queue on / no plugins", ratio, "ratio")
 
 
 if __name__ == "__main__":

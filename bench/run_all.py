@@ -1,0 +1,75 @@
+"""Run every benchmark in bench/ and print their figures as one table, with the machine.
+
+    python bench/run_all.py [--quick]
+
+Each benchmark is a script run in its own process (so one's memory does not colour
+another's); ``--quick`` passes each its smaller sizes, for a look in a minute or two.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from report import FIGURES_FILE_ENV
+
+BENCH = Path(__file__).resolve().parent
+NOT_BENCHMARKS = {"report.py", "run_all.py"}
+#: Smaller sizes per benchmark for ``--quick``.
+QUICK_ARGUMENTS = {
+    "queue_throughput.py": ["--entries", "2000", "--registrations", "30"],
+    "backfill_memory.py": ["--users", "20000"],
+}
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )
+    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory_kib / 2**20:.0f} GiB; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def run(script: Path, quick: bool, figures_file: Path) -> int:
+    print(f"\n=== {script.name} ===", flush=True)
+    arguments = QUICK_ARGUMENTS.get(script.name, []) if quick else []
+    environment = {**os.environ, FIGURES_FILE_ENV: str(figures_file)}
+    return subprocess.call([sys.executable, str(script), *arguments], env=environment, cwd=BENCH.parent)
+
+
+def table(rows: list[dict]) -> str:
+    header = ("benchmark", "figure", "value", "unit")
+    cells = [header, *((row["benchmark"], row["name"], f"{row['value']:,.3g}" if abs(row["value"]) < 10 else f"{row['value']:,.0f}", row["unit"]) for row in rows)]
+    widths = [max(len(str(cell[column])) for cell in cells) for column in range(4)]
+    lines = ["| " + " | ".join(str(cell[column]).ljust(widths[column]) for column in range(4)) + " |" for cell in cells]
+    lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a quick look")
+    arguments = parser.parse_args()
+    scripts = sorted(path for path in BENCH.glob("*.py") if path.name not in NOT_BENCHMARKS)
+    with tempfile.TemporaryDirectory() as temporary:
+        figures_file = Path(temporary) / "figures.jsonl"
+        figures_file.touch()
+        failed = [script.name for script in scripts if run(script, arguments.quick, figures_file) != 0]
+        rows = [json.loads(line) for line in figures_file.read_text().splitlines()]
+    print(f"\nMachine: {machine()}\n")
+    print(table(rows))
+    if failed:
+        print(f"\nFailed: {', '.join(failed)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
