@@ -13,6 +13,7 @@ from flask import url_for
 
 import host.sync
 from host.contributions import AdminPanel
+from host.sync.pauses import active_pauses
 from plugins.salesforce_common.authorization import connection_status
 from plugins.salesforce_leads.links import link_of
 from plugins.salesforce_leads.settings import destination_object
@@ -44,8 +45,9 @@ class SyncReport:
 
 
 def _waiting_message(plugin: "SalesforceLeads", state: str, last_error: str) -> str:
-    if host.sync.is_paused(plugin):
-        return f"Waiting: syncing to Salesforce is paused. {last_error}".strip()
+    pause = active_pauses().get(plugin.name)
+    if pause is not None:
+        return f"Waiting: syncing to Salesforce is paused. {pause.reason}".strip()
     if state == "retrying":
         return f"Not in Salesforce yet; it will be tried again. {last_error}".strip()
     return "Sending to Salesforce…"

@@ -64,10 +64,12 @@ class _Plan:
     deletes: _Group = field(default_factory=_Group)
     upsert_key: str | None = None
     outcomes: dict[int, Outcome] = field(default_factory=dict)
+    #: Records Salesforce now has for affiliates (by affiliate id), and affiliates whose record is gone.
+    new_links: dict[str, RecordLink] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)
 
 
-def _upsert_key(plugin: Plugin, description: ObjectDescription) -> str | None:
-    configured = external_id_field(plugin)
+def _upsert_key(configured: str | None, description: ObjectDescription) -> str | None:
     if configured:
         return configured
     email = description.field(EMAIL_KEY)
@@ -79,14 +81,14 @@ def _refused(problems: Sequence[SalesforceError]) -> Failed:
 
 
 def _plan(
-    plugin: Plugin,
+    external_id: str | None,
     entries: Sequence[Entry],
     affiliates: Mapping[str, AffiliateSnapshot],
     links: Mapping[str, RecordLink],
     description: ObjectDescription,
     mapping: FieldMapping,
 ) -> _Plan:
-    plan = _Plan(description.name, upsert_key=_upsert_key(plugin, description))
+    plan = _Plan(description.name, upsert_key=_upsert_key(external_id, description))
     for entry in entries:
         link = links.get(entry.record_id)
         if link is not None and link.sobject.lower() != description.name.lower():
@@ -102,7 +104,7 @@ def _plan(
         if link is not None:
             operation, group, record = Operation.UPDATE, plan.updates, {"Id": link.record_id, **values}
         elif plan.upsert_key:
-            if plan.upsert_key == external_id_field(plugin):
+            if plan.upsert_key == external_id:
                 values[plan.upsert_key] = str(affiliate.id)
             operation, group, record = Operation.UPSERT, plan.upserts, values
         else:
@@ -161,29 +163,36 @@ class AffiliateSync:
 
     def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
         plugin = self.plugin
-        sobject = destination_object(plugin)
+        sobject, external_id = destination_object(plugin), external_id_field(plugin)
         mapping = load_mapping(plugin, sobject)
         affiliates, links = self._read(entries)
         try:
             config = salesforce_config(plugin)
         except SalesforceError as error:
             return {entry.id: outcome_for(error) for entry in entries}
-        # The library writes tokens and usage in transactions of its own; end this
-        # read first, so SQLite's single writer is free for them.
+        # The library writes tokens and usage in transactions of its own while it
+        # calls Salesforce. On SQLite a read transaction left open meanwhile would go
+        # stale and could not write afterwards; so the reading ends here, nothing
+        # touches the database during the calls, and the links are written after.
         db.session.commit()
         try:
             with SalesforceClient(config) as client:
                 description = Describer(client).describe(sobject)
-                plan = _plan(plugin, entries, affiliates, links, description, mapping)
-                return {**plan.outcomes, **self._send(client, plan)}
+                plan = _plan(external_id, entries, affiliates, links, description, mapping)
+                outcomes = {**plan.outcomes, **self._send(client, plan)}
         except SalesforceError as error:
             return {entry.id: outcome_for(error) for entry in entries}
+        for affiliate_id, link in plan.new_links.items():
+            save_link(plugin, affiliate_id, link)
+        for affiliate_id in plan.gone:
+            forget_link(plugin, affiliate_id)
+        return outcomes
 
     def _send(self, client: SalesforceClient, plan: _Plan) -> dict[int, Outcome]:
         sobject = plan.sobject
 
         def linked(entry: Entry, result: RecordResult) -> Outcome:
-            save_link(self.plugin, entry.record_id, RecordLink(sobject, str(result.id)))
+            plan.new_links[entry.record_id] = RecordLink(sobject, str(result.id))
             verb = "Created" if result.created else "Updated"
             return Done(f"{verb} {sobject} {result.id}", external_id=result.id)
 
@@ -191,7 +200,7 @@ class AffiliateSync:
             return linked(entry, RecordResult(result.id, True, True))
 
         def deleted(entry: Entry, result: RecordResult) -> Outcome:
-            forget_link(self.plugin, entry.record_id)
+            plan.gone.append(entry.record_id)
             return Done(f"Deleted {sobject} {result.id or ''}".strip())
 
         def delete_all(ids: Sequence[str]) -> list[RecordResult]:

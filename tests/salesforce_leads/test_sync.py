@@ -1,0 +1,172 @@
+"""Affiliates reach Salesforce through the queue, checked in the emulator over HTTP."""
+
+import time
+from collections.abc import Callable
+
+from leads_site import Site
+
+COLLECTIONS = "composite/sobjects"
+
+
+def _collections_calls(site: Site) -> list[dict]:
+    return [call for call in site.emulator.admin.calls() if call["endpoint"].startswith(COLLECTIONS)]
+
+
+def _until(condition: Callable[[], object], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def test_a_new_affiliate_becomes_a_lead_in_one_call_and_the_notice_turns_green(connected: Site) -> None:
+    connected.emulator.admin.clear_calls()
+    affiliate_id = connected.create_affiliate(phone="+1 555 0100", country="US", website="https://navy.example")
+    connected.drain()
+    [lead] = connected.records("Lead")
+    assert (lead["FirstName"], lead["LastName"], lead["Email"], lead["Company"]) == (
+        "Grace", "Hopper", "grace@example.com", "Navy"
+    )
+    assert (lead["Phone"], lead["Country"], lead["Website"]) == ("+1 555 0100", "US", "https://navy.example")
+    assert len(connected.emulator.admin.calls()) == 1
+    status = connected.status(affiliate_id)
+    assert status["ok"] is True
+    assert status["message"] == f"Synced to Salesforce — Lead {lead['Id']}"
+    assert status["record_url"] == f"{connected.emulator.base_url}/lightning/r/Lead/{lead['Id']}/view"
+    assert status["api_usage"].startswith("API usage today:")
+    page = connected.admin.get(f"/admin/affiliates/{affiliate_id}").get_data(as_text=True)
+    assert f"Synced to Salesforce — Lead {lead['Id']}" in page and "Resync" in page
+
+
+def test_an_edit_updates_the_same_lead_by_its_id(connected: Site) -> None:
+    affiliate_id = connected.create_affiliate()
+    connected.drain()
+    [created] = connected.records("Lead")
+    connected.update_affiliate(affiliate_id, email="hopper@example.com", company="Univac")
+    connected.drain()
+    [updated] = connected.records("Lead")
+    assert updated["Id"] == created["Id"]
+    assert (updated["Email"], updated["Company"]) == ("hopper@example.com", "Univac")
+    assert connected.status(affiliate_id)["ok"] is True
+
+
+def test_an_affiliate_without_company_fails_with_the_sentence_and_no_call(connected: Site) -> None:
+    connected.emulator.admin.clear_calls()
+    affiliate_id = connected.create_affiliate(company="")
+    connected.drain()
+    status = connected.status(affiliate_id)
+    assert status["ok"] is False
+    assert "Salesforce requires Company on Lead; map an affiliate field to it or set a default." in status["message"]
+    assert status["state"] == "dead"
+    assert connected.records("Lead") == []
+    assert _collections_calls(connected) == []
+    page = connected.admin.get(f"/admin/affiliates/{affiliate_id}").get_data(as_text=True)
+    assert "Retry" in page
+
+
+def test_a_default_company_fills_the_gap(connected: Site) -> None:
+    form = {f"map.{key}": value for key, value in {
+        "first_name": "FirstName", "last_name": "LastName", "email": "Email", "company": "Company"}.items()}
+    page = connected.admin.post(
+        "/admin/plugins/salesforce_leads/fields", data={**form, "default.Company": "Independent"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "The field mapping for Lead is saved." in page
+    connected.create_affiliate(company="")
+    connected.drain()
+    assert [lead["Company"] for lead in connected.records("Lead")] == ["Independent"]
+
+
+def test_a_mapping_that_feeds_no_company_is_refused(connected: Site) -> None:
+    page = connected.admin.post(
+        "/admin/plugins/salesforce_leads/fields", data={"map.last_name": "LastName"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Salesforce requires Company on Lead; map an affiliate field to it or set a default." in page
+    assert "saved" not in page
+
+
+def test_a_custom_object_matched_by_external_id(site: Site) -> None:
+    site.settings(destination_object="Partner__c", external_id_field="External_Id__c")
+    assert "Connected to" in site.connect()
+    page = site.admin.post(
+        "/admin/plugins/salesforce_leads/fields",
+        data={"map.company": "Name", "map.email": "Email__c"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "The field mapping for Partner__c is saved." in page
+    affiliate_id = site.create_affiliate()
+    site.drain()
+    [partner] = site.records("Partner__c")
+    assert (partner["Name"], partner["Email__c"], partner["External_Id__c"]) == ("Navy", "grace@example.com", str(affiliate_id))
+    assert site.records("Lead") == []
+    assert site.status(affiliate_id)["message"] == f"Synced to Salesforce — Partner__c {partner['Id']}"
+
+
+def test_a_burst_goes_out_in_collections_of_at_most_200(connected: Site) -> None:
+    from host.extensions import db
+    from host.services.affiliates import create_affiliate
+
+    connected.emulator.admin.clear_calls()
+    with connected.app.app_context():
+        for number in range(450):
+            create_affiliate(first_name="A", last_name=f"N{number}", email=f"a{number}@example.com", company="Co")
+        db.session.commit()
+    connected.drain(timeout=60)
+    assert len(connected.records("Lead")) == 450
+    calls = connected.emulator.admin.calls()
+    assert len(calls) == 3, [call["endpoint"] for call in calls]
+    assert all(call["endpoint"].startswith(COLLECTIONS) for call in calls)
+
+
+def test_an_expired_session_is_refreshed_once(connected: Site) -> None:
+    connected.emulator.admin.expire_sessions()
+    connected.emulator.admin.clear_calls()
+    affiliate_id = connected.create_affiliate()
+    connected.drain()
+    assert connected.status(affiliate_id)["ok"] is True
+    calls = [(call["path"].rsplit("/v62.0/", 1)[-1], call["status"]) for call in connected.emulator.admin.calls()]
+    assert calls == [("composite/sobjects/Lead/Email", 401), ("composite/sobjects/Lead/Email", 200)]
+
+
+def test_a_revoked_refresh_token_pauses_with_a_banner_and_delivers_after_reauthorizing(connected: Site) -> None:
+    emulator = connected.emulator
+    emulator.admin.revoke_refresh_tokens(emulator.username)
+    emulator.admin.expire_sessions()
+    affiliate_id = connected.create_affiliate()
+    _until(connected.is_paused)
+    status = connected.status(affiliate_id)
+    assert status["ok"] is None and status["state"] in ("pending", "retrying")
+    assert "Waiting: syncing to Salesforce is paused." in status["message"]
+    page = connected.admin.get("/admin/affiliates/").get_data(as_text=True)
+    assert "Salesforce Leads has stopped syncing. Salesforce needs reauthorization" in page
+    assert 'href="/admin/plugins/salesforce_leads/#salesforce-connection">Reauthorize' in page
+    assert "Needs reauthorization" in connected.admin.get("/admin/marketplace/").get_data(as_text=True)
+    assert connected.records("Lead") == []
+
+    assert "Connected to" in connected.connect()
+    connected.drain()
+    assert not connected.is_paused()
+    assert [lead["Email"] for lead in connected.records("Lead")] == ["grace@example.com"]
+    assert connected.status(affiliate_id)["ok"] is True
+    assert "stopped syncing" not in connected.admin.get("/admin/affiliates/").get_data(as_text=True)
+
+
+def test_an_exhausted_api_limit_pauses_and_nothing_fails(connected: Site) -> None:
+    import host.sync
+
+    emulator = connected.emulator
+    emulator.admin.settings(api_usage=emulator.config.api_limit)
+    affiliate_id = connected.create_affiliate()
+    _until(connected.is_paused)
+    status = connected.status(affiliate_id)
+    assert status["ok"] is None
+    assert "API limit is used up" in status["message"]
+
+    emulator.admin.settings(api_usage=0)
+    with connected.app.app_context():
+        host.sync.resume(connected.plugin)
+        from host.extensions import db
+
+        db.session.commit()
+    connected.drain()
+    assert connected.status(affiliate_id)["ok"] is True
+    assert len(connected.records("Lead")) == 1
