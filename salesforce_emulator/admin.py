@@ -190,6 +190,22 @@ def define_field(name: str) -> Any:
     return jsonify(field.describe()), 201
 
 
+@blueprint.route("/outbound", methods=["GET", "POST"])
+def outbound() -> Any:
+    """GET: messages, pending notifications and deliveries. POST: define a message
+    (``name, object, fields, endpoint_url, on: ["create", "update"], send_session_id``)."""
+    state = org()
+    if request.method == "POST":
+        state.outbound.define(_payload())
+    return jsonify(state.outbound.status())
+
+
+@blueprint.post("/outbound/deliver")
+def deliver_outbound() -> Any:
+    """Attempt every notification that is due now (after moving the clock past a retry)."""
+    return jsonify({"acknowledged": org().outbound.deliver_due()})
+
+
 @blueprint.route("/calls", methods=["GET", "DELETE"])
 def calls() -> Any:
     """The REST call log; ``?summary=1`` gives counts per ``METHOD endpoint``. DELETE clears it."""

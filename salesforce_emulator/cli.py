@@ -53,8 +53,10 @@ def describe(config: EmulatorConfig, url: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     config = config_from_args(args)
-    server, cert_path = build_server(create_app(config), config, log_requests=args.log_requests)
+    app = create_app(config)
+    server, cert_path = build_server(app, config, log_requests=args.log_requests)
     url = base_url(server, config)
+    app.extensions["salesforce_emulator"].base_url = url
     print(f"Salesforce emulator listening on {url}", flush=True)
     print(describe(config, url), flush=True)
     if cert_path:

@@ -11,6 +11,7 @@ from .config import ConnectedAppConfig, EmulatorConfig
 from .dml import Dml
 from .duplicates import DuplicateRules
 from .ids import IdGenerator, id18
+from .outbound import OutboundMessenger
 from .schema import Schema
 from .store import Store
 from .tokens import TokenService
@@ -63,6 +64,8 @@ class Org:
         self._seed = copy.deepcopy(config)
         self.clock = Clock()
         self.lock = threading.RLock()
+        self.base_url = f"{'https' if config.https else 'http'}://{config.host}:{config.port}"
+        self.outbound = OutboundMessenger(self)
         self.reset()
 
     def reset(self) -> None:
@@ -94,8 +97,7 @@ class Org:
         self.users: dict[str, str] = {}
         self.consents: set[tuple[str, str]] = set()
         self._seed_users()
-        if hasattr(self, "outbound"):
-            self.outbound.reset()
+        self.outbound.reset()
 
     def _seed_users(self) -> None:
         now = self.clock.timestamp()

@@ -189,8 +189,18 @@ class AdminClient:
     def clear_calls(self) -> None:
         self._call("DELETE", "/calls")
 
-    def outbound_messages(self, **config: Any) -> Any:
-        return self._call("POST", "/outbound", json=config) if config else self._call("GET", "/outbound")
+    def define_outbound_message(self, name: str, sobject: str, fields: list[str], endpoint_url: str,
+                                on: tuple[str, ...] = ("create", "update")) -> dict[str, Any]:
+        return self._call("POST", "/outbound", json={"name": name, "object": sobject, "fields": fields,
+                                                     "endpoint_url": endpoint_url, "on": list(on)})
+
+    def outbound_status(self) -> dict[str, Any]:
+        """Configured messages, pending notifications (with attempts) and the delivery log."""
+        return self._call("GET", "/outbound")
+
+    def deliver_outbound(self) -> int:
+        """Attempt due notifications now; returns how many were acknowledged."""
+        return self._call("POST", "/outbound/deliver")["acknowledged"]
 
 
 @dataclass
@@ -271,6 +281,7 @@ def running_emulator(**config: Any) -> Iterator[EmulatorHandle]:
     server, cert_path = build_server(app, settings)
     serve_in_thread(server)
     url = base_url(server, settings)
+    app.extensions["salesforce_emulator"].base_url = url
     verify: bool | str = str(cert_path) if cert_path else True
     try:
         yield EmulatorHandle(url, settings, app, verify, AdminClient(url, settings.admin_token, verify))
