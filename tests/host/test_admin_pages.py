@@ -1,0 +1,148 @@
+"""The admin's pages: users and their tags, affiliates, tags, site settings, and sign-up."""
+
+import pytest
+from sample_plugins import Showcase
+
+from host.extensions import db
+from host.models import Affiliate, AffiliateStatus, Tag, User
+from host.plugins import registry
+from host.services.tags import create_tag
+
+
+@pytest.fixture
+def site(make_app, make_user):
+    app = make_app(Showcase())
+    owner = make_user(app, admin=True, email="owner@example.com", first_name="Olive", last_name="Owner")
+    return app, owner
+
+
+@pytest.fixture
+def admin(site, log_in):
+    app, owner = site
+    return log_in(app.test_client(), owner)
+
+
+def tags_of(app, email: str) -> set[str]:
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        return {tag.name for tag in user.tags}
+
+
+def test_users_are_listed_searched_and_tagged_in_bulk(site, admin, make_user):
+    app, _owner = site
+    ids = [make_user(app, email=f"{name}@example.com", first_name=name.title()) for name in ("ann", "bob", "cyd")]
+    with app.app_context():
+        vip = create_tag("vip")
+        db.session.commit()
+        vip_id = vip.id
+
+    listed = admin.get("/admin/users/").text
+    assert all(f"{name}@example.com" in listed for name in ("ann", "bob", "cyd", "owner"))
+    found = admin.get("/admin/users/?q=bob").text
+    assert "bob@example.com" in found and "ann@example.com" not in found
+
+    applied = admin.post("/admin/users/tags", data={"user_ids": ids[:2], "tag_id": vip_id, "action": "add", "next": "/admin/users/?q=b"})
+    assert applied.location == "/admin/users/?q=b"
+    assert tags_of(app, "ann@example.com") == tags_of(app, "bob@example.com") == {"vip"}
+    assert tags_of(app, "cyd@example.com") == set()
+
+    admin.post(f"/admin/users/{ids[0]}/tags", data={"tag_id": vip_id, "action": "remove"})
+    assert tags_of(app, "ann@example.com") == set()
+    refused = admin.post("/admin/users/tags", data={"user_ids": ids, "tag_id": vip_id, "action": "add", "next": "https://evil.example/"})
+    assert refused.location == "/admin/users/"
+
+
+def test_an_admin_edits_and_deletes_a_user(site, admin, make_user):
+    app, _owner = site
+    user_id = make_user(app, email="jane@example.com", first_name="Jane", last_name="Doe")
+    edited = admin.post(
+        f"/admin/users/{user_id}",
+        data={"first_name": "Jane", "last_name": "Roe", "email": "jane@example.com", "role": "subscriber"},
+        follow_redirects=True,
+    )
+    assert "The user is saved." in edited.text
+    assert admin.post(f"/admin/users/{user_id}/delete", follow_redirects=True).status_code == 200
+    with app.app_context():
+        assert db.session.get(User, user_id) is None
+
+
+def test_affiliates_are_created_searched_edited_and_deleted(site, admin):
+    app, owner = site
+    fields = {"first_name": "Al", "last_name": "Fil", "email": "al@example.com", "company": "Acme", "country": "FR",
+              "website": "https://acme.example", "status": "active", "manager_id": str(owner), "notes": "met at a fair"}
+    created = admin.post("/admin/affiliates/new", data=fields, follow_redirects=True)
+    assert "Al Fil was added." in created.text and "Olive Owner" in created.text
+    admin.post("/admin/affiliates/new", data={**fields, "first_name": "Bo", "email": "bo@example.com", "company": "Zeta"})
+
+    found = admin.get("/admin/affiliates/?q=acme").text
+    assert "al@example.com" in found and "bo@example.com" not in found
+
+    with app.app_context():
+        affiliate_id = db.session.scalar(db.select(Affiliate.id).where(Affiliate.email == "al@example.com"))
+    admin.post(f"/admin/affiliates/{affiliate_id}/edit", data={**fields, "status": "suspended"})
+    with app.app_context():
+        assert db.session.get(Affiliate, affiliate_id).status is AffiliateStatus.SUSPENDED
+    admin.post(f"/admin/affiliates/{affiliate_id}/delete")
+    assert "al@example.com" not in admin.get("/admin/affiliates/").text
+
+
+def test_tags_are_created_counted_and_deleted(site, admin):
+    app, _owner = site
+    admin.post("/admin/tags/", data={"name": "vip"})
+    assert "already" in admin.post("/admin/tags/", data={"name": "VIP"}).text.lower()
+    with app.app_context():
+        tag_id = db.session.scalar(db.select(Tag.id).where(Tag.name == "vip"))
+    admin.post(f"/admin/tags/{tag_id}/delete")
+    with app.app_context():
+        assert db.session.get(Tag, tag_id) is None
+
+
+def test_site_settings_open_affiliate_sign_up_and_choose_registration_tags(site, admin):
+    app, _owner = site
+    visitor = app.test_client()
+    assert visitor.get("/affiliates/join").status_code == 404, "affiliate sign-up is off by default"
+    admin.post("/admin/tags/", data={"name": "newcomer"})
+    with app.app_context():
+        tag_id = db.session.scalar(db.select(Tag.id))
+
+    admin.post("/admin/settings/", data={"registration_open": "y", "affiliate_signup_open": "y", "registration_tags": [tag_id]})
+    applied = visitor.post("/affiliates/join", data={"first_name": "Ann", "last_name": "Plier", "email": "ann@example.com"})
+    assert "Thank you" in applied.text
+    with app.app_context():
+        assert db.session.scalar(db.select(Affiliate).where(Affiliate.email == "ann@example.com")).status is AffiliateStatus.ON_MODERATION
+        assert db.session.get(Tag, tag_id).apply_on_registration
+
+    admin.post("/admin/settings/", data={"registration_open": "y"})
+    assert visitor.get("/affiliates/join").status_code == 404
+    with app.app_context():
+        assert not db.session.get(Tag, tag_id).apply_on_registration
+
+
+def test_custom_fields_appear_on_the_forms(site, admin):
+    admin.post("/admin/settings/custom-fields", data={"owner": "affiliate", "label": "Traffic source", "key": "traffic_source"})
+    assert "Traffic source" in admin.get("/admin/affiliates/new").text
+    assert "lower-case" in admin.post("/admin/settings/custom-fields", data={"owner": "user", "label": "X", "key": "Bad Key"}).text
+
+
+def test_hook_user_admin_panels(site, admin, make_user):
+    app, _owner = site
+    user_id = make_user(app, email="jane@example.com")
+    with app.app_context():
+        registry.enable("showcase")
+        db.session.commit()
+    assert '<p class="showcase-panel">Showcase sees jane@example.com.</p>' in admin.get(f"/admin/users/{user_id}").text
+
+
+def test_hook_affiliate_admin_panels(site, admin):
+    app, _owner = site
+    with app.app_context():
+        registry.enable("showcase")
+        db.session.commit()
+    page = admin.post(
+        "/admin/affiliates/new",
+        data={"first_name": "Al", "last_name": "Fil", "email": "al@example.com", "status": "active", "manager_id": ""},
+        follow_redirects=True,
+    ).text
+    assert "Showcase sees al@example.com." in page
+    with app.app_context():
+        assert "UndefinedError" in registry.state_of("showcase").last_error, "a panel that fails to render is reported"
