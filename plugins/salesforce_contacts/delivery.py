@@ -45,6 +45,7 @@ from plugins.salesforce_common import (
     validate_values,
 )
 from plugins.salesforce_common.composite import COMPOSITE_LIMIT
+from plugins.salesforce_common.persistence import lock_stored_value
 from plugins.salesforce_common.topics import (
     ASSIGNMENT,
     TOPIC,
@@ -62,7 +63,7 @@ from plugins.salesforce_contacts.outcomes import outcome_for
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
 from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
 from plugins.salesforce_contacts.settings import Deletion, MergeStrategy, Options, Segmentation
-from plugins.salesforce_contacts.topic_cache import TopicCache
+from plugins.salesforce_contacts.topic_cache import TOPICS_KEY, TopicCache
 
 #: Keys per ``IN (...)`` list when looking existing records up.
 _KEYS_PER_QUERY = 100
@@ -169,6 +170,8 @@ class BatchDelivery:
 
     def save(self) -> None:
         """Write what was learned, in the current session (committed with the outcomes)."""
+        # Take SQLite's write lock before reading, so no commit can slip in between.
+        lock_stored_value(self.store.plugin_name, TOPICS_KEY)
         for item in self.items:
             if item.drop_link:
                 forget_link(self.store, item.user.id)

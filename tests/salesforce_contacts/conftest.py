@@ -55,8 +55,13 @@ class Site:
 
     # -- set-up ---------------------------------------------------------------------
 
+    def writing(self) -> Any:
+        """A context for writes like a request's: on SQLite it takes the write lock first,
+        so a commit by the sync worker in between cannot invalidate what was read."""
+        return self.app.test_request_context()
+
     def configure(self, **values: Any) -> None:
-        with self.app.app_context():
+        with self.writing():
             self.plugin.settings.update(values)
             db.session.commit()
 
@@ -70,7 +75,7 @@ class Site:
         assert landed.status_code == 302
 
     def registration_tags(self, *names: str) -> None:
-        with self.app.app_context():
+        with self.writing():
             set_registration_tags([find_tag(name) or create_tag(name) for name in names])
             db.session.commit()
 
@@ -78,13 +83,13 @@ class Site:
 
     def register(self, email: str, **fields: Any) -> int:
         values = {"password": "correct horse battery", "first_name": "Ada", "last_name": "Lovelace", **fields}
-        with self.app.app_context():
+        with self.writing():
             user = register_user(email=email, **values)
             db.session.commit()
             return user.id
 
     def change_tags(self, user_id: int, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> None:
-        with self.app.app_context():
+        with self.writing():
             user = db.session.get(User, user_id)
             change_tags(
                 [user],

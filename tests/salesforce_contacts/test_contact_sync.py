@@ -6,7 +6,7 @@ from host.services.users import update_user
 
 
 def _edit(site, user_id: int, **values) -> None:
-    with site.app.app_context():
+    with site.writing():
         update_user(db.session.get(User, user_id), values)
         db.session.commit()
 

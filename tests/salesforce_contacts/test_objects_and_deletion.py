@@ -1,0 +1,59 @@
+"""Lead and custom objects as the destination, and what deleting a user does."""
+
+import pytest
+
+from host.extensions import db
+from host.models import User
+from host.services.users import delete_user
+
+
+def _delete(site, user_id: int) -> None:
+    with site.writing():
+        delete_user(db.session.get(User, user_id))
+        db.session.commit()
+
+
+def test_users_become_leads_with_the_default_company(make_site):
+    site = make_site(object_type="Lead", default_company="Acme Community")
+    site.registration_tags("Members")
+
+    user_id = site.register("lead@example.com", first_name="Lin", last_name="Lead")
+
+    assert site.wait_synced(user_id).state == "done"
+    lead = site.record("lead@example.com", "Lead")
+    assert (lead["LastName"], lead["Company"]) == ("Lead", "Acme Community")
+    assert site.topics_of(lead["Id"]) == {"Members"}
+    assert site.records("Contact") == []
+
+
+def test_a_custom_object_matched_by_an_external_id(make_site):
+    site = make_site(object_type="Partner__c", match_field="External_Id__c", segmentation="none")
+    site.admin.post(
+        "/admin/plugins/salesforce_contacts/mapping",
+        data={"match_field": "External_Id__c", "map-Email__c": "email", "map-Name": "display_name"},
+    )
+
+    user_id = site.register("partner@example.com", first_name="Pat", last_name="Partner")
+
+    status = site.wait_synced(user_id)
+    assert status.state == "done", status.message
+    [partner] = site.records("Partner__c")
+    assert (partner["External_Id__c"], partner["Email__c"]) == (str(user_id), "partner@example.com")
+
+
+@pytest.mark.parametrize("deletion", ["nothing", "delete", "set_field"])
+def test_deleting_a_user_does_what_the_owner_chose(make_site, deletion):
+    site = make_site(deletion=deletion, deletion_field="Description", deletion_value="Deleted on site")
+    user_id = site.register("gone@example.com")
+    site.wait_synced(user_id)
+    contact_id = site.record("gone@example.com")["Id"]
+
+    _delete(site, user_id)
+
+    assert site.wait_synced(user_id).state == "done"
+    contacts = {record["Id"]: record for record in site.records("Contact")}
+    if deletion == "delete":
+        assert contacts == {}
+    else:
+        expected = "Deleted on site" if deletion == "set_field" else None
+        assert contacts[contact_id]["Description"] == expected
