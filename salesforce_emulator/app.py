@@ -16,6 +16,7 @@ from .oauth import bearer_token
 from .oauth import blueprint as oauth_blueprint
 from .rest.router import RestRequest, RestResponse
 from .state import Org
+from .ui import blueprint as ui_blueprint
 
 JSON = "application/json;charset=UTF-8"
 METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]
@@ -30,6 +31,7 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app.extensions["salesforce_emulator"] = org
     app.register_blueprint(oauth_blueprint)
     app.register_blueprint(admin_blueprint)
+    app.register_blueprint(ui_blueprint)
 
     @app.get("/services/data/")
     @app.get("/services/data")

@@ -1,0 +1,113 @@
+"""A small web UI to browse and edit records and read the call log.
+
+The UI asks once for the admin token and remembers it in the session cookie. Edits go
+through the same validation as the API and fire outbound messages like any change.
+"""
+
+import hmac
+import secrets
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+
+from .errors import ApiError
+from .state import Org
+
+blueprint = Blueprint("emulator_ui", __name__, url_prefix="/_emulator/ui")
+SYSTEM_FIELDS = {"IsDeleted", "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp"}
+
+
+def org() -> Org:
+    return current_app.extensions["salesforce_emulator"]
+
+
+@blueprint.before_request
+def require_login() -> Any:
+    if request.endpoint == "emulator_ui.login" or session.get("emulator_admin"):
+        return None
+    return redirect(url_for("emulator_ui.login", next=request.path))
+
+
+def _check_csrf() -> None:
+    if not hmac.compare_digest(request.form.get("csrf_token", ""), session.get("ui_csrf", "")):
+        abort(400)
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    if request.method == "POST":
+        if hmac.compare_digest(request.form.get("token", ""), org().config.admin_token):
+            session["emulator_admin"] = True
+            session["ui_csrf"] = secrets.token_urlsafe(16)
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/_emulator/ui") else url_for("emulator_ui.objects"))
+        error = "That is not the admin token printed at start."
+    return render_template("ui_login.html", error=error)
+
+
+@blueprint.get("/")
+def objects() -> Any:
+    state = org()
+    counts = state.store.counts()
+    rows = [(s.name, s.label, counts.get(s.name, 0)) for s in state.schema.objects.values()]
+    return render_template("ui_objects.html", rows=rows, usage=state.usage.header())
+
+
+@blueprint.get("/calls")
+def calls() -> Any:
+    return render_template("ui_calls.html", calls=list(reversed(org().calls.entries))[:500])
+
+
+@blueprint.get("/<name>")
+def records(name: str) -> Any:
+    state = org()
+    sobject = state.schema.get(name) or abort(404)
+    fields = [f.name for f in sobject.fields.values() if f.name not in SYSTEM_FIELDS]
+    with state.lock:
+        rows = state.store.records(sobject.name)
+        topics = _topics(state, [r["Id"] for r in rows])
+    return render_template("ui_records.html", sobject=sobject, fields=fields, rows=rows, topics=topics)
+
+
+@blueprint.route("/<name>/<record_id>", methods=["GET", "POST"])
+def record(name: str, record_id: str) -> Any:
+    state = org()
+    sobject = state.schema.get(name) or abort(404)
+    errors: list[str] = []
+    if request.method == "POST":
+        _check_csrf()
+        existing = state.store.get(sobject.name, record_id) or abort(404)
+        changes = {f.name: request.form.get(f.name, "") for f in sobject.fields.values()
+                   if f.updateable and f.name in request.form and request.form.get(f.name, "") != _shown(existing.get(f.name))}
+        for field_name in list(changes):
+            if sobject.fields[field_name.lower()].type == "boolean":
+                changes[field_name] = changes[field_name] == "true"
+        try:
+            with state.lock:
+                state.dml.update(sobject, record_id, changes, next(iter(state.users.values())))
+            return redirect(url_for("emulator_ui.record", name=sobject.name, record_id=record_id))
+        except ApiError as error:
+            errors = [f"{e.code}: {e.message}" for e in error.errors]
+    current = state.store.get(sobject.name, record_id) or abort(404)
+    return render_template("ui_record.html", sobject=sobject, record=current, errors=errors,
+                           topics=_topics(state, [record_id]).get(record_id, []), shown=_shown,
+                           csrf_token=session.get("ui_csrf", ""))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _topics(state: Org, ids: list[str]) -> dict[str, list[str]]:
+    wanted = set(ids)
+    names = {t["Id"]: t["Name"] for t in state.store.records("Topic")}
+    result: dict[str, list[str]] = {}
+    for assignment in state.store.records("TopicAssignment"):
+        if assignment["EntityId"] in wanted:
+            result.setdefault(assignment["EntityId"], []).append(names.get(assignment["TopicId"], "?"))
+    return result
