@@ -376,6 +376,17 @@ class MultipleMatches(ApiError):
         super().__init__(salesforce_message, **details)
 
     @classmethod
+    def from_salesforce(cls, payload: Mapping[str, Any], *, context: ErrorContext, status: int | None) -> Self:
+        """From a Collections upsert's per-record ``DUPLICATE_EXTERNAL_ID``, which names the ids."""
+        message = str(payload.get("message") or "")
+        listed = re.search(r"\[([^\]]*)\]", message)
+        ids = [part.strip() for part in listed.group(1).split(",") if part.strip()] if listed else []
+        fields = [str(name) for name in payload.get("fields") or ()]
+        if not fields and (named := re.match(r"^(\w+):", message)):
+            fields = [named.group(1)]
+        return cls(message, matching_ids=ids, fields=fields, context=context, status=status, code=_code_of(payload))
+
+    @classmethod
     def from_record_urls(cls, urls: Any, *, match_field: str | None, context: ErrorContext) -> Self:
         """From a 300 answer's body, the list of the matching records' URLs."""
         return cls(
@@ -391,6 +402,19 @@ class MultipleMatches(ApiError):
             f"{len(self.matching_ids)} {self.context.object_name} records match this {self.context.record_kind}'s "
             f"{key} ({_and(self.matching_ids)}); nothing was changed. Merge them in Salesforce or match on a "
             "unique field."
+        )
+
+
+class ConvertedLead(ApiError):
+    """The Lead was converted to a Contact (and Account); Salesforce keeps it read-only."""
+
+    code = "CANNOT_UPDATE_CONVERTED_LEAD"
+
+    def sentence(self) -> str:
+        kind = self.context.record_kind
+        return (
+            f"The Lead of this {kind} was converted in Salesforce, so it can no longer be updated; the {kind}'s "
+            "changes were not sent. Update the Contact it became in Salesforce."
         )
 
 
@@ -411,10 +435,12 @@ _CODED_ERRORS: tuple[type[ApiError], ...] = (
     InsufficientAccess,
     ValidationRuleFailed,
     InvalidObject,
+    ConvertedLead,
 )
 _ERRORS_BY_CODE: dict[str, type[ApiError]] = {error.code: error for error in _CODED_ERRORS} | {
     "INSUFFICIENT_ACCESS_OR_READONLY": InsufficientAccess,
     "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY": InsufficientAccess,
+    "DUPLICATE_EXTERNAL_ID": MultipleMatches,
 }
 
 #: Codes that describe a passing state of Salesforce, not a problem with the request.

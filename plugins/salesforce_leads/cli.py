@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 import click
+from flask.cli import with_appcontext
 
 from host.sync.backfill import backfill
 from plugins.salesforce_leads.sync import KIND
@@ -16,6 +17,7 @@ def backfill_command(plugin: "SalesforceLeads") -> click.Command:
 
     @click.command("backfill")
     @click.option("--chunk-size", default=1000, show_default=True, help="Affiliates queued per transaction.")
+    @with_appcontext
     def command(chunk_size: int) -> None:
         """Queue every existing affiliate for Salesforce, with a progress bar."""
         total = plugin.sync_handler.record_count()

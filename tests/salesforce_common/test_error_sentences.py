@@ -283,3 +283,35 @@ def test_errors_built_from_known_facts_read_like_salesforces() -> None:
             CONTACT,
         )
     )
+
+
+def test_a_collections_duplicate_external_id_lists_the_matching_records() -> None:
+    error = error_from_payload(
+        {
+            "statusCode": "DUPLICATE_EXTERNAL_ID",
+            "message": "Email: more than one record found for external id field: [00Q000000000001AAA, 00Q000000000002AAA]",
+            "fields": [],
+        },
+        context=LEAD,
+        status=None,
+        now=NOW,
+    )
+    assert isinstance(error, MultipleMatches)
+    assert error.matching_ids == ("00Q000000000001AAA", "00Q000000000002AAA")
+    assert str(error) == (
+        "2 Lead records match this affiliate's Email (00Q000000000001AAA and 00Q000000000002AAA); nothing was "
+        "changed. Merge them in Salesforce or match on a unique field."
+    )
+
+
+def test_a_converted_lead_is_reported_not_recreated() -> None:
+    from plugins.salesforce_common.errors import ConvertedLead
+
+    error = error_from_payload(
+        {"statusCode": "CANNOT_UPDATE_CONVERTED_LEAD", "message": "cannot reference converted lead", "fields": []},
+        context=LEAD,
+        status=None,
+        now=NOW,
+    )
+    assert isinstance(error, ConvertedLead)
+    assert "was converted in Salesforce, so it can no longer be updated" in str(error)

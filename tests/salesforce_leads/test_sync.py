@@ -170,3 +170,55 @@ def test_an_exhausted_api_limit_pauses_and_nothing_fails(connected: Site) -> Non
     connected.drain()
     assert connected.status(affiliate_id)["ok"] is True
     assert len(connected.records("Lead")) == 1
+
+
+def test_several_leads_with_the_email_fail_clearly_and_none_is_touched(connected: Site) -> None:
+    admin = connected.emulator.admin
+    first = admin.insert("Lead", LastName="Hopper", Company="Navy", Email="grace@example.com")
+    second = admin.insert("Lead", LastName="Hopper", Company="Univac", Email="grace@example.com")
+    affiliate_id = connected.create_affiliate(company="Harvard")
+    connected.drain()
+    status = connected.status(affiliate_id)
+    assert status["ok"] is False
+    assert f"2 Lead records match this affiliate's Email ({first} and {second}); nothing was changed." in status["message"]
+    assert sorted(lead["Company"] for lead in connected.records("Lead")) == ["Navy", "Univac"]
+
+
+def test_deleting_an_affiliate_deletes_its_lead(connected: Site) -> None:
+    from host.extensions import db
+    from host.models import Affiliate
+    from host.services.affiliates import delete_affiliate
+
+    affiliate_id = connected.create_affiliate()
+    connected.drain()
+    assert len(connected.records("Lead")) == 1
+    with connected.app.app_context():
+        delete_affiliate(db.session.get(Affiliate, affiliate_id))
+        db.session.commit()
+    connected.drain()
+    assert connected.records("Lead") == []
+
+
+def test_the_backfill_command_sends_affiliates_made_before_the_plugin(site: Site) -> None:
+    from host.extensions import db
+    from host.plugins import registry
+
+    with site.app.app_context():
+        registry.disable(site.plugin.name)
+        db.session.commit()
+    for number in range(3):
+        site.create_affiliate(email=f"early{number}@example.com")
+    with site.app.app_context():
+        registry.enable(site.plugin.name)
+        db.session.commit()
+    assert "Connected to" in site.connect()
+    site.drain()
+    assert site.records("Lead") == []
+    # The host's plugin command group checks the enabled flag before Flask pushes a
+    # context for the command, so the test provides one.
+    with site.app.app_context():
+        result = site.app.test_cli_runner().invoke(args=["salesforce_leads", "backfill"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 3 affiliates" in result.output
+    site.drain()
+    assert sorted(lead["Email"] for lead in site.records("Lead")) == [f"early{n}@example.com" for n in range(3)]
