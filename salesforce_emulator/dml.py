@@ -96,7 +96,7 @@ class Dml:
         record = self.get(sobject, raw_id)
         self.org.store.put(sobject.name, {**record, "IsDeleted": True, "SystemModstamp": self.org.clock.timestamp()},
                            "deleted")
-        if sobject.name in ("Topic",) or sobject.name in self.org.config.topics_enabled:
+        if sobject.name == "Topic" or sobject.name in self.org.config.topics_enabled:
             for assignment in self.org.store.records("TopicAssignment"):
                 if record["Id"] in (assignment["TopicId"], assignment["EntityId"]):
                     self.org.store.put("TopicAssignment", {**assignment, "IsDeleted": True}, "deleted")
@@ -222,7 +222,7 @@ class Dml:
             return FieldError("MALFORMED_ID", f"{field.label}: id value of incorrect type: {value}", [field.name])
         target = next((t for t in targets if t.key_prefix == record_id[:3]), None)
         if target is not None and self.org.store.get(target.name, record_id) is None:
-            return FieldError("INVALID_CROSS_REFERENCE_KEY", f"invalid cross reference id", [field.name])
+            return FieldError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [field.name])
         return None
 
     def _derive(self, sobject: SObjectType, record: Record) -> None:

@@ -191,7 +191,7 @@ def _person_fields(lead: bool) -> list[Field]:
         Field("Name", "string", "Full Name", length=121, createable=False, updateable=False),
         Field("Title", "string", length=128),
         Field("Email", "email", length=80, id_lookup=True),
-        Field("Phone", "phone", "Business Phone" if lead else "Business Phone", length=40),
+        Field("Phone", "phone", "Phone" if lead else "Business Phone", length=40),
         Field("MobilePhone", "phone", "Mobile Phone", length=40),
         Field("Fax", "phone", "Business Fax", length=40),
         Field("LeadSource", "picklist", "Lead Source", picklist_values=LEAD_SOURCES),

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 MAX_RECORDS = 200
 MAX_SUBREQUESTS = 25
+MAX_QUERIES_AND_COLLECTIONS = 5
 ROLLED_BACK = FieldError("ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were "
                          "valid and the request was using AllOrNone header", [])
 HALTED = {"errorCode": "PROCESSING_HALTED",
@@ -210,6 +211,11 @@ def composite(org: "Org", request: RestRequest) -> RestResponse:
     if len(subrequests) > MAX_SUBREQUESTS:
         raise ApiError.of(400, "LIMIT_EXCEEDED", f"Limit Exceeded: a composite request can contain at most "
                           f"{MAX_SUBREQUESTS} subrequests")
+    heavy = [s for s in subrequests if re.search(r"/v\d+\.\d/(query|queryAll|composite/sobjects)\b",
+                                                  str(s.get("url", "")))]
+    if len(heavy) > MAX_QUERIES_AND_COLLECTIONS:
+        raise ApiError.of(400, "LIMIT_EXCEEDED", f"Limit Exceeded: a composite request can contain at most "
+                          f"{MAX_QUERIES_AND_COLLECTIONS} query or sObject Collections subrequests")
     for sub in subrequests:
         if any(h.lower() in ("accept", "authorization", "content-type") for h in (sub.get("httpHeaders") or {})):
             raise ApiError.of(400, "INVALID_API_INPUT", "Composite subrequests can't set the Accept, Authorization "

@@ -92,8 +92,13 @@ def test_composite_without_all_or_none_halts_only_dependents(api: Api) -> None:
     assert results[2]["body"][0]["errorCode"] == "PROCESSING_HALTED"
 
 
-def test_composite_limit_is_25(api: Api) -> None:
-    """A composite request holds at most 25 subrequests."""
+def test_composite_limits(api: Api) -> None:
+    """A composite request holds at most 25 subrequests, of which at most 5 are queries or Collections."""
     subrequests = [{"method": "GET", "url": "/services/data/v62.0/limits", "referenceId": f"r{i}"} for i in range(26)]
     response = api.post("composite", {"compositeRequest": subrequests})
     assert response.status_code == 400 and response.json()[0]["errorCode"] == "LIMIT_EXCEEDED"
+    assert api.post("composite", {"compositeRequest": subrequests[:25]}).status_code == 200
+    queries = [{"method": "GET", "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Contact", "referenceId": f"q{i}"}
+               for i in range(6)]
+    assert api.post("composite", {"compositeRequest": queries}).json()[0]["errorCode"] == "LIMIT_EXCEEDED"
+    assert api.post("composite", {"compositeRequest": queries[:5]}).status_code == 200

@@ -214,3 +214,14 @@ def test_admin_api_defines_fields_and_counts_calls(api: Api, emulator: EmulatorH
                                             "PATCH sobjects/<name>/<field_name>/<value>": 1}
     assert emulator.admin.counts()["Contact"] == 1
     assert emulator.admin.records("Contact")[0]["Plughost_Id__c"] == "u-1"
+
+
+def test_injected_errors_and_expired_sessions(api: Api, emulator: EmulatorHandle) -> None:
+    """Fault injection: a fraction of calls answer 503 SERVER_UNAVAILABLE; expiring all sessions makes every
+    access token answer 401 INVALID_SESSION_ID, as when an admin ends sessions."""
+    emulator.admin.settings(error_rate=1.0)
+    assert api.get("limits").status_code == 503
+    emulator.admin.settings(error_rate=0.0)
+    assert api.get("limits").status_code == 200
+    assert emulator.admin.expire_sessions() >= 1
+    assert api.get("limits").json() == [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
