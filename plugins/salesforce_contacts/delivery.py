@@ -59,7 +59,7 @@ from plugins.salesforce_common.topics import (
 )
 from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_link
 from plugins.salesforce_contacts.mapping import load_mapping
-from plugins.salesforce_contacts.outcomes import outcome_for
+from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
 from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
 from plugins.salesforce_contacts.settings import Deletion, MergeStrategy, Options, Segmentation
