@@ -1,0 +1,47 @@
+"""What the owner sees: the setup page, the Marketplace card, the user's Salesforce panel."""
+
+
+def test_setup_page_shows_the_connection_objects_mapping_and_help(site):
+    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+
+    assert f"as {site.sf.username}" in page
+    assert "http://localhost/salesforce_contacts/oauth2/callback" in page
+    assert "valid until revoked" in page and "five approvals" in page
+    assert 'value="Lead"' in page and 'value="Partner__c"' in page
+    assert "Last Name" in page and "Required" in page
+    card = site.admin.get("/admin/marketplace/").get_data(as_text=True)
+    assert f"Connected to {site.sf.config.org_id} as {site.sf.username}" in card
+
+
+def test_choosing_lead_flags_its_required_fields(site):
+    site.admin.post("/admin/plugins/salesforce_contacts/object", data={"object_type": "Lead"})
+
+    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+
+    assert '<option value="Lead" selected>' in page
+    assert "Company" in page
+
+
+def test_refresh_loads_topics_that_can_be_imported_as_tags(site):
+    site.sf.admin.insert("Topic", Name="Partners")
+
+    site.admin.post("/admin/plugins/salesforce_contacts/refresh")
+    site.admin.post("/admin/plugins/salesforce_contacts/import-tags")
+
+    assert "Partners" in site.admin.get("/admin/tags/").get_data(as_text=True)
+
+
+def test_user_page_links_the_record_and_resyncs(site):
+    user_id = site.register("panel@example.com")
+    site.wait_synced(user_id)
+    contact_id = site.record("panel@example.com")["Id"]
+
+    page = site.admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
+
+    assert f"{site.sf.base_url}/lightning/r/Contact/{contact_id}/view" in page
+    assert "Created Contact" in page
+    site.sf.admin.clear_calls()
+    response = site.admin.post(f"/admin/plugins/salesforce_contacts/users/{user_id}/resync")
+    assert response.status_code == 302
+    site.drain()
+    assert site.api_calls() == 1
