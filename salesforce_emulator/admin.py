@@ -44,6 +44,11 @@ def bad_request(error: ValueError) -> Any:
     return jsonify({"error": str(error)}), 400
 
 
+@blueprint.errorhandler(KeyError)
+def missing_key(error: KeyError) -> Any:
+    return jsonify({"error": f"missing key: {error.args[0]}"}), 400
+
+
 @blueprint.errorhandler(ApiError)
 def api_error(error: ApiError) -> Any:
     return jsonify(error.body()), error.status
@@ -178,15 +183,19 @@ def insert_record(name: str) -> Any:
 
 @blueprint.post("/objects")
 def define_object() -> Any:
+    definition = _payload()
     with org().lock:
-        sobject = org().schema.define_object(_payload())
+        org().define_object(definition)
+        sobject = org().schema.get(definition["name"])
     return jsonify({"name": sobject.name, "keyPrefix": sobject.key_prefix}), 201
 
 
 @blueprint.post("/objects/<name>/fields")
 def define_field(name: str) -> Any:
+    definition = _payload()
     with org().lock:
-        field = org().schema.define_field(name, _payload())
+        org().define_field(name, definition)
+        field = org().schema.get(name).field(definition["name"])
     return jsonify(field.describe()), 201
 
 

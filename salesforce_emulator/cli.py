@@ -17,6 +17,7 @@ def parser() -> argparse.ArgumentParser:
     options.add_argument("--port", type=int, help="port (default 8443; 0 picks a free one)")
     options.add_argument("--https", action="store_true", default=None, help="serve TLS with a self-signed certificate")
     options.add_argument("--cert-dir", help="where the certificate is written and reused")
+    options.add_argument("--database", help="SQLite file keeping the org across restarts (default: memory)")
     options.add_argument("--admin-token", help="token for /_emulator (default: random)")
     options.add_argument("--api-limit", type=int, help="daily API request limit")
     options.add_argument("--access-token-seconds", type=int, help="access token lifetime (default 7200)")
@@ -30,6 +31,7 @@ def parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     overrides = {key: value for key, value in {
         "host": args.host, "port": args.port, "https": args.https, "cert_dir": args.cert_dir,
+        "database": args.database,
         "admin_token": args.admin_token, "api_limit": args.api_limit,
         "access_token_seconds": args.access_token_seconds, "latency_ms": args.latency_ms,
         "error_rate": args.error_rate,
@@ -67,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
+        app.extensions["salesforce_emulator"].close()
     return 0
 
 

@@ -74,6 +74,7 @@ class EmulatorConfig:
     port: int = 8443
     https: bool = False
     cert_dir: str | None = None
+    database: str | None = None
     org_id: str = "00DKX0000000001AAA"
     org_name: str = "Emulated Org"
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))

@@ -4,7 +4,6 @@ The API always answers with 18 characters and accepts either on input, so every 
 entering the emulator goes through :func:`normalize_id` before it is looked up.
 """
 
-import itertools
 import threading
 
 _SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
@@ -62,12 +61,13 @@ class IdGenerator:
     """Issues unique IDs per key prefix: prefix, pod, reserved character, base-62 counter."""
 
     def __init__(self, start: int = 1) -> None:
-        self._counter = itertools.count(start)
+        self.next_number = start
         self._lock = threading.Lock()
 
     def new(self, prefix: str) -> str:
         with self._lock:
-            number = next(self._counter)
+            number = self.next_number
+            self.next_number += 1
         return id18(prefix + _POD + _base62(number, 9))
 
 

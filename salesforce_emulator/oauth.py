@@ -88,7 +88,7 @@ def authorize() -> Any:
             return _error_page("invalid_request", "invalid or missing confirmation token")
         if request.form["action"] == "deny":
             return fail("access_denied", "end-user denied authorization")
-        state.consents.add((user_id, app.consumer_key))
+        state.approve(user_id, app.consumer_key)
     elif "consent" in prompt or (user_id, app.consumer_key) not in state.consents:
         user = state.user(user_id)
         return render_template("consent.html", action=action, app_name=app.name, scopes=scopes,

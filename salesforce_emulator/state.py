@@ -12,8 +12,9 @@ from .dml import Dml
 from .duplicates import DuplicateRules
 from .ids import IdGenerator, id18
 from .outbound import OutboundMessenger
+from .persistence import SqlitePersistence
 from .schema import Schema
-from .store import Store
+from .store import Change, Store
 from .tokens import TokenService
 
 DAY = 86400
@@ -66,13 +67,15 @@ class Org:
         self.lock = threading.RLock()
         self.base_url = f"{'https' if config.https else 'http'}://{config.host}:{config.port}"
         self.outbound = OutboundMessenger(self)
-        self.reset()
+        self.persistence = SqlitePersistence(config.database) if config.database else None
+        self.reset(restore=self.persistence is not None and not self.persistence.is_empty())
 
-    def reset(self) -> None:
+    def reset(self, restore: bool = False) -> None:
         """Back to the seeded org: records, grants, usage, clock, faults and schema from config.
 
         The config object is updated in place, so changes made through the admin API are undone
-        while holders of the object (test handles) keep seeing the live values.
+        while holders of the object (test handles) keep seeing the live values. With a database,
+        ``restore`` reloads the saved org instead, and a plain reset empties the database too.
         """
         self.config.__dict__.update(copy.deepcopy(self._seed).__dict__)
         config = self.config
@@ -84,6 +87,10 @@ class Org:
         for object_name, definitions in config.custom_fields.items():
             for definition in definitions:
                 self.schema.define_field(object_name, definition)
+        self.added_schema: list[dict[str, Any]] = []
+        if restore and self.persistence:
+            for item in self.persistence.load("schema", []):
+                self._apply_schema(item)
         self.store = Store()
         self.duplicates = DuplicateRules(self.store, config.duplicate_rules)
         self.dml = Dml(self)
@@ -97,7 +104,51 @@ class Org:
         self.users: dict[str, str] = {}
         self.consents: set[tuple[str, str]] = set()
         self._seed_users()
+        if self.persistence:
+            self._attach_persistence(self.persistence, restore)
         self.outbound.reset()
+
+    def _attach_persistence(self, persistence: SqlitePersistence, restore: bool) -> None:
+        if restore:
+            for name, table in persistence.load_records().items():
+                self.store.table(name).update(table)
+            self.ids.next_number = persistence.load("ids", 1)
+            self.tokens.restore(persistence.load("grants", {}), {a.consumer_key: a for a in self.config.connected_apps})
+            self.consents = {(user, app) for user, app in persistence.load("consents", [])}
+        else:
+            persistence.clear()
+            persistence.save_records([(name, r) for name, table in self.store.tables.items() for r in table.values()])
+        self.store.listeners.append(self._save_changes)
+        self.tokens.on_change = lambda: persistence.save("grants", self.tokens.export())
+
+    def _save_changes(self, changes: list[Change]) -> None:
+        if self.persistence:
+            rows = [(c.object_name, r) for c in changes
+                    if (r := self.store.get(c.object_name, c.record_id, include_deleted=True)) is not None]
+            self.persistence.save_records(rows)
+            self.persistence.save("ids", self.ids.next_number)
+
+    def _apply_schema(self, item: dict[str, Any]) -> None:
+        if "field" in item:
+            self.schema.define_field(item["object"], item["field"])
+        else:
+            self.schema.define_object(item["definition"])
+        self.added_schema.append(item)
+        if self.persistence:
+            self.persistence.save("schema", self.added_schema)
+
+    def define_object(self, definition: dict[str, Any]) -> None:
+        """A custom object added at run time (kept across restarts with a database)."""
+        self._apply_schema({"definition": definition})
+
+    def define_field(self, object_name: str, definition: dict[str, Any]) -> None:
+        self._apply_schema({"object": object_name, "field": definition})
+
+    def approve(self, user_id: str, consumer_key: str) -> None:
+        """Remember that the user allowed the app, so later authorizations skip the Allow page."""
+        self.consents.add((user_id, consumer_key))
+        if self.persistence:
+            self.persistence.save("consents", sorted(self.consents))
 
     def _seed_users(self) -> None:
         now = self.clock.timestamp()
@@ -111,6 +162,10 @@ class Org:
                 "TimeZoneSidKey": "GMT", "IsDeleted": False, "CreatedDate": now, "CreatedById": user_id,
                 "LastModifiedDate": now, "LastModifiedById": user_id, "SystemModstamp": now,
             }, "created")
+
+    def close(self) -> None:
+        if self.persistence:
+            self.persistence.close()
 
     def check_password(self, username: str, password: str) -> str | None:
         for user in self.config.users:

@@ -288,3 +288,4 @@ def running_emulator(**config: Any) -> Iterator[EmulatorHandle]:
     finally:
         server.shutdown()
         server.server_close()
+        app.extensions["salesforce_emulator"].close()

@@ -8,7 +8,9 @@ import base64
 import hashlib
 import secrets
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .clock import Clock
 from .config import ConnectedAppConfig
@@ -69,6 +71,7 @@ class TokenService:
         self.max_approvals = max_approvals
         self.grants = Grants()
         self.lock = threading.Lock()
+        self.on_change: Callable[[], None] = lambda: None
 
     def issue_code(self, app: ConnectedAppConfig, user_id: str, redirect_uri: str, scopes: list[str],
                    challenge: str | None) -> str:
@@ -93,6 +96,7 @@ class TokenService:
         grant = AccessToken(token, app, user_id, scopes, family, now, now + self.access_seconds)
         with self.lock:
             self.grants.access[token] = grant
+        self.on_change()
         return grant
 
     def issue_refresh(self, app: ConnectedAppConfig, user_id: str, scopes: list[str],
@@ -108,6 +112,7 @@ class TokenService:
                                if r.user_id == user_id and r.app is app and not r.rotated})
             for _, oldest in families[:max(0, len(families) - self.max_approvals)]:
                 self.revoke_family(oldest)
+        self.on_change()
         return grant
 
     def use_refresh(self, token: str) -> RefreshToken | None:
@@ -122,6 +127,7 @@ class TokenService:
             self.revoke_family(grant.family)
             return None
         grant.last_used = self.clock.now()
+        self.on_change()
         return grant
 
     def _refresh_alive(self, grant: RefreshToken) -> bool:
@@ -151,6 +157,7 @@ class TokenService:
         """Revoke an access token (that session only) or a refresh token (with its sessions)."""
         with self.lock:
             if self.grants.access.pop(token, None) is not None:
+                self.on_change()
                 return True
         grant = self.grants.refresh.get(token)
         if grant is None:
@@ -164,6 +171,7 @@ class TokenService:
                 del self.grants.refresh[key]
             for key in [k for k, a in self.grants.access.items() if a.family == family]:
                 del self.grants.access[key]
+        self.on_change()
 
     def revoke_user(self, user_id: str) -> int:
         families = {r.family for r in self.grants.refresh.values() if r.user_id == user_id}
@@ -175,8 +183,27 @@ class TokenService:
         with self.lock:
             count = len(self.grants.access)
             self.grants.access.clear()
+        self.on_change()
         return count
 
     def approvals(self) -> list[dict[str, object]]:
         return [{"user_id": r.user_id, "app": r.app.name, "family": r.family, "issued_at": r.issued_at,
                  "last_used": r.last_used} for r in self.grants.refresh.values() if not r.rotated]
+
+    def export(self) -> dict[str, Any]:
+        """Refresh and access tokens as JSON-ready data (codes are short-lived and not kept)."""
+        def plain(grant: RefreshToken | AccessToken) -> dict[str, Any]:
+            data = asdict(grant)
+            data["app"] = grant.app.consumer_key if grant.app else None
+            return data
+        with self.lock:
+            return {"refresh": [plain(r) for r in self.grants.refresh.values()],
+                    "access": [plain(a) for a in self.grants.access.values()]}
+
+    def restore(self, data: dict[str, Any], apps: dict[str, ConnectedAppConfig]) -> None:
+        with self.lock:
+            for item in data.get("refresh", []):
+                if item["app"] in apps:
+                    self.grants.refresh[item["token"]] = RefreshToken(**{**item, "app": apps[item["app"]]})
+            for item in data.get("access", []):
+                self.grants.access[item["token"]] = AccessToken(**{**item, "app": apps.get(item["app"] or "")})
