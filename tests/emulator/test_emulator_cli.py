@@ -30,3 +30,4 @@ def test_cli_starts_with_a_config_file_and_prints_the_org(tmp_path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stdout.close()
