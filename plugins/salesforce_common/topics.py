@@ -17,8 +17,6 @@ from plugins.salesforce_common.soql import quote
 
 TOPIC = "Topic"
 ASSIGNMENT = "TopicAssignment"
-#: Salesforce refuses more than 100 topics on one record.
-MAX_TOPICS_PER_RECORD = 100
 #: Names per ``IN (...)`` list, keeping the query's URL short.
 _NAMES_PER_QUERY = 100
 

@@ -8,14 +8,13 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from host.plugins.settings import FieldKind, SettingField, SettingsProxy
+from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy
 from plugins.salesforce_common import (
     DEFAULT_API_VERSION,
     PRODUCTION_LOGIN_URL,
     SANDBOX_LOGIN_URL,
     SalesforceConfig,
 )
-from host.plugins.settings import PluginStore
 
 
 class LoginHost(enum.StrEnum):
