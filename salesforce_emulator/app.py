@@ -25,7 +25,7 @@ METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]
 def create_app(config: EmulatorConfig | None = None) -> Flask:
     config = config or EmulatorConfig()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_NAME="sid", JSON_SORT_KEYS=False)
+    app.config.update(SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_NAME="sid")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     org = Org(config)
     app.extensions["salesforce_emulator"] = org
@@ -44,7 +44,7 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     @app.route("/services/data/v<version>/", defaults={"path": ""}, methods=METHODS)
     @app.route("/services/data/v<version>/<path:path>", methods=METHODS)
     def rest_api(version: str, path: str) -> Response:
-        started = time.time()
+        started = org.clock.now()
         response, label = _handle(org, version, path)
         _log(org, label, response.status, started)
         return _respond(org, response)

@@ -98,6 +98,16 @@ def authorize() -> Any:
     return redirect(_with_query(redirect_uri, {"code": code, "state": echo}))
 
 
+@blueprint.after_request
+def log_call(response: Response) -> Response:
+    """OAuth calls go into the call log too, so tests can count token refreshes."""
+    state = org()
+    endpoint = request.url_rule.rule.lstrip("/") if request.url_rule else request.path
+    state.calls.add({"time": state.clock.now(), "method": request.method, "path": request.path,
+                     "endpoint": endpoint, "status": response.status_code, "api_usage": state.usage.header()})
+    return response
+
+
 def _error_page(error: str, description: str) -> tuple[str, int]:
     return render_template("oauth_error.html", error=error, description=description), 400
 

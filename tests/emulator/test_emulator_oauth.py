@@ -76,9 +76,11 @@ def test_token_response_has_salesforce_fields_and_no_expires_in(emulator: Emulat
 def test_refresh_response_has_no_refresh_token_without_rotation(emulator: EmulatorHandle) -> None:
     """A refresh returns a new access token and no refresh_token unless the app rotates refresh tokens."""
     token = emulator.obtain_token()
+    emulator.admin.clear_calls()
     refreshed = _refresh(emulator, token["refresh_token"])
     assert refreshed.status_code == 200
     assert "refresh_token" not in refreshed.json() and "expires_in" not in refreshed.json()
+    assert emulator.admin.call_counts() == {"POST services/oauth2/token": 1}
 
 
 def test_no_refresh_token_without_refresh_scope(emulator: EmulatorHandle) -> None:
