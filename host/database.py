@@ -7,11 +7,14 @@ off and the transaction is begun explicitly; foreign keys are off in SQLite unle
 asked for; WAL lets the web process and its sync worker read while one writes, and
 the busy timeout makes a writer wait for another instead of failing at once.
 
-A web request's transaction begins IMMEDIATE, taking the write lock at once: a
-request reads before it writes (is this email taken?), and a deferred transaction
-whose snapshot went stale while the sync worker committed would fail its first write
-with "database is locked" without waiting. The worker's transactions stay deferred,
-so a handler reading records while it waits on a remote API never blocks a request.
+A request that changes things (any method but GET, HEAD, OPTIONS) begins its
+transaction IMMEDIATE, taking the write lock at once: it reads before it writes (is
+this email taken?), and a deferred transaction whose snapshot went stale while the
+sync worker committed would fail its first write with "database is locked" without
+waiting. Page views and the worker stay deferred, so reading never blocks, and a page
+that has another session write (a refreshed Salesforce token) does not wait on
+itself. A view that holds the write lock must commit before anything it calls writes
+through a session of its own.
 """
 
 from pathlib import Path
@@ -20,7 +23,7 @@ from typing import Any
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, request
 from flask_migrate import upgrade
 from sqlalchemy import Engine, event
 
@@ -43,8 +46,13 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: Request methods that only read, by HTTP's rules.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def _begin_sqlite_transaction(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() else "BEGIN")
+    changing = has_request_context() and request.method not in SAFE_METHODS
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if changing else "BEGIN")
 
 
 def configure_sqlite(engine: Engine) -> None:

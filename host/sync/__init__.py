@@ -13,7 +13,7 @@ from host.sync import views
 from host.sync.deadletters import discard, retry
 from host.sync.engines import create_engine
 from host.sync.outbox import enqueue
-from host.sync.pauses import is_paused, pause, resume
+from host.sync.pauses import is_paused, pause, pause_reason, resume
 from host.sync.runtime import EXTENSION_KEY, SyncRuntime, sync_runtime
 from host.sync.settings import SyncSettings, apply_defaults
 from host.sync.status import RecordStatus, record_status, wait_until_drained
@@ -25,6 +25,7 @@ __all__ = [
     "init_app",
     "is_paused",
     "pause",
+    "pause_reason",
     "record_status",
     "resume",
     "retry",

@@ -48,6 +48,12 @@ def is_paused(plugin: Plugin | str) -> bool:
     return plugin_name(plugin) in active_pauses()
 
 
+def pause_reason(plugin: Plugin | str) -> str | None:
+    """Why ``plugin``'s deliveries are held, for its pages; None when they are not."""
+    pause = active_pauses().get(plugin_name(plugin))
+    return None if pause is None else pause.reason
+
+
 def pause_end(row: SyncPause) -> datetime | None:
     """When a pause ends by itself, timezone-aware; None if it waits for a resume."""
     return as_utc(row.until) if row.until else None

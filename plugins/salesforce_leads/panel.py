@@ -13,7 +13,6 @@ from flask import url_for
 
 import host.sync
 from host.contributions import AdminPanel
-from host.sync.pauses import active_pauses
 from plugins.salesforce_common.authorization import connection_status
 from plugins.salesforce_leads.links import link_of
 from plugins.salesforce_leads.settings import destination_object
@@ -45,9 +44,9 @@ class SyncReport:
 
 
 def _waiting_message(plugin: "SalesforceLeads", state: str, last_error: str) -> str:
-    pause = active_pauses().get(plugin.name)
-    if pause is not None:
-        return f"Waiting: syncing to Salesforce is paused. {pause.reason}".strip()
+    reason = host.sync.pause_reason(plugin)
+    if reason is not None:
+        return f"Waiting: syncing to Salesforce is paused. {reason}".strip()
     if state == "retrying":
         return f"Not in Salesforce yet; it will be tried again. {last_error}".strip()
     return "Sending to Salesforce…"
