@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from host.plugins.base import Plugin
 from host.plugins.dispatch import collect_items
@@ -11,6 +12,7 @@ from host.plugins.registry import is_enabled
 def _plugin_group(plugin: Plugin) -> click.Group:
     """A group named after the plugin whose commands refuse to run while it is disabled."""
 
+    @with_appcontext
     def require_enabled() -> None:
         if not is_enabled(plugin.name):
             raise click.ClickException(
