@@ -217,11 +217,15 @@ def deliver_outbound() -> Any:
 
 @blueprint.route("/calls", methods=["GET", "DELETE"])
 def calls() -> Any:
-    """The REST call log; ``?summary=1`` gives counts per ``METHOD endpoint``. DELETE clears it."""
+    """The REST (API) call log, or ``?kind=oauth|all``; ``?summary=1`` gives REST call counts per
+    ``METHOD endpoint`` and ``?summary=oauth`` the OAuth endpoints' counts. DELETE clears it."""
     state = org()
     if request.method == "DELETE":
         state.calls.clear()
         return Response(status=204)
+    if request.args.get("summary") == "oauth":
+        return jsonify(dict(state.calls.oauth_counts))
     if request.args.get("summary"):
         return jsonify(dict(state.calls.counts))
-    return jsonify(list(state.calls.entries))
+    kind = request.args.get("kind", "rest")
+    return jsonify([e for e in state.calls.entries if kind == "all" or e["kind"] == kind])

@@ -92,7 +92,7 @@ def _error(error: ApiError) -> RestResponse:
 
 
 def _log(org: Org, label: str, status: int, started: float) -> None:
-    org.calls.add({"time": started, "method": request.method, "path": request.full_path.rstrip("?"),
+    org.calls.add({"kind": "rest", "time": started, "method": request.method, "path": request.full_path.rstrip("?"),
                    "endpoint": label, "status": status, "api_usage": org.usage.header()})
 
 

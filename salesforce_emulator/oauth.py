@@ -100,10 +100,10 @@ def authorize() -> Any:
 
 @blueprint.after_request
 def log_call(response: Response) -> Response:
-    """OAuth calls go into the call log too, so tests can count token refreshes."""
+    """OAuth calls go into the call log too (apart from the API-call counts), so tests can count refreshes."""
     state = org()
     endpoint = request.url_rule.rule.lstrip("/") if request.url_rule else request.path
-    state.calls.add({"time": state.clock.now(), "method": request.method, "path": request.path,
+    state.calls.add({"kind": "oauth", "time": state.clock.now(), "method": request.method, "path": request.path,
                      "endpoint": endpoint, "status": response.status_code, "api_usage": state.usage.header()})
     return response
 

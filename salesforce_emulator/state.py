@@ -49,14 +49,21 @@ class Faults:
 class CallLog:
     entries: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=10000))
     counts: Counter[str] = field(default_factory=Counter)
+    oauth_counts: Counter[str] = field(default_factory=Counter)
 
     def add(self, entry: dict[str, Any]) -> None:
+        """Log a call; only REST calls (API calls, in Salesforce's sense) go into ``counts``."""
         self.entries.append(entry)
-        self.counts[f"{entry['method']} {entry['endpoint']}"] += 1
+        key = f"{entry['method']} {entry['endpoint']}"
+        if entry["kind"] == "rest":
+            self.counts[key] += 1
+        else:
+            self.oauth_counts[key] += 1
 
     def clear(self) -> None:
         self.entries.clear()
         self.counts.clear()
+        self.oauth_counts.clear()
 
 
 class Org:

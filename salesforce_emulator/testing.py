@@ -179,12 +179,17 @@ class AdminClient:
     def define_field(self, sobject: str, definition: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/objects/{sobject}/fields", json=definition)
 
-    def calls(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/calls")
+    def calls(self, kind: str = "rest") -> list[dict[str, Any]]:
+        """Logged calls, oldest first: REST API calls, or ``kind="oauth"`` / ``"all"``."""
+        return self._call("GET", "/calls", params={"kind": kind})
 
     def call_counts(self) -> dict[str, int]:
-        """Calls per ``METHOD endpoint``, e.g. ``{"PATCH sobjects/<name>/<field_name>/<value>": 2}``."""
+        """REST API calls per ``METHOD endpoint``, e.g. ``{"PATCH sobjects/<name>/<field_name>/<value>": 2}``."""
         return self._call("GET", "/calls", params={"summary": "1"})
+
+    def oauth_call_counts(self) -> dict[str, int]:
+        """OAuth endpoint calls, e.g. ``{"POST services/oauth2/token": 1}``; not API calls."""
+        return self._call("GET", "/calls", params={"summary": "oauth"})
 
     def clear_calls(self) -> None:
         self._call("DELETE", "/calls")

@@ -80,7 +80,9 @@ def test_refresh_response_has_no_refresh_token_without_rotation(emulator: Emulat
     refreshed = _refresh(emulator, token["refresh_token"])
     assert refreshed.status_code == 200
     assert "refresh_token" not in refreshed.json() and "expires_in" not in refreshed.json()
-    assert emulator.admin.call_counts() == {"POST services/oauth2/token": 1}
+    assert emulator.admin.oauth_call_counts() == {"POST services/oauth2/token": 1}
+    assert emulator.admin.call_counts() == {} and emulator.admin.calls() == []
+    assert [(c["path"], c["status"]) for c in emulator.admin.calls("oauth")] == [("/services/oauth2/token", 200)]
 
 
 def test_no_refresh_token_without_refresh_scope(emulator: EmulatorHandle) -> None:
