@@ -126,7 +126,7 @@ def connected_app(consumer_key: str) -> Any:
         raise ValueError(f"unknown connected app settings: {', '.join(sorted(unknown))}")
     for key, value in body.items():
         setattr(app, key, value)
-    app.__post_init__()
+    app.validate()
     return jsonify({key: getattr(app, key) for key in sorted(APP_SETTINGS | {"name", "consumer_key"})})
 
 

@@ -37,6 +37,9 @@ class ConnectedAppConfig:
     require_secret: bool = True
 
     def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
         if self.refresh_token_policy not in REFRESH_POLICIES:
             raise ValueError(f"refresh_token_policy must be one of {REFRESH_POLICIES}")
 

@@ -72,7 +72,7 @@ class Field:
             "restrictedPicklist": self.restricted_picklist, "dependentPicklist": False, "controllerName": None,
             "picklistValues": picklist, "referenceTo": list(self.reference_to),
             "relationshipName": self.relationship_name,
-            "defaultValue": self.default_value if self.type not in ("picklist",) else None,
+            "defaultValue": self.default_value if self.type != "picklist" else None,
             "defaultValueFormula": None,
             "precision": self.precision, "scale": self.scale, "digits": 0,
             "inlineHelpText": None, "htmlFormatted": False, "encrypted": False,
