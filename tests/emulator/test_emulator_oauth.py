@@ -264,3 +264,13 @@ def test_admin_can_revoke_a_users_refresh_tokens(emulator: EmulatorHandle) -> No
     token = emulator.obtain_token()
     assert emulator.admin.revoke_refresh_tokens(emulator.username) == 1
     assert _refresh(emulator, token["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_login_session_is_reused_unless_prompt_login(emulator: EmulatorHandle) -> None:
+    """A browser already logged in goes straight back to the callback; prompt=login forces the login page."""
+    browser = emulator.session()
+    emulator.authorize_with_requests(emulator.authorize_url(), session=browser)
+    again = browser.get(emulator.authorize_url(), allow_redirects=False)
+    assert again.status_code == 302 and "code=" in again.headers["Location"]
+    forced = browser.get(emulator.authorize_url(prompt="login"), allow_redirects=False)
+    assert forced.status_code == 200 and 'type="password"' in forced.text

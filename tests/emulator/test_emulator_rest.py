@@ -225,3 +225,25 @@ def test_injected_errors_and_expired_sessions(api: Api, emulator: EmulatorHandle
     assert api.get("limits").status_code == 200
     assert emulator.admin.expire_sessions() >= 1
     assert api.get("limits").json() == [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
+
+
+def test_more_sobject_resources(api: Api) -> None:
+    """Basic info, create through the Id key (POST /sobjects/X/Id), delete by an idLookup value, and 405 for a
+    method a resource does not support."""
+    info = api.get("sobjects/Lead").json()
+    assert info["objectDescribe"]["keyPrefix"] == "00Q" and info["recentItems"] == []
+    created = api.post("sobjects/Contact/Id", {"LastName": "ById", "Email": "byid@example.com"})
+    assert created.status_code == 201 and created.json()["created"] is True
+    assert api.delete("sobjects/Contact/Email/byid@example.com").status_code == 204
+    assert api.get(f"sobjects/Contact/{created.json()['id']}").status_code == 404
+    assert api.delete("sobjects").status_code == 405
+
+
+def test_reference_and_type_errors(api: Api) -> None:
+    """A reference to a well-formed but missing record is INVALID_CROSS_REFERENCE_KEY; a value of the wrong JSON
+    type is JSON_PARSER_ERROR."""
+    missing = api.post("sobjects/Contact", {"LastName": "R", "AccountId": "001KX0000009999AAA"})
+    assert missing.json() == [{"message": "invalid cross reference id", "errorCode": "INVALID_CROSS_REFERENCE_KEY",
+                               "fields": ["AccountId"]}]
+    wrong = api.post("sobjects/Contact", {"LastName": "R", "HasOptedOutOfEmail": "maybe"})
+    assert wrong.status_code == 400 and wrong.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
