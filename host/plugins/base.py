@@ -34,6 +34,10 @@ class Plugin:
     distribution: ClassVar[str | None] = None
     #: The plugin's settings; the host builds the settings form from them.
     settings_fields: ClassVar[tuple[SettingField, ...]] = ()
+    #: The endpoint of the plugin's own settings page (one of its blueprints' routes,
+    #: without URL parameters), for a page that shows more than the host's form; the
+    #: Marketplace card and the admin menu link to it while the plugin is enabled.
+    settings_endpoint: ClassVar[str | None] = None
 
     @cached_property
     def version(self) -> str:

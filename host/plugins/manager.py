@@ -74,6 +74,8 @@ class PluginHost:
         self.enabled_cache = EnabledCache()
         #: Errors plugins raised in start-up hooks in this process, by plugin name.
         self.startup_errors: dict[str, str] = {}
+        #: Each plugin's own settings page, by plugin name, once found among its routes.
+        self.settings_endpoints: dict[str, str] = {}
 
     def get(self, name: str) -> Plugin | None:
         return self.plugins.get(name)

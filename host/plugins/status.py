@@ -6,8 +6,6 @@ needs reauthorization) through the ``plugin_status`` hook. The host's knowledge
 comes first: a plugin that raises cannot claim to be fine.
 """
 
-from flask import url_for
-
 from host.contributions import PluginStatus, StatusKind
 from host.extensions import db
 from host.plugins.base import Plugin
@@ -15,6 +13,7 @@ from host.plugins.dispatch import collect, report_failure
 from host.plugins.manager import current_plugin_host
 from host.plugins.models import PluginState
 from host.plugins.registry import enabled_names
+from host.plugins.settings_page import settings_url
 
 
 def _reported_statuses() -> dict[str, PluginStatus]:
@@ -25,10 +24,6 @@ def _reported_statuses() -> dict[str, PluginStatus]:
         else:
             report_failure(plugin, "plugin_status", TypeError(f"returned a {type(status).__name__}, not a PluginStatus"))
     return reported
-
-
-def _settings_action(plugin: Plugin) -> dict[str, str]:
-    return {"action_url": url_for("admin_plugin_settings.edit", name=plugin.name), "action_label": "Open the settings"}
 
 
 def _status(plugin: Plugin, enabled: bool, reported: PluginStatus | None) -> PluginStatus:
@@ -45,7 +40,9 @@ def _status(plugin: Plugin, enabled: bool, reported: PluginStatus | None) -> Plu
     if last_error:
         return PluginStatus(StatusKind.ERROR, last_error)
     if missing:
-        return PluginStatus(StatusKind.NEEDS_SETUP, f"Fill in its settings: {missing}.", **_settings_action(plugin))
+        return PluginStatus(
+            StatusKind.NEEDS_SETUP, f"Fill in its settings: {missing}.", settings_url(plugin, enabled=True), "Open the settings"
+        )
     return reported or PluginStatus(StatusKind.ENABLED, "Running.")
 
 

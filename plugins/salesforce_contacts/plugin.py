@@ -9,9 +9,9 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 import click
-from flask import Blueprint, url_for
+from flask import Blueprint
 
-from host.contributions import AdminPanel, Banner, MenuItem, PluginStatus
+from host.contributions import AdminPanel, Banner, PluginStatus
 from host.plugins import Plugin, hookimpl
 from host.snapshots import FieldChange, UserSnapshot
 from host.sync import enqueue
@@ -39,6 +39,7 @@ class SalesforceContactsPlugin(Plugin):
     author = "Plughost"
     distribution = "plughost"
     settings_fields = SETTINGS_FIELDS
+    settings_endpoint = "salesforce_contacts.setup"
 
     def config(self) -> SalesforceConfig:
         return salesforce_config(self.settings, self.store)
@@ -106,10 +107,6 @@ class SalesforceContactsPlugin(Plugin):
     @hookimpl
     def admin_banners(self) -> Iterable[Banner]:
         return self.connection.banners()
-
-    @hookimpl
-    def admin_menu_items(self) -> Iterable[MenuItem]:
-        return [MenuItem("Salesforce setup", url_for(f"{self.name}.setup"))]
 
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> Iterable[AdminPanel]:

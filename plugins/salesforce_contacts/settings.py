@@ -1,7 +1,8 @@
 """The plugin's settings: the connection, and how users become Salesforce records.
 
-Scalar choices live in the host's settings (one strict form); the field mapping,
-which is a table, lives in the plugin's store and is edited on the setup page.
+Scalar choices live in the host's settings (one strict form, embedded in the setup
+page); the field mapping, which is a table, lives in the plugin's store and is edited
+on the setup page too.
 """
 
 import enum

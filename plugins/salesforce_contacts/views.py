@@ -2,7 +2,7 @@
 
 The connection panel (callback URL, Authorize/Reauthorize) comes from the shared
 :class:`~plugins.salesforce_common.connection_views.ConnectionViews`; the scalar
-settings are the host's settings form, linked from here.
+settings are the host's settings form, embedded here.
 """
 
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from host.plugins.settings import SettingsValidationError
 from host.services.errors import InvalidValue
 from host.services.tags import create_tag, find_tag
 from host.web.access import admin_required
+from host.web.admin.plugin_settings import edit_settings
 from plugins.salesforce_common import SalesforceConfig, SalesforceError
 from plugins.salesforce_contacts.handler import KIND
 from plugins.salesforce_contacts.mapping import load_mapping, save_mapping
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
 
 MAP_PREFIX = "map-"
+#: Settings the page edits with lists read from the org, so left out of its settings form.
+CHOSEN_FROM_ORG = frozenset({"object_type", "match_field", "segmentation_field"})
 
 
 def _tag_source_names(plugin: "SalesforceContactsPlugin", options: Options, org: OrgView) -> list[str]:
@@ -57,15 +60,19 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     def back() -> Response:
         return redirect(url_for(".setup"))
 
-    @bp.route("/")
+    @bp.route("/", methods=["GET", "POST"])
     @admin_required
-    def setup() -> str:
+    def setup() -> str | Response:
+        form = edit_settings(plugin, exclude=CHOSEN_FROM_ORG)
+        if isinstance(form, Response):
+            return form
         options, config = _settled_settings(plugin)
         org = read_org(config, options.object_type)
         connection = plugin.connection.panel_context()
         return render_template(
             "salesforce_contacts/setup.html",
             plugin=plugin,
+            form=form,
             options=options,
             org=org,
             mapping=load_mapping(plugin.store, options.object_type),

@@ -32,6 +32,7 @@ class SalesforceLeads(Plugin):
     author = "Plughost"
     distribution = "plughost"
     settings_fields = SETTINGS_FIELDS
+    settings_endpoint = f"{NAME}.settings_page"
 
     def __init__(self) -> None:
         self.sync_handler = AffiliateSync(self)
@@ -84,10 +85,7 @@ class SalesforceLeads(Plugin):
 
     @hookimpl
     def admin_menu_items(self) -> Iterable[MenuItem]:
-        return [
-            MenuItem("Connection", url_for(f"{NAME}.settings_page")),
-            MenuItem("Setup fields", url_for(f"{NAME}.mapping_page")),
-        ]
+        return [MenuItem("Setup fields", url_for(f"{NAME}.mapping_page"))]
 
     @hookimpl
     def affiliate_admin_panels(self, affiliate: AffiliateSnapshot) -> Iterable[AdminPanel]:

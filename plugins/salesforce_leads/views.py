@@ -6,7 +6,7 @@ transactions of its own; so every view reads what it needs, commits, then calls
 Salesforce.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -14,9 +14,7 @@ from werkzeug.wrappers import Response
 import host.sync
 from host.extensions import db
 from host.models import Affiliate
-from host.plugins.registry import is_enabled
-from host.plugins.settings import SettingsValidationError
-from host.web.forms.plugin_settings import settings_form, show_errors, submitted_values
+from host.web.admin.plugin_settings import edit_settings
 from plugins.salesforce_common import Describer, ObjectDescription, SalesforceClient, SalesforceError
 from plugins.salesforce_leads.mapping import FieldMapping, affiliate_fields, load_mapping, mapping_problems, save_mapping
 from plugins.salesforce_leads.panel import sync_report
@@ -62,25 +60,14 @@ def blueprint(plugin: "SalesforceLeads") -> Blueprint:
     @pages.route("/", methods=["GET", "POST"])
     def settings_page() -> str | Response:
         """Settings and connection on one page, as the connected-app setup goes."""
-        settings = plugin.settings
-        fields = plugin.settings_fields
-        stored_secrets = {item.key for item in fields if item.secret and settings.is_set(item.key)}
-        form = settings_form(fields, stored_secrets, settings.public_values())
-        if form.validate_on_submit():
-            try:
-                settings.update(submitted_values(form, fields))
-            except SettingsValidationError as refusal:
-                show_errors(form, refusal.errors)
-            else:
-                db.session.commit()
-                flash(f"Settings of {plugin.title} saved.", "success")
-                return redirect(url_for(".settings_page"))
-        complete = not settings.missing_required()
+        form = edit_settings(plugin)
+        if isinstance(form, Response):
+            return form
+        complete = not plugin.settings.missing_required()
         return render_template(
             "salesforce_leads/settings.html",
             plugin=plugin,
             form=form,
-            enabled=is_enabled(plugin.name),
             complete=complete,
             sobject=destination_object(plugin),
             **(plugin.connection.panel_context() if complete else {}),

@@ -5,6 +5,7 @@
   public and an admin route, as a well-behaved plugin would.
 * :class:`Picky` has a required setting and can refuse activation.
 * :class:`Failing` raises in every hook.
+* :class:`Connector` has a settings page of its own that embeds the host's form.
 """
 
 from collections.abc import Mapping, Sequence
@@ -12,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Blueprint
+from flask import Blueprint, render_template
+from werkzeug.wrappers import Response
 
 from host.contributions import AdminPanel, Banner, BannerLevel, MenuItem, PluginStatus, StatusKind
 from host.plugins import ActivationError, FieldKind, Plugin, SettingField, hookimpl
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 from host.sync.handlers import Done, Entry, Outcome
+from host.web.admin.plugin_settings import edit_settings
 
 TEMPLATES = Path(__file__).parent / "sample_templates"
 
@@ -155,6 +158,32 @@ class Picky(Plugin):
     def activate(self) -> None:
         if self.settings.get("refuse"):
             raise ActivationError("the token was rejected")
+
+
+class Connector(Plugin):
+    """Shows a callback URL beside its settings, and picks its region in a widget of its own."""
+
+    name = "connector"
+    title = "Connector"
+    settings_fields = (
+        SettingField("client_id", "Client ID", required=True),
+        SettingField("client_secret", "Client secret", secret=True),
+        SettingField("region", "Region", default="eu"),
+    )
+    settings_endpoint = "connector.settings_page"
+
+    @hookimpl
+    def plugin_blueprints(self) -> list[Blueprint]:
+        pages = Blueprint("connector", __name__, url_prefix="/admin/plugins/connector", template_folder=TEMPLATES)
+
+        @pages.route("/", methods=["GET", "POST"])
+        def settings_page() -> str | Response:
+            form = edit_settings(self, exclude={"region"})
+            if isinstance(form, Response):
+                return form
+            return render_template("connector/settings.html", form=form, region=self.settings.get("region"))
+
+        return [pages]
 
 
 class Failing(Plugin):

@@ -14,6 +14,7 @@ from host.extensions import db
 from host.plugins import ActivationError, Plugin, registry
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import enabled_names
+from host.plugins.settings_page import settings_url
 from host.plugins.status import plugin_statuses
 
 bp = Blueprint("admin_marketplace", __name__, url_prefix="/admin/marketplace")
@@ -33,6 +34,7 @@ class PluginCard:
     plugin: Plugin
     enabled: bool
     status: PluginStatus
+    settings_url: str | None
 
 
 def _plugin_or_404(name: str) -> Plugin:
@@ -44,7 +46,7 @@ def index() -> str:
     statuses = plugin_statuses()
     enabled = enabled_names()
     cards = [
-        PluginCard(plugin, name in enabled, statuses[name])
+        PluginCard(plugin, name in enabled, statuses[name], settings_url(plugin, enabled=name in enabled))
         for name, plugin in sorted(current_plugin_host().plugins.items(), key=lambda item: item[1].title.lower())
     ]
     return render_template(

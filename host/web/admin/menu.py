@@ -7,6 +7,8 @@ from flask import url_for
 from host.contributions import Banner, MenuItem
 from host.plugins.dispatch import collect_items
 from host.plugins.manager import current_plugin_host
+from host.plugins.registry import enabled_names
+from host.plugins.settings_page import settings_url
 
 #: The host's own admin pages, in menu order, as (label, endpoint).
 HOST_PAGES = (
@@ -32,7 +34,7 @@ class MenuSection:
 def admin_menu() -> list[MenuSection]:
     """The host's pages, then a section per plugin with its settings and its own entries.
 
-    A plugin's settings page is listed even while it is disabled, so it can be set up
+    A plugin's settings are listed even while it is disabled, so it can be set up
     before it is enabled; its other entries appear only while it is enabled.
     """
     host_items = tuple(MenuItem(label, url_for(endpoint)) for label, endpoint in HOST_PAGES)
@@ -40,10 +42,11 @@ def admin_menu() -> list[MenuSection]:
     contributed: dict[str, list[MenuItem]] = {}
     for plugin, item in collect_items("admin_menu_items", MenuItem):
         contributed.setdefault(plugin.name, []).append(item)
+    enabled = enabled_names()
     for plugin in sorted(current_plugin_host().plugins.values(), key=lambda plugin: plugin.title.lower()):
         items = []
-        if plugin.settings_fields:
-            items.append(MenuItem("Settings", url_for("admin_plugin_settings.edit", name=plugin.name)))
+        if url := settings_url(plugin, enabled=plugin.name in enabled):
+            items.append(MenuItem("Settings", url))
         items.extend(contributed.get(plugin.name, ()))
         if items:
             sections.append(MenuSection(plugin.title, tuple(items)))
