@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BrokenPlugin:
-    """An installed entry point that could not be loaded; listed so admins see it."""
+    """An installed plugin that could not be loaded or registered; listed so admins see it."""
 
     name: str
     error: str
@@ -56,26 +56,57 @@ class EnabledCache:
     lock: Lock = field(default_factory=Lock)
 
 
+def _label(plugin: Plugin) -> str:
+    """The plugin's name for the Marketplace, even when reading its name fails."""
+    try:
+        return str(plugin.name)
+    except Exception:
+        return type(plugin).__name__
+
+
 class PluginHost:
-    """The installed plugins of one application, registered with one PluginManager."""
+    """The installed plugins of one application, registered with one PluginManager.
+
+    Registering reads every attribute of a plugin and checks its hooks against the
+    specs; a plugin that fails there (a property that raises, a hook with a wrong
+    signature or a misspelt name, a name already taken) is listed as broken, with
+    its error, and the site starts without it.
+    """
 
     def __init__(self, plugins: Iterable[Plugin], broken: Iterable[BrokenPlugin] = ()) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, Plugin] = {}
-        for plugin in plugins:
-            if plugin.name in self.plugins:
-                raise ValueError(f"two installed plugins are named {plugin.name!r}")
-            self.pm.register(plugin, name=plugin.name)
-            self.plugins[plugin.name] = plugin
-        # A hookimpl whose name matches no spec (a typo) fails here, loudly.
-        self.pm.check_pending()
         self.broken = list(broken)
+        for plugin in plugins:
+            try:
+                self._register(plugin)
+            except Exception as error:  # a third-party plugin can fail in any way
+                log.exception("plugin %s failed to register", _label(plugin))
+                self.broken.append(BrokenPlugin(_label(plugin), f"failed to register: {error}"))
         self.enabled_cache = EnabledCache()
         #: Errors plugins raised in start-up hooks in this process, by plugin name.
         self.startup_errors: dict[str, str] = {}
         #: Each plugin's own settings page, by plugin name, once found among its routes.
         self.settings_endpoints: dict[str, str] = {}
+
+    def _register(self, plugin: Plugin) -> None:
+        name, title = getattr(plugin, "name", None), getattr(plugin, "title", None)
+        if not (isinstance(name, str) and name and isinstance(title, str)):
+            raise TypeError(f"{type(plugin).__name__} needs a name and a title")
+        if name in self.plugins:
+            raise ValueError(f"another installed plugin is named {name!r}")
+        try:
+            self.pm.register(plugin, name=name)
+            unknown = [caller.name for caller in self.pm.get_hookcallers(plugin) or () if not caller.has_spec()]
+            if unknown:
+                raise pluggy.PluginValidationError(plugin, f"no hook is named {', '.join(map(repr, unknown))}")
+        except Exception:
+            # pluggy may have added some of the plugin's hooks before it failed.
+            if self.pm.has_plugin(name):
+                self.pm.unregister(name=name)
+            raise
+        self.plugins[name] = plugin
 
     def get(self, name: str) -> Plugin | None:
         return self.plugins.get(name)
