@@ -14,9 +14,14 @@ sync worker committed would fail its first write with "database is locked" witho
 waiting. Page views and the worker stay deferred, so reading never blocks, and a page
 that has another session write (a refreshed Salesforce token) does not wait on
 itself. A view that holds the write lock must commit before anything it calls writes
-through a session of its own.
+through a session of its own. Code that opens a short transaction to read and then
+write (a stored token, a usage counter) wraps it in :func:`write_intent`, so that it
+too waits for the lock instead of failing.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +37,9 @@ from host.extensions import db, migrate
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
 
-#: How long a SQLite writer waits for another writer before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 5000
+#: How long a SQLite writer waits for another writer before giving up: long enough for
+#: a burst of registrations, each hashing a password while it holds the write lock.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -49,9 +55,25 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 #: Request methods that only read, by HTTP's rules.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+_write_intent: ContextVar[bool] = ContextVar("plughost_write_intent", default=False)
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Begin the transactions started in this block with SQLite's write lock taken.
+
+    For a short transaction of its own that reads, then writes what it read; on
+    PostgreSQL this changes nothing.
+    """
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
 
 def _begin_sqlite_transaction(connection: Any) -> None:
-    changing = has_request_context() and request.method not in SAFE_METHODS
+    changing = _write_intent.get() or (has_request_context() and request.method not in SAFE_METHODS)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if changing else "BEGIN")
 
 

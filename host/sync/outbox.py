@@ -34,6 +34,10 @@ def wake_after_commit() -> None:
 
 @event.listens_for(Session, "after_commit")
 def _wake_engine(session: Session) -> None:
+    # SQLAlchemy reports a savepoint's release (a plugin's hook ending) as a commit
+    # too; only the outermost commit makes the entries visible to the workers.
+    if session.in_nested_transaction():
+        return
     if session.info.pop(_WAKE_ON_COMMIT, False) and has_app_context():
         sync_runtime().engine.signal()
 

@@ -16,14 +16,19 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy import select, update
 
+from host.database import write_intent
 from host.extensions import db
 from host.plugins.models import PluginData
 
 
 @contextmanager
 def own_transaction() -> Iterator[None]:
-    """Run the block in its own database session; commit on success, else roll back."""
-    with current_app.app_context():
+    """Run the block in its own database session; commit on success, else roll back.
+
+    Its transaction takes SQLite's write lock at its start, so a read followed by a
+    write cannot find its snapshot outdated by another process's commit.
+    """
+    with write_intent(), current_app.app_context():
         try:
             yield
         except BaseException:
