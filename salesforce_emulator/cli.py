@@ -5,6 +5,8 @@ import json
 import sys
 from collections.abc import Sequence
 
+import click
+
 from .app import create_app
 from .config import EmulatorConfig
 from .server import base_url, build_server
@@ -71,6 +73,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         server.server_close()
         app.extensions["salesforce_emulator"].close()
     return 0
+
+
+@click.command(
+    "emulator",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+    add_help_option=False,
+)
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+def command(arguments: tuple[str, ...]) -> None:
+    """Start an emulated Salesforce org (``plughost emulator --help`` for its options)."""
+    sys.exit(main(arguments))
 
 
 if __name__ == "__main__":
