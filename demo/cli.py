@@ -50,8 +50,9 @@ Plughost demo
   Site                  {site_url}/login
     owner               {OWNER_EMAIL} / {OWNER_PASSWORD}
     sample users        grace@example.com, alan@example.com, katherine@example.com / {USER_PASSWORD}
-  Salesforce (emulated) {org.url}/_emulator/ui
-    login               {user.username} / {user.password}
+  Salesforce (emulated) {org.url}/_emulator/ui/
+    records UI token    {org.config.admin_token}
+    Salesforce login    {user.username} / {user.password}
 
 Enable both Salesforce plugins on the Marketplace, then Grant permissions / Authorize
 with Salesforce from their settings pages. Press Ctrl+C to stop.
