@@ -58,7 +58,7 @@ from plugins.salesforce_common.topics import (
     upsert_topic,
 )
 from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_link
-from plugins.salesforce_contacts.mapping import load_mapping
+from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
 from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
@@ -127,7 +127,7 @@ class BatchDelivery:
         users = self._users()
         links = load_links(self.store, users)
         description = self._description()
-        mapping = load_mapping(self.store, self.object_type)
+        mapping = outgoing_mapping(self.store, self.object_type)
         for entry in self.entries:
             user = users.get(entry.record_id)
             if user is None:

@@ -4,7 +4,8 @@ Kept in the plugin's store, one value per user (``link.<user id>``), so the next
 sync updates the record by Id (an email change cannot break the match) and changes
 only the topics that changed. Assignment ids are kept so removing a topic is one
 delete, not a lookup and a delete; an id is None when Salesforce already had the
-assignment and did not say which it was.
+assignment and did not say which it was. A reverse entry (``record.<Salesforce id>``)
+finds the user a notification from Salesforce is about.
 """
 
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from host.plugins.models import PluginData
 from host.plugins.settings import PluginStore
 
 PREFIX = "link."
+RECORD_PREFIX = "record."
 
 
 @dataclass
@@ -72,7 +74,20 @@ def load_link(store: PluginStore, user_id: int | str) -> Link | None:
 
 def save_link(store: PluginStore, user_id: int | str, link: Link) -> None:
     store.set(key(user_id), link.to_json())
+    store.set(f"{RECORD_PREFIX}{link.salesforce_id}", str(user_id))
 
 
 def forget_link(store: PluginStore, user_id: int | str) -> None:
+    link = load_link(store, user_id)
+    if link is not None:
+        store.delete(f"{RECORD_PREFIX}{link.salesforce_id}")
     store.delete(key(user_id))
+
+
+def linked_user_id(store: PluginStore, salesforce_id: str) -> int | None:
+    """The user linked to the record ``salesforce_id``, if their link still says so."""
+    user_id = store.get(f"{RECORD_PREFIX}{salesforce_id}")
+    if user_id is None:
+        return None
+    link = load_link(store, user_id)
+    return int(user_id) if link is not None and link.salesforce_id == salesforce_id else None

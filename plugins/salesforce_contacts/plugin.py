@@ -2,7 +2,8 @@
 
 Every hook only puts the user on the sync queue, in the transaction of the change,
 so registration and profile edits never wait on Salesforce and never see its
-errors; the queue's worker delivers them (see :mod:`.delivery`).
+errors; the queue's worker delivers them (see :mod:`.delivery`). Changes applied
+from Salesforce (see :mod:`.inbound`) are not queued back to it.
 """
 
 from collections.abc import Iterable, Mapping
@@ -19,8 +20,11 @@ from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
 from plugins.salesforce_common.connection_views import ConnectionViews
 from plugins.salesforce_common.persistence import own_transaction
-from plugins.salesforce_contacts import cli, views
+from plugins.salesforce_contacts import cli, set_password, views
 from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
+from plugins.salesforce_contacts.inbound import endpoint
+from plugins.salesforce_contacts.inbound.apply import InboundHandler
+from plugins.salesforce_contacts.inbound.echo import applying_from_salesforce
 from plugins.salesforce_contacts.links import load_link
 from plugins.salesforce_contacts.panel import user_panel
 from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segmentation, salesforce_config
@@ -67,15 +71,17 @@ class SalesforceContactsPlugin(Plugin):
 
     @hookimpl
     def user_registered(self, user: UserSnapshot) -> None:
-        enqueue(self, KIND, str(user.id))
+        if not applying_from_salesforce():
+            enqueue(self, KIND, str(user.id))
 
     @hookimpl
     def user_updated(self, user: UserSnapshot, changes: Mapping[str, FieldChange]) -> None:
-        enqueue(self, KIND, str(user.id))
+        if not applying_from_salesforce():
+            enqueue(self, KIND, str(user.id))
 
     @hookimpl
     def user_tags_changed(self, user: UserSnapshot, added: frozenset[str], removed: frozenset[str]) -> None:
-        if Options.of(self.settings).segmentation is not Segmentation.NONE:
+        if Options.of(self.settings).segmentation is not Segmentation.NONE and not applying_from_salesforce():
             enqueue(self, KIND, str(user.id))
 
     @hookimpl
@@ -90,11 +96,16 @@ class SalesforceContactsPlugin(Plugin):
 
     @hookimpl
     def sync_handlers(self) -> Mapping[str, SyncHandler]:
-        return {KIND: UserSyncHandler(self)}
+        return {KIND: UserSyncHandler(self), endpoint.INBOUND_KIND: InboundHandler(self)}
 
     @hookimpl
     def plugin_blueprints(self) -> Iterable[Blueprint]:
-        return [views.blueprint(self), self.connection.blueprint()]
+        return [
+            views.blueprint(self),
+            self.connection.blueprint(),
+            endpoint.blueprint(self),
+            set_password.blueprint(self),
+        ]
 
     @hookimpl
     def plugin_cli_commands(self) -> Iterable[click.Command]:

@@ -19,7 +19,22 @@ from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
 from plugins.salesforce_common import SalesforceConfig, SalesforceError
 from plugins.salesforce_contacts.handler import KIND
-from plugins.salesforce_contacts.mapping import load_mapping, save_mapping
+from plugins.salesforce_contacts.inbound.endpoints import (
+    Action,
+    add_endpoint,
+    list_endpoints,
+    regenerate_key,
+    remove_endpoint,
+)
+from plugins.salesforce_contacts.inbound.apply import STAMP_FIELDS
+from plugins.salesforce_contacts.mapping import (
+    Direction,
+    incoming_mapping,
+    load_directions,
+    load_mapping,
+    save_directions,
+    save_mapping,
+)
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
 from plugins.salesforce_contacts.settings import Options, Segmentation
 from plugins.salesforce_contacts.topic_cache import TopicCache
@@ -29,6 +44,29 @@ if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
 
 MAP_PREFIX = "map-"
+DIRECTION_PREFIX = "direction-"
+
+
+def fields_to_include(plugin: "SalesforceContactsPlugin", options: Options) -> list[str]:
+    """The fields an outbound message must send for the endpoints to work."""
+    fields = ["Id", "Email", STAMP_FIELDS[0]]
+    if options.matches_by_external_id:
+        fields.append(options.match_field)
+    if options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST) and options.segmentation_field:
+        fields.append(options.segmentation_field)
+    fields += sorted(incoming_mapping(plugin.store, options.object_type))
+    return list(dict.fromkeys(fields))
+
+
+def webhook_rows(plugin: "SalesforceContactsPlugin") -> list[dict[str, str]]:
+    return [
+        {
+            "id": endpoint.id,
+            "label": endpoint.action.label,
+            "url": url_for(f"{plugin.name}_inbound.receive", endpoint_id=endpoint.id, key=endpoint.key, _external=True),
+        }
+        for endpoint in list_endpoints(plugin.store)
+    ]
 #: Settings the page edits with lists read from the org, so left out of its settings form.
 CHOSEN_FROM_ORG = frozenset({"object_type", "match_field", "segmentation_field"})
 
@@ -76,9 +114,19 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
             options=options,
             org=org,
             mapping=load_mapping(plugin.store, options.object_type),
+            directions=load_directions(plugin.store, options.object_type),
+            direction_choices=[
+                (Direction.TO_SALESFORCE, "To Salesforce"),
+                (Direction.FROM_SALESFORCE, "From Salesforce"),
+                (Direction.BOTH, "Both ways"),
+            ],
             user_fields=available_fields(),
             tag_names=_tag_source_names(plugin, options, org),
             map_prefix=MAP_PREFIX,
+            direction_prefix=DIRECTION_PREFIX,
+            webhooks=webhook_rows(plugin),
+            webhook_actions=list(Action),
+            webhook_fields=fields_to_include(plugin, options),
             **connection,
         )
 
@@ -131,6 +179,12 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
             flash(str(refusal), "error")
             return back()
         save_mapping(plugin.store, options.object_type, chosen)
+        save_directions(
+            plugin.store,
+            options.object_type,
+            {field: Direction(request.form.get(f"{DIRECTION_PREFIX}{field}") or Direction.TO_SALESFORCE)
+             for field in chosen},
+        )
         db.session.commit()
         flash("Field mapping saved; it applies to the next sync of each user.", "success")
         return back()
@@ -150,6 +204,37 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
                 created += 1
         db.session.commit()
         flash(f"{created} tags imported from Salesforce.", "success")
+        return back()
+
+    @bp.route("/webhooks", methods=["POST"])
+    @admin_required
+    def add_webhook() -> Response:
+        try:
+            action = Action(request.form.get("action", ""))
+        except ValueError:
+            flash("Choose what the endpoint does.", "error")
+            return back()
+        add_endpoint(plugin.store, action)
+        db.session.commit()
+        flash("Endpoint added. Paste its URL into the outbound message in Salesforce.", "success")
+        return back()
+
+    @bp.route("/webhooks/<endpoint_id>/regenerate", methods=["POST"])
+    @admin_required
+    def regenerate_webhook(endpoint_id: str) -> Response:
+        if regenerate_key(plugin.store, endpoint_id) is None:
+            flash("No such endpoint.", "error")
+            return back()
+        db.session.commit()
+        flash("New key made: the old URL no longer works. Paste the new URL into Salesforce.", "success")
+        return back()
+
+    @bp.route("/webhooks/<endpoint_id>/remove", methods=["POST"])
+    @admin_required
+    def remove_webhook(endpoint_id: str) -> Response:
+        remove_endpoint(plugin.store, endpoint_id)
+        db.session.commit()
+        flash("Endpoint removed; Salesforce's messages to it are refused from now on.", "success")
         return back()
 
     @bp.route("/users/<int:user_id>/resync", methods=["POST"])

@@ -6,6 +6,7 @@ before each test. The plugin is authorized the way an admin does it: the Authori
 button, the emulator's login and Allow pages, the callback.
 """
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 import host.sync
 from host.extensions import db
@@ -190,3 +192,76 @@ def make_site(make_app: Callable[..., Flask], emulator: EmulatorHandle) -> Itera
 @pytest.fixture
 def site(make_site: Callable[..., Site]) -> Site:
     return make_site()
+
+
+class SalesforceUser:
+    """Someone editing records in the org through its REST API, as a Salesforce user would."""
+
+    def __init__(self, emulator: EmulatorHandle) -> None:
+        self.emulator = emulator
+        self.http = emulator.session()
+        token = emulator.obtain_token()
+        self.http.headers["Authorization"] = f"Bearer {token['access_token']}"
+        self.base = f"{emulator.base_url}/services/data/v62.0"
+
+    def create(self, sobject: str, **fields: Any) -> str:
+        response = self.http.post(f"{self.base}/sobjects/{sobject}", json=fields)
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    def update(self, sobject: str, record_id: str, **fields: Any) -> None:
+        response = self.http.patch(f"{self.base}/sobjects/{sobject}/{record_id}", json=fields)
+        assert response.status_code == 204, response.text
+
+    def assign_topic(self, record_id: str, name: str) -> str:
+        found = self.http.get(f"{self.base}/query", params={"q": f"SELECT Id FROM Topic WHERE Name = '{name}'"})
+        records = found.json()["records"]
+        topic_id = records[0]["Id"] if records else self.create("Topic", Name=name)
+        return self.create("TopicAssignment", EntityId=record_id, TopicId=topic_id)
+
+    def delete(self, sobject: str, record_id: str) -> None:
+        response = self.http.delete(f"{self.base}/sobjects/{sobject}/{record_id}")
+        assert response.status_code == 204, response.text
+
+
+class LiveSite:
+    """The site served over real HTTP, so the emulator can POST outbound messages to it.
+
+    While ``lose_acks`` is set, requests reach the site but Salesforce gets a 503, as
+    when an acknowledgement is lost on the way; while ``down`` is set they never arrive.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.down = False
+        self.lose_acks = False
+        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if self.down:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"down"]
+        if self.lose_acks:
+            body = b"".join(self.app(environ, lambda *args: None))
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [body[:0]]
+        return self.app(environ, start_response)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join()
+
+
+@pytest.fixture
+def salesforce_user(emulator: EmulatorHandle) -> SalesforceUser:  # noqa: F811
+    return SalesforceUser(emulator)
+
+
+@pytest.fixture
+def live_site(site: Site) -> Iterator[LiveSite]:
+    served = LiveSite(site.app)
+    yield served
+    served.stop()
