@@ -14,6 +14,7 @@ from host.plugins import Plugin, hookimpl
 from host.plugins.blueprints import register_plugin_blueprints
 from host.plugins.commands import register_plugin_commands
 from host.plugins.manager import PluginHost, discover_plugins
+from host.services.passwords import hasher_for
 
 __all__ = ["create_app", "hookimpl"]
 
@@ -37,6 +38,7 @@ def create_app(
     app.config.update(default_settings(app.instance_path))
     app.config.update(environment_settings())
     app.config.update(config or {})
+    hasher_for(app.config["PLUGHOST_PASSWORD_HASH_COST"])
     os.makedirs(app.instance_path, exist_ok=True)
     ensure_keys(app)
 

@@ -23,6 +23,7 @@ ENVIRONMENT_SETTINGS = {
     "PLUGHOST_EXTERNAL_URL": "PLUGHOST_EXTERNAL_URL",
     "PLUGHOST_AUTO_MIGRATE": "PLUGHOST_AUTO_MIGRATE",
     "PLUGHOST_SECURE_COOKIES": "PLUGHOST_SECURE_COOKIES",
+    "PLUGHOST_PASSWORD_HASH_COST": "PLUGHOST_PASSWORD_HASH_COST",
 }
 
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
@@ -54,6 +55,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # Session cookies are always Secure on https requests; this makes them Secure
         # everywhere, for a site behind a proxy that terminates TLS.
         "PLUGHOST_SECURE_COOKIES": False,
+        # argon2's cost for password hashes: "default" (strong), or "fast" for test
+        # suites only (see host.services.passwords).
+        "PLUGHOST_PASSWORD_HASH_COST": "default",
     }
 
 

@@ -83,6 +83,8 @@ def make_app(database_config: dict[str, Any], tmp_path) -> Iterator[Callable[...
             "SECRET_KEY": "test-secret-key",
             # Forms are posted without tokens; tests of CSRF itself turn it back on.
             "WTF_CSRF_ENABLED": False,
+            # Cheap password hashes: suites register hundreds of users.
+            "PLUGHOST_PASSWORD_HASH_COST": "fast",
             **database_config,
             **config,
         }

@@ -2,9 +2,11 @@
 
 from functools import cache
 
+from flask import current_app
+
 from host.models import User
 from host.services import login_throttle
-from host.services.passwords import hash_password, needs_rehash, verify_password
+from host.services.passwords import hash_password, hasher_for, needs_rehash, verify_password
 from host.services.users import find_user_by_email
 
 
@@ -19,9 +21,9 @@ class LoginRefused(Exception):
 
 
 @cache
-def _decoy_hash() -> str:
+def _decoy_hash(cost: str) -> str:
     """A hash checked for unknown addresses, so they take as long as known ones."""
-    return hash_password("decoy password for unknown accounts")
+    return hasher_for(cost).hash("decoy password for unknown accounts")
 
 
 def authenticate(email: str, password: str, *, ip: str) -> User:
@@ -35,7 +37,7 @@ def authenticate(email: str, password: str, *, ip: str) -> User:
     if wait:
         raise LoginRefused(f"Too many failed log-ins. Try again in {wait} seconds.", retry_after=wait)
     user = find_user_by_email(email)
-    if not verify_password(user.password_hash if user else _decoy_hash(), password) or user is None:
+    if not verify_password(user.password_hash if user else _decoy_hash(current_app.config["PLUGHOST_PASSWORD_HASH_COST"]), password) or user is None:
         login_throttle.record_failure(ip, email)
         raise LoginRefused("The email or password is wrong.")
     if needs_rehash(user.password_hash):

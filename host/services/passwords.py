@@ -1,14 +1,38 @@
-"""Password hashing with argon2id, and the rules a new password must meet."""
+"""Password hashing with argon2id, and the rules a new password must meet.
+
+The hashing cost is the ``PLUGHOST_PASSWORD_HASH_COST`` setting: "default" is
+argon2-cffi's RFC 9106 profile, strong enough for a site; "fast" takes microseconds
+and is for test suites, which register hundreds of users. Hashes carry their own
+parameters, so either verifies the other's; on log-in a hash made with other
+parameters than the configured ones is made again.
+"""
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 from host.services.errors import InvalidValue
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 
-_hasher = PasswordHasher()
+#: The hashers by cost name; "fast" uses argon2's minimum memory and one pass.
+HASHERS = {
+    "default": PasswordHasher(),
+    "fast": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+}
+
+
+def hasher_for(cost: str) -> PasswordHasher:
+    """The hasher of a cost name; the site refuses to start with an unknown one."""
+    try:
+        return HASHERS[cost]
+    except KeyError:
+        raise ValueError(f"PLUGHOST_PASSWORD_HASH_COST is {cost!r}; use one of: {', '.join(HASHERS)}") from None
+
+
+def _hasher() -> PasswordHasher:
+    return hasher_for(current_app.config["PLUGHOST_PASSWORD_HASH_COST"])
 
 
 def check_new_password(password: str) -> None:
@@ -20,17 +44,17 @@ def check_new_password(password: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """Whether ``password`` matches; a malformed stored hash never matches."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    """Whether the hash was made with weaker parameters than today's."""
-    return _hasher.check_needs_rehash(password_hash)
+    """Whether the hash was made with other parameters than the configured ones."""
+    return _hasher().check_needs_rehash(password_hash)
