@@ -14,11 +14,10 @@ import tempfile
 import time
 import tracemalloc
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
+from typing import ContextManager
 
-import sqlalchemy
 from sqlalchemy import func, insert, select
 
 from host import create_app
@@ -27,38 +26,12 @@ from host.models import User
 from host.sync import stop
 from host.sync.backfill import backfill
 from host.sync.models import SyncEntry
+from databases import Database, postgres_database, sqlite_database
 from report import figure
 
 BENCHMARK = "backfill"
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PLUGIN = "salesforce_contacts"
 INSERT_CHUNK = 10_000
-
-
-@contextmanager
-def sqlite_config(folder: Path) -> Iterator[dict]:
-    yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / f'{uuid.uuid4().hex}.sqlite3'}"}
-
-
-@contextmanager
-def postgres_config() -> Iterator[dict | None]:
-    engine = sqlalchemy.create_engine(POSTGRES_URL)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    try:
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    except sqlalchemy.exc.OperationalError:
-        yield None
-        return
-    try:
-        yield {
-            "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
-        }
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def add_users(count: int) -> None:
@@ -71,10 +44,10 @@ def add_users(count: int) -> None:
         db.session.commit()
 
 
-def peak_backfill_memory(database: dict, folder: Path, users: int) -> tuple[float, float]:
+def peak_backfill_memory(database: Database, folder: Path, users: int) -> tuple[float, float]:
     """Peak heap in MiB and seconds taken to queue ``users`` existing users."""
     app = create_app(
-        {"SECRET_KEY": "bench", "PLUGHOST_SYNC_ENGINE": "embedded", **database},
+        {"SECRET_KEY": "bench", "PLUGHOST_SYNC_ENGINE": "embedded", **database.config},
         instance_path=str(folder / uuid.uuid4().hex),
     )
     try:
@@ -96,10 +69,10 @@ def peak_backfill_memory(database: dict, folder: Path, users: int) -> tuple[floa
     return peak / 2**20, seconds
 
 
-def measure(label: str, config, folder: Path, users: int) -> None:
+def measure(label: str, database_for: Callable[[], ContextManager[Database | None]], folder: Path, users: int) -> None:
     results = {}
     for count in (users // 10, users):
-        with config() as database:
+        with database_for() as database:
             if database is None:
                 print(f"   {label}: skipped (not reachable)")
                 return
@@ -119,8 +92,8 @@ def main() -> None:
     print(f"Backfill of existing users for {PLUGIN}: Python heap peak (tracemalloc)")
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        measure("SQLite", lambda: sqlite_config(folder), folder, arguments.users)
-        measure("PostgreSQL", postgres_config, folder, arguments.users)
+        measure("SQLite", lambda: sqlite_database(folder), folder, arguments.users)
+        measure("PostgreSQL", postgres_database, folder, arguments.users)
 
 
 if __name__ == "__main__":

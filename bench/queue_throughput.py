@@ -28,12 +28,10 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import redis
-import sqlalchemy
 from cryptography.fernet import Fernet
 from flask import Flask
 
@@ -46,11 +44,11 @@ from host.snapshots import UserSnapshot
 from host.sync import enqueue, stop, wait_until_drained
 from host.sync.handlers import Done, Entry, Outcome
 from host.sync.worker_app import EXTRA_PLUGINS_ENV
+from databases import Database, postgres_database, sqlite_database
 from report import figure
 
 BENCHMARK = "sync queue"
 REPOSITORY = Path(__file__).resolve().parents[1]
-POSTGRES_URL = os.environ.get("PLUGHOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = "redis://127.0.0.1:6379/14"
 #: Where the bench handler appends the size of each batch it is given.
 BATCH_LOG_ENV = "PLUGHOST_BENCH_BATCH_LOG"
@@ -92,47 +90,7 @@ class BenchPlugin(Plugin):
 plugin = BenchPlugin()
 
 
-# -- sites and databases ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Database:
-    label: str
-    config: dict[str, Any]
-    #: The same database as one URL, for worker processes.
-    url: str
-
-
-@contextmanager
-def sqlite_database(folder: Path) -> Iterator[Database]:
-    url = f"sqlite:///{folder / f'{uuid.uuid4().hex}.sqlite3'}"
-    yield Database("SQLite", {"SQLALCHEMY_DATABASE_URI": url}, url)
-
-
-@contextmanager
-def postgres_database() -> Iterator[Database | None]:
-    """A fresh schema, dropped afterwards; None when PostgreSQL is not reachable."""
-    engine = sqlalchemy.create_engine(POSTGRES_URL)
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    try:
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    except sqlalchemy.exc.OperationalError:
-        engine.dispose()
-        yield None
-        return
-    options = f"-csearch_path={schema}"
-    url = sqlalchemy.engine.make_url(POSTGRES_URL).update_query_dict({"options": options})
-    try:
-        yield Database(
-            "PostgreSQL",
-            {"SQLALCHEMY_DATABASE_URI": POSTGRES_URL, "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": options}}},
-            url.render_as_string(hide_password=False),
-        )
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+# -- sites ------------------------------------------------------------------------------
 
 
 def make_site(database: Database, folder: Path, plugins: Sequence[Plugin], **config: Any) -> Flask:

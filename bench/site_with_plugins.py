@@ -34,6 +34,7 @@ from host.extensions import db
 from host.models import Role, User
 from host.plugins import registry
 from host.services.users import register_user
+from demo.sample_site import enter_connected_app
 from report import figure
 from salesforce_emulator.testing import running_emulator
 
@@ -77,24 +78,8 @@ def connect_plugins(app: Flask, emulator) -> None:
         callback_urls=["http://localhost/salesforce/oauth2/callback", "http://localhost/salesforce_contacts/oauth2/callback"],
     )
     assert app_config
-    plugins = app.extensions["plughost"].plugins
     with app.test_request_context(method="POST"):
-        plugins["salesforce_leads"].settings.update(
-            {
-                "consumer_key": emulator.consumer_key,
-                "consumer_secret": emulator.consumer_secret,
-                "api_url": f"{emulator.base_url}/services/data/v62.0",
-                "salesforce_domain": emulator.base_url,
-            }
-        )
-        plugins["salesforce_contacts"].settings.update(
-            {
-                "login_host": "custom",
-                "custom_login_url": emulator.base_url,
-                "consumer_key": emulator.consumer_key,
-                "consumer_secret": emulator.consumer_secret,
-            }
-        )
+        enter_connected_app(emulator.base_url, emulator.consumer_key, emulator.consumer_secret)
         for name in PLUGINS:
             registry.enable(name)
         db.session.commit()

@@ -40,7 +40,7 @@ def demo(port: int, emulator_port: int, folder: Path | None) -> None:
         upgrade_database(app)
         with app.app_context():
             add_sample_content()
-            enter_connected_app(org)
+            enter_connected_app(org.url, org.connected_app.consumer_key, org.connected_app.consumer_secret)
             db.session.commit()
         site = make_server("127.0.0.1", port, app, threaded=True)
         user = org.config.users[0]

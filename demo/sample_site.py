@@ -7,8 +7,6 @@ from host.services.tags import create_tag
 from host.services.users import change_tags, register_user
 from plugins.salesforce_common import DEFAULT_API_VERSION
 
-from demo.emulated_org import EmulatedOrg
-
 OWNER_EMAIL = "owner@example.com"
 OWNER_PASSWORD = "plughost-demo-owner"
 USER_PASSWORD = "plughost-demo-user"
@@ -25,28 +23,27 @@ AFFILIATES = (
 )
 
 
-def enter_connected_app(org: EmulatedOrg) -> None:
-    """Put the org's Connected App key and secret, and its URLs, into both plugins' settings.
+def enter_connected_app(login_url: str, consumer_key: str, consumer_secret: str) -> None:
+    """Put a Connected App's key and secret, and the org's URL, into both plugins' settings.
 
-    The plugins stay disabled and unauthorized: enabling them and granting access is
-    the visitor's part of the demo.
+    The plugins stay as they are, disabled and unauthorized in the demo: enabling them
+    and granting access is the visitor's part.
     """
-    app = org.connected_app
     plugins = current_plugin_host().plugins
     plugins["salesforce_leads"].settings.update(
         {
-            "consumer_key": app.consumer_key,
-            "consumer_secret": app.consumer_secret,
-            "api_url": f"{org.url}/services/data/v{DEFAULT_API_VERSION}",
-            "salesforce_domain": org.url,
+            "consumer_key": consumer_key,
+            "consumer_secret": consumer_secret,
+            "api_url": f"{login_url}/services/data/v{DEFAULT_API_VERSION}",
+            "salesforce_domain": login_url,
         }
     )
     plugins["salesforce_contacts"].settings.update(
         {
             "login_host": "custom",
-            "custom_login_url": org.url,
-            "consumer_key": app.consumer_key,
-            "consumer_secret": app.consumer_secret,
+            "custom_login_url": login_url,
+            "consumer_key": consumer_key,
+            "consumer_secret": consumer_secret,
         }
     )
 
