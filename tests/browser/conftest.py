@@ -4,7 +4,8 @@ Chromium comes from the system (``/usr/bin/chromium``, or ``PLUGHOST_CHROMIUM``)
 Playwright only drives it. Where it is missing these tests skip, and fail under
 ``PLUGHOST_REQUIRE_SERVICES=1`` (``.ci/run``). Screenshots of the pages a site owner
 sees go to ``PLUGHOST_SCREENSHOTS`` (the README's pictures come from there), or to
-the test's temporary folder.
+the test's temporary folder. Salesforce is the emulator, over plain HTTP on loopback
+as the demo runs it.
 """
 
 import os
@@ -12,17 +13,20 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from host import create_app
 from host.database import upgrade_database
 from host.sync import stop
+from salesforce_emulator.config import ConnectedAppConfig
+from salesforce_emulator.testing import EmulatorHandle, running_emulator
 
 CHROMIUM = os.environ.get("PLUGHOST_CHROMIUM", "/usr/bin/chromium")
 #: How long a page may take to show what a test waits for, in milliseconds.
@@ -56,13 +60,20 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
 
 
 @pytest.fixture
-def screenshots(tmp_path: Path) -> Callable[[Page, str], None]:
-    """Save a full-page screenshot named after what it shows."""
+def screenshots(tmp_path: Path) -> Callable[..., None]:
+    """Save a full-page screenshot named after what it shows; ``until=locator`` ends it
+    below that element, for long pages whose top is what matters."""
     folder = Path(os.environ.get("PLUGHOST_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
 
-    def take(page: Page, name: str) -> None:
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    def take(page: Page, name: str, *, until: Locator | None = None) -> None:
+        clip = None
+        if until is not None:
+            box = until.bounding_box()
+            assert box is not None, f"{until} is not on the page"
+            width, bottom = page.evaluate("[document.documentElement.scrollWidth, window.scrollY]")
+            clip = {"x": 0, "y": 0, "width": width, "height": bottom + box["y"] + box["height"] + 16}
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True, clip=clip)
 
     return take
 
@@ -109,3 +120,27 @@ def site(tmp_path: Path) -> Iterator[Callable[..., str]]:
         yield start
     for app in started:
         stop(app)
+
+
+#: The Connected Apps the ``emulator`` org has, one per Salesforce plugin, as a site
+#: owner may register them; their callback URLs are set once the site's are known.
+LEADS_APP = ConnectedAppConfig(
+    name="Plughost Leads",
+    consumer_key="3MVG9PlughostLeadsBrowserTestKey",
+    consumer_secret="LeadsBrowserTestSecret0000000001",
+    callback_urls=[],
+)
+CONTACTS_APP = ConnectedAppConfig(
+    name="Plughost Contacts",
+    consumer_key="3MVG9PlughostContactsBrowserTestKey",
+    consumer_secret="ContactsBrowserTestSecret000001",
+    callback_urls=[],
+)
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorHandle]:
+    """An emulated Salesforce org with the ``LEADS_APP`` and ``CONTACTS_APP`` Connected Apps."""
+    apps = [replace(app, callback_urls=[]) for app in (LEADS_APP, CONTACTS_APP)]
+    with running_emulator(org_name="Plughost Test Org", connected_apps=apps) as org:
+        yield org
