@@ -168,7 +168,7 @@ class Connector(Plugin):
     settings_fields = (
         SettingField("client_id", "Client ID", required=True),
         SettingField("client_secret", "Client secret", secret=True),
-        SettingField("region", "Region", default="eu"),
+        SettingField("region", "Region", FieldKind.CHOICE, default="eu", choices=(("eu", "Europe"), ("us", "United States"))),
     )
     settings_endpoint = "connector.settings_page"
 

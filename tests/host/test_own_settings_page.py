@@ -39,6 +39,7 @@ def test_before_it_is_enabled_the_links_lead_to_the_host_form_with_every_field(m
     page = admin.get(HOST_PAGE)
     assert page.status_code == 200
     assert 'name="setting_region"' in page.text and 'name="setting_client_id"' in page.text
+    assert '<option selected value="eu">Europe</option>' in page.text
 
 
 def test_once_enabled_the_card_menu_and_host_page_lead_to_its_own_page(make_app, make_user, log_in):

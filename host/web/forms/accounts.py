@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from host.models import Role
 from host.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from host.web.forms.base import RecordForm
+from host.web.forms.choices import options
 
 NAME_MAX = 80
 PHONE_MAX = 40
@@ -32,7 +33,7 @@ class ProfileForm(IdentityForm):
 class AdminUserForm(ProfileForm):
     """An admin's edit of someone's account: the profile and the role."""
 
-    role = SelectField("Role", choices=[(Role.SUBSCRIBER, "Subscriber"), (Role.ADMIN, "Admin")], coerce=Role)
+    role = SelectField("Role", choices=options([(Role.SUBSCRIBER, "Subscriber"), (Role.ADMIN, "Admin")]), coerce=Role)
 
 
 class NewPasswordForm(RecordForm):

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, URL
 from host.models import AffiliateStatus
 from host.web.forms.accounts import EMAIL_MAX, NAME_MAX, PHONE_MAX
 from host.web.forms.base import RecordForm
+from host.web.forms.choices import options
 
 TEXT_MAX = 255
 COUNTRY_MAX = 80
@@ -37,10 +38,10 @@ class AffiliateSignupForm(RecordForm):
 class AffiliateForm(AffiliateSignupForm):
     """Everything an admin manages about an affiliate."""
 
-    status = SelectField("Status", choices=list(STATUS_LABELS.items()), coerce=AffiliateStatus)
+    status = SelectField("Status", choices=options(STATUS_LABELS.items()), coerce=AffiliateStatus)
     manager_id = SelectField("Manager", coerce=optional_id)
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=10_000)])
 
     def offer_managers(self, managers: list[tuple[int, str]]) -> None:
         """Let the admin pick any of ``managers`` (id, name), or nobody."""
-        self.manager_id.choices = [("", "Nobody"), *managers]
+        self.manager_id.choices = options([("", "Nobody"), *managers])

@@ -14,6 +14,7 @@ from wtforms import BooleanField, Field, IntegerField, PasswordField, SelectFiel
 from wtforms.validators import URL, InputRequired, Optional
 
 from host.plugins.settings import FieldKind, SettingField
+from host.web.forms.choices import options
 
 #: Inputs are named ``setting_<key>`` so no key can clash with the form's own attributes.
 PREFIX = "setting_"
@@ -38,8 +39,8 @@ def _input(setting: SettingField, secret_stored: bool) -> Field:
     if setting.secret:
         note = STORED_SECRET_NOTE if secret_stored else ""
         return PasswordField(setting.label, validators, description=" ".join(filter(None, [note, setting.help])))
-    options: dict[str, Any] = {"choices": list(setting.choices)} if setting.kind is FieldKind.CHOICE else {}
-    return FIELD_TYPES[setting.kind](setting.label, validators, description=setting.help, **options)
+    extra: dict[str, Any] = {"choices": options(setting.choices)} if setting.kind is FieldKind.CHOICE else {}
+    return FIELD_TYPES[setting.kind](setting.label, validators, description=setting.help, **extra)
 
 
 def settings_form(fields: Iterable[SettingField], stored_secrets: set[str], public_values: Mapping[str, Any]) -> FlaskForm:

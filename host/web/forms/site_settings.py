@@ -7,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from host.models import CustomFieldOwner, Tag
 from host.services.custom_fields import KEY_PATTERN
+from host.web.forms.choices import options
 
 
 class SiteSettingsForm(FlaskForm):
@@ -20,12 +21,12 @@ class SiteSettingsForm(FlaskForm):
     )
 
     def offer_tags(self, tags: list[Tag]) -> None:
-        self.registration_tags.choices = [(tag.id, tag.name) for tag in tags]
+        self.registration_tags.choices = options((tag.id, tag.name) for tag in tags)
 
 
 class CustomFieldForm(FlaskForm):
     owner = SelectField(
-        "Add to", choices=[(CustomFieldOwner.USER, "User profiles"), (CustomFieldOwner.AFFILIATE, "Affiliates")],
+        "Add to", choices=options([(CustomFieldOwner.USER, "User profiles"), (CustomFieldOwner.AFFILIATE, "Affiliates")]),
         coerce=CustomFieldOwner,
     )
     label = StringField("Label", validators=[DataRequired(), Length(max=120)])

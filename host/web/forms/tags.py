@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length
 
 from host.models import Tag
 from host.services.tags import MAX_TAG_NAME
+from host.web.forms.choices import options
 
 ADD, REMOVE = "add", "remove"
 
@@ -19,10 +20,10 @@ class TagChangeForm(FlaskForm):
     """Add a tag to, or remove it from, the users a page is about."""
 
     tag_id = SelectField("Tag", coerce=int)
-    action = SelectField("Action", choices=[(ADD, "Add the tag"), (REMOVE, "Remove the tag")])
+    action = SelectField("Action", choices=options([(ADD, "Add the tag"), (REMOVE, "Remove the tag")]))
 
     def offer_tags(self, tags: list[Tag]) -> None:
-        self.tag_id.choices = [(tag.id, tag.name) for tag in tags]
+        self.tag_id.choices = options((tag.id, tag.name) for tag in tags)
 
 
 class BulkTagForm(TagChangeForm):
