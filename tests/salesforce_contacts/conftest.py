@@ -60,7 +60,7 @@ class Site:
     def writing(self) -> Any:
         """A context for writes like a request's: on SQLite it takes the write lock first,
         so a commit by the sync worker in between cannot invalidate what was read."""
-        return self.app.test_request_context()
+        return self.app.test_request_context(method="POST")
 
     def configure(self, **values: Any) -> None:
         with self.writing():
