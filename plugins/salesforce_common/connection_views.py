@@ -63,6 +63,9 @@ class ConnectionViews:
     #: The object the plugin writes (read from its settings); after each authorization
     #: the health check makes sure it exists and the connected user can create it.
     destination_object: Callable[[], str] | None = None
+    #: The button's words before the first authorization, and after it.
+    connect_label: str = "Grant permissions"
+    reconnect_label: str = "Reauthorize"
 
     @property
     def blueprint_name(self) -> str:
@@ -113,6 +116,8 @@ class ConnectionViews:
             "connection_callback_url": self.callback_url(),
             "connection_scopes": " ".join(SCOPES),
             "connection_authorize_url": self.authorize_url(),
+            "connection_connect_label": self.connect_label,
+            "connection_reconnect_label": self.reconnect_label,
             "connection_script_url": url_for(f"{self.blueprint_name}.static", filename="salesforce_common.js"),
         }
 

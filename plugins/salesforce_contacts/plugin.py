@@ -56,6 +56,8 @@ class SalesforceContactsPlugin(Plugin):
             callback_path=CALLBACK_PATH,
             page_endpoint=f"{self.name}.setup",
             destination_object=self.object_type,
+            connect_label="Authorize with Salesforce",
+            reconnect_label="Reauthorize with Salesforce",
         )
 
     def object_type(self) -> str:

@@ -172,7 +172,7 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
     expect(flash(owner, "Settings of Salesforce Contacts saved.")).to_be_visible()
     expect(owner.get_by_text("Connect to Salesforce to map fields.")).to_be_visible()
     register_callback_url(owner, base_url, emulator, contacts_app)
-    owner.get_by_role("button", name="Grant permissions").click()
+    owner.get_by_role("button", name="Authorize with Salesforce").click()
     # Still logged in to Salesforce from the Leads step: only this app's Allow page.
     allow_access(owner, emulator, contacts_app, log_in=False)
     expect_connected(owner, emulator)
