@@ -17,6 +17,7 @@ from .oauth import blueprint as oauth_blueprint
 from .rest.router import RestRequest, RestResponse
 from .state import Org
 from .ui import blueprint as ui_blueprint
+from .ui import lightning as lightning_blueprint
 
 JSON = "application/json;charset=UTF-8"
 METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]
@@ -32,6 +33,7 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app.register_blueprint(oauth_blueprint)
     app.register_blueprint(admin_blueprint)
     app.register_blueprint(ui_blueprint)
+    app.register_blueprint(lightning_blueprint)
 
     @app.get("/services/data/")
     @app.get("/services/data")

@@ -14,6 +14,8 @@ from .errors import ApiError
 from .state import Org
 
 blueprint = Blueprint("emulator_ui", __name__, url_prefix="/_emulator/ui")
+#: Salesforce's Lightning address of a record, which integrations link admins to.
+lightning = Blueprint("emulator_lightning", __name__)
 SYSTEM_FIELDS = {"IsDeleted", "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp"}
 
 
@@ -68,6 +70,12 @@ def records(name: str) -> Any:
         rows = state.store.records(sobject.name)
         topics = _topics(state, [r["Id"] for r in rows])
     return render_template("ui_records.html", sobject=sobject, fields=fields, rows=rows, topics=topics)
+
+
+@lightning.get("/lightning/r/<name>/<record_id>/view")
+def lightning_record(name: str, record_id: str) -> Any:
+    """A record's Lightning page opens its page in this UI."""
+    return redirect(url_for("emulator_ui.record", name=name, record_id=record_id))
 
 
 @blueprint.route("/<name>/<record_id>", methods=["GET", "POST"])

@@ -39,3 +39,14 @@ def test_ui_lists_records_with_topics_and_edits_them(api: Api, emulator: Emulato
     assert "INVALID_EMAIL_ADDRESS" in invalid.text
     assert api.get(f"sobjects/Contact/{contact}").json()["Email"] == "shown@example.com"
     assert browser.post(url, data={"Title": "No token"}).status_code == 400
+
+
+def test_lightning_record_address_opens_the_record(api: Api, emulator: EmulatorHandle) -> None:
+    """Salesforce shows a record at {instance_url}/lightning/r/{Object}/{Id}/view, where
+    integrations link admins; here that address opens the record's page."""
+    contact = api.create("Contact", LastName="Linked", Email="linked@example.com")
+    browser = _logged_in(emulator)
+    page = browser.get(f"{emulator.base_url}/lightning/r/Contact/{contact}/view")
+    assert page.status_code == 200
+    assert page.url == f"{emulator.base_url}/_emulator/ui/Contact/{contact}"
+    assert "linked@example.com" in page.text
