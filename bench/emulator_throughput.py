@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from salesforce_emulator import EmulatorConfig, create_app  # noqa: E402
 from salesforce_emulator.testing import AdminClient, EmulatorHandle  # noqa: E402
+from report import figure  # noqa: E402
 
 VERSION = "62.0"
 
@@ -95,6 +96,7 @@ def measure(name: str, call: Callable[[Client], int], sessions: list[Client], se
         thread.join()
     elapsed = time.perf_counter() - started
     print(f"  {name:<34} {sum(counts) / elapsed:8.0f} calls/s   ({sum(counts)} calls, {sum(failures)} failed)")
+    figure("Salesforce emulator, one core", name, sum(counts) / elapsed, "calls/s")
 
 
 def main() -> None:

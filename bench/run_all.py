@@ -18,11 +18,14 @@ from pathlib import Path
 from report import FIGURES_FILE_ENV
 
 BENCH = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"report.py", "run_all.py"}
+NOT_BENCHMARKS = {"report.py", "run_all.py", "databases.py"}
 #: Smaller sizes per benchmark for ``--quick``.
 QUICK_ARGUMENTS = {
     "queue_throughput.py": ["--entries", "2000", "--registrations", "30"],
     "backfill_memory.py": ["--users", "20000"],
+    "site_with_plugins.py": ["--registrations", "20", "--burst", "100"],
+    "emulator_throughput.py": ["--seconds", "1"],
+    "api_calls_per_user.py": ["--burst", "200"],
 }
 
 
