@@ -29,6 +29,7 @@ from host.plugins.manager import current_plugin_host
 from host.plugins.status import plugin_statuses
 from host.services.errors import InvalidValue
 from host.services.users import register_user
+from host.sync.cli import sync_cli
 
 COMMAND_ENTRY_POINT_GROUP = "plughost.commands"
 
@@ -68,6 +69,7 @@ main = PlughostGroup(
 )
 main.add_command(shell_command)
 main.add_command(routes_command)
+main.add_command(sync_cli)
 click.version_option(package_name="plughost")(main)
 
 

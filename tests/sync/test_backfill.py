@@ -5,6 +5,7 @@ import tracemalloc
 import pytest
 from sqlalchemy import func, insert, select
 
+from host.cli import main
 from host.extensions import db
 from host.models import User
 from host.sync.backfill import backfill
@@ -77,3 +78,10 @@ def test_backfill_memory_does_not_grow_with_the_number_of_records(queue):
     large = peak_memory_of_backfill(queue.app)
     assert queued_count(queue.app) == 20_000
     assert large < small * 1.5, (small, large)
+
+
+def test_plughost_command_line_offers_the_backfill(queue):
+    add_users(queue.app, 3)
+    result = queue.app.test_cli_runner().invoke(main, ["sync", "backfill", "queue_test", "user"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 3 user records for queue_test" in result.output
