@@ -1,11 +1,15 @@
-"""``plughost salesforce_contacts backfill``: send every existing user, with a progress bar."""
+"""``plughost salesforce_contacts backfill`` (send every existing user) and ``import`` (make
+users of Salesforce records), each with a progress bar."""
 
 import click
 from flask.cli import with_appcontext
 
+from host.extensions import db
 from host.plugins import Plugin
 from host.sync.backfill import DEFAULT_CHUNK_SIZE, BackfillError, backfill, backfill_source
+from plugins.salesforce_common import SalesforceError
 from plugins.salesforce_contacts.handler import KIND
+from plugins.salesforce_contacts.importing import Importer, ImportRefused, start
 
 
 def backfill_command(plugin: Plugin) -> click.Command:
@@ -24,5 +28,35 @@ def backfill_command(plugin: Plugin) -> click.Command:
         except BackfillError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"Queued {queued_total} users; they reach Salesforce as the sync workers deliver them.")
+
+    return command
+
+
+def import_command(plugin: Plugin) -> click.Command:
+    @click.command("import")
+    @click.option("--topic", help="Import the records that have this topic.")
+    @click.option("--picklist-value", help="Import the records whose tag picklist field holds this value.")
+    @with_appcontext
+    def command(topic: str | None, picklist_value: str | None) -> None:
+        """Make site users of Salesforce records with a topic or picklist value, and tag them with it."""
+        if bool(topic) == bool(picklist_value):
+            raise click.UsageError("Give one of --topic or --picklist-value.")
+        importer = Importer(plugin)  # type: ignore[arg-type]
+        progress = start(plugin.store, "topic" if topic else "picklist", topic or picklist_value or "")
+        try:
+            next_url = importer.run_page(progress, None)
+            with click.progressbar(length=progress.total, label=f'Importing "{progress.value}"') as bar:
+                bar.update(progress.processed)
+                while next_url:
+                    before = progress.processed
+                    next_url = importer.run_page(progress, next_url)
+                    bar.update(progress.processed - before)
+        except (ImportRefused, SalesforceError) as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        click.echo(f"{progress.created} users created, {progress.linked} existing users linked, "
+                   f"{progress.skipped_total} records skipped.")
+        for reason, count in sorted(progress.skipped.items()):
+            click.echo(f"  skipped, {reason}: {count}")
 
     return command

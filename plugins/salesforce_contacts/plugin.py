@@ -20,11 +20,12 @@ from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
 from plugins.salesforce_common.connection_views import ConnectionViews
 from plugins.salesforce_common.persistence import own_transaction
-from plugins.salesforce_contacts import cli, set_password, views
+from plugins.salesforce_contacts import cli, import_views, set_password, views
 from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
 from plugins.salesforce_contacts.inbound import endpoint
 from plugins.salesforce_contacts.inbound.apply import InboundHandler
 from plugins.salesforce_contacts.inbound.echo import applying_from_salesforce
+from plugins.salesforce_contacts.importing import IMPORT_KIND, ImportHandler
 from plugins.salesforce_contacts.links import load_link
 from plugins.salesforce_contacts.panel import user_panel
 from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segmentation, salesforce_config
@@ -98,7 +99,11 @@ class SalesforceContactsPlugin(Plugin):
 
     @hookimpl
     def sync_handlers(self) -> Mapping[str, SyncHandler]:
-        return {KIND: UserSyncHandler(self), endpoint.INBOUND_KIND: InboundHandler(self)}
+        return {
+            KIND: UserSyncHandler(self),
+            endpoint.INBOUND_KIND: InboundHandler(self),
+            IMPORT_KIND: ImportHandler(self),
+        }
 
     @hookimpl
     def plugin_blueprints(self) -> Iterable[Blueprint]:
@@ -107,11 +112,12 @@ class SalesforceContactsPlugin(Plugin):
             self.connection.blueprint(),
             endpoint.blueprint(self),
             set_password.blueprint(self),
+            import_views.blueprint(self),
         ]
 
     @hookimpl
     def plugin_cli_commands(self) -> Iterable[click.Command]:
-        return [cli.backfill_command(self)]
+        return [cli.backfill_command(self), cli.import_command(self)]
 
     @hookimpl
     def plugin_status(self) -> PluginStatus:

@@ -25,6 +25,7 @@ from host.services.tags import create_tag, find_tag
 from host.services.users import change_tags, update_user
 from host.sync.handlers import Done, Entry, Failed, Outcome
 from plugins.salesforce_common import SalesforceClient, SalesforceError, quote
+from plugins.salesforce_common.persistence import lock_stored_value
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.topics import Topic, assignments_of
 from plugins.salesforce_contacts.handler import KIND as USER_KIND
@@ -41,7 +42,7 @@ from plugins.salesforce_contacts.site_users import (
     incoming_values,
     link_user,
 )
-from plugins.salesforce_contacts.topic_cache import TopicCache
+from plugins.salesforce_contacts.topic_cache import TOPICS_KEY, TopicCache
 from plugins.salesforce_contacts.user_fields import profile_values
 
 if TYPE_CHECKING:
@@ -121,6 +122,8 @@ class InboundHandler:
                     topics = read_topics(client, cache, sorted({r.notification.record_id for r in received}))
             except SalesforceError as error:
                 return {entry.id: outcome_for(error) for entry in entries}
+        # Take SQLite's write lock before reading users, so no commit can slip in between.
+        lock_stored_value(self.plugin.name, TOPICS_KEY)
         applier = Applier(self.plugin, options, topics)
         outcomes: dict[int, Outcome] = {
             entry.id: Failed("The queued notification lost its content.") for entry in entries if not entry.payload
