@@ -1,14 +1,11 @@
 """End users never wait on Salesforce; whatever state it is in, nothing is lost."""
 
-import time
-
 import host.sync
 from host.extensions import db
 from host.models import User
 
 
-def _register_through_the_form(site, email: str) -> float:
-    started = time.monotonic()
+def _register_through_the_form(site, email: str) -> None:
     response = site.app.test_client().post(
         "/register",
         data={
@@ -20,9 +17,7 @@ def _register_through_the_form(site, email: str) -> float:
             "password_confirm": "correct horse battery",
         },
     )
-    elapsed = time.monotonic() - started
     assert response.status_code == 302, response.get_data(as_text=True)
-    return elapsed
 
 
 def _user_id(site, email: str) -> int:
@@ -33,9 +28,10 @@ def _user_id(site, email: str) -> int:
 def test_registration_does_not_wait_for_a_slow_salesforce(site):
     site.sf.admin.settings(latency_ms=1500)
 
-    elapsed = _register_through_the_form(site, "slow@example.com")
+    _register_through_the_form(site, "slow@example.com")
 
-    assert elapsed < 1.0
+    # The registration has answered while its Contact, 1.5 s away, is still on its way.
+    assert site.records("Contact") == []
     status = site.wait_synced(_user_id(site, "slow@example.com"))
     assert status.state == "done"
     site.sf.admin.settings(latency_ms=0)
@@ -44,9 +40,8 @@ def test_registration_does_not_wait_for_a_slow_salesforce(site):
 def test_registration_while_salesforce_is_down_arrives_once_it_is_back(site):
     site.sf.admin.settings(outage_seconds=3600)
 
-    elapsed = _register_through_the_form(site, "down@example.com")
+    _register_through_the_form(site, "down@example.com")
 
-    assert elapsed < 1.0
     user_id = _user_id(site, "down@example.com")
     site.wait_for_state(user_id, "retrying")
     assert site.records("Contact") == []

@@ -1,7 +1,6 @@
 """Delivery: batching without waiting, retries, dead letters, pauses, disabled plugins."""
 
 import logging
-import time
 from collections import Counter
 
 from host.extensions import db
@@ -12,11 +11,11 @@ from polling import wait_for
 RECORDS = [str(number) for number in range(1, 451)]
 
 
-def test_lone_entry_goes_at_once_and_alone(queue):
-    started = time.monotonic()
+def test_lone_entry_goes_at_once_and_alone(make_queue):
+    # Workers look on their own only once a minute: the entry goes because its commit woke one.
+    queue = make_queue(PLUGHOST_SYNC_POLL_SECONDS=60)
     queue.enqueue("1")
-    queue.wait_until_drained()
-    assert time.monotonic() - started < 1.0
+    queue.wait_until_drained(timeout=10)
     assert queue.board.batch_sizes() == [1]
     status = queue.status("1")
     assert (status.state, status.external_id, status.message, status.attempts) == ("done", "EXT-1", "Stored", 1)
