@@ -3,15 +3,12 @@
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import requests
-
-T = TypeVar("T")
+from polling import wait_for
 
 HERE = Path(__file__).parent
 #: A second process serving the site with the sample plugins (see serve_sample_site.py).
@@ -22,18 +19,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def poll(check: Callable[[], T | None], *, timeout: float, what: str) -> T:
-    """Call ``check`` until it returns something other than None, or fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result is not None:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def _answers(url: str, process: subprocess.Popen) -> Callable[[], bool | None]:
@@ -59,7 +44,7 @@ def serving(command: list[str], *, port: int, env: Mapping[str, str], log: Path)
     with log.open("w") as output:
         process = subprocess.Popen(command, env=dict(env), stdout=output, stderr=subprocess.STDOUT)
         try:
-            poll(_answers(base_url + "/", process), timeout=30, what=f"{command[0]} to answer (log: {log})")
+            wait_for(_answers(base_url + "/", process), f"{command[0]} to answer (log: {log})", timeout=30)
             yield base_url
         finally:
             process.terminate()

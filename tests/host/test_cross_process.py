@@ -4,7 +4,8 @@ import json
 import os
 
 import requests
-from live_server import SAMPLE_SITE_SCRIPT, free_port, poll, python_command, serving
+from live_server import SAMPLE_SITE_SCRIPT, free_port, python_command, serving
+from polling import wait_for
 from sample_plugins import Showcase
 
 from host.extensions import db
@@ -33,10 +34,10 @@ def test_enabling_in_one_process_is_seen_by_another(make_app, make_user, databas
         with here.app_context():
             registry.enable("showcase")
             db.session.commit()
-        poll(lambda: answers(200), timeout=10, what="the other process to serve the enabled plugin")
+        wait_for(lambda: answers(200), "the other process to serve the enabled plugin", timeout=10)
         assert requests.get(hello, timeout=5).text == "Hello"
 
         with here.app_context():
             registry.disable("showcase")
             db.session.commit()
-        poll(lambda: answers(404), timeout=10, what="the other process to hide the disabled plugin")
+        wait_for(lambda: answers(404), "the other process to hide the disabled plugin", timeout=10)

@@ -7,7 +7,6 @@ button, the emulator's login and Allow pages, the callback.
 """
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,8 @@ from plugins.salesforce_contacts import SalesforceContactsPlugin
 from salesforce_emulator.pytest_fixtures import emulator, emulator_server  # noqa: F401  (fixtures)
 from salesforce_emulator.testing import EmulatorHandle
 
+from polling import wait_for
+
 FAST_SYNC = {
     "PLUGHOST_SYNC_RETRY_BASE_SECONDS": 0.05,
     "PLUGHOST_SYNC_RETRY_MAX_SECONDS": 0.3,
@@ -36,16 +37,6 @@ FAST_SYNC = {
     "PLUGHOST_SYNC_MAX_ATTEMPTS": 50,
 }
 CALLBACK = "http://localhost/salesforce_contacts/oauth2/callback"
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
-    """Poll ``condition`` until it is true, with a deadline rather than a guessed sleep."""
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-    return value
 
 
 @dataclass

@@ -1,22 +1,14 @@
 """Affiliates reach Salesforce through the queue, checked in the emulator over HTTP."""
 
-import time
-from collections.abc import Callable
 
 from leads_site import Site
+from polling import wait_for
 
 COLLECTIONS = "composite/sobjects"
 
 
 def _collections_calls(site: Site) -> list[dict]:
     return [call for call in site.emulator.admin.calls() if call["endpoint"].startswith(COLLECTIONS)]
-
-
-def _until(condition: Callable[[], object], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
 
 
 def test_a_new_affiliate_becomes_a_lead_in_one_call_and_the_notice_turns_green(connected: Site) -> None:
@@ -132,7 +124,7 @@ def test_a_revoked_refresh_token_pauses_with_a_banner_and_delivers_after_reautho
     emulator.admin.revoke_refresh_tokens(emulator.username)
     emulator.admin.expire_sessions()
     affiliate_id = connected.create_affiliate()
-    _until(connected.is_paused)
+    wait_for(connected.is_paused, "the plugin's queue to pause")
     status = connected.status(affiliate_id)
     assert status["ok"] is None and status["state"] in ("pending", "retrying")
     assert "Waiting: syncing to Salesforce is paused." in status["message"]
@@ -156,7 +148,7 @@ def test_an_exhausted_api_limit_pauses_and_nothing_fails(connected: Site) -> Non
     emulator = connected.emulator
     emulator.admin.settings(api_usage=emulator.config.api_limit)
     affiliate_id = connected.create_affiliate()
-    _until(connected.is_paused)
+    wait_for(connected.is_paused, "the plugin's queue to pause")
     status = connected.status(affiliate_id)
     assert status["ok"] is None
     assert "API limit is used up" in status["message"]

@@ -29,7 +29,6 @@ from workers import (
     REPOSITORY,
     celery_beat_command,
     celery_worker_command,
-    embedded_worker_command,
     wait_until_logged,
     worker_environment,
 )

@@ -42,7 +42,9 @@ def worker_environment(app: Flask, board: Board) -> dict[str, str]:
         "PLUGHOST_CELERY_BROKER_URL": app.config["PLUGHOST_CELERY_BROKER_URL"],
         EXTRA_PLUGINS_ENV: "queue_test_plugin:plugin",
         BOARD_ENV: str(board.folder),
-        "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(REPOSITORY), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).parent), str(Path(__file__).parent.parent), str(REPOSITORY), os.environ.get("PYTHONPATH", "")]
+        ),
     }
 
 

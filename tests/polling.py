@@ -1,4 +1,5 @@
-"""Waiting for something to happen, with a deadline instead of a guessed sleep."""
+"""Waiting for something to happen, with a deadline instead of a guessed sleep: every
+suite's one way to wait."""
 
 import time
 from collections.abc import Callable
