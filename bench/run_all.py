@@ -25,7 +25,7 @@ QUICK_ARGUMENTS = {
     "backfill_memory.py": ["--users", "20000"],
     "site_with_plugins.py": ["--registrations", "20", "--burst", "100"],
     "emulator_throughput.py": ["--seconds", "1"],
-    "api_calls_per_user.py": ["--burst", "200"],
+    "api_calls.py": ["--burst", "200"],
 }
 
 

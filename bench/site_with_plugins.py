@@ -23,72 +23,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 import host.sync
-from host import create_app
 from host.extensions import db
-from host.models import Role, User
-from host.plugins import registry
-from host.services.users import register_user
-from demo.sample_site import enter_connected_app
+from host.models import User
+from connected_site import PASSWORD, build_site, connect_plugins
 from report import figure
 from salesforce_emulator.testing import running_emulator
 
 BENCHMARK = "site with the Salesforce plugins"
-PLUGINS = ("salesforce_leads", "salesforce_contacts")
-PASSWORD = "correct horse battery"
-
-
-def build_site(folder: Path, name: str, *, with_plugins: bool) -> Flask:
-    app = create_app(
-        {
-            "SECRET_KEY": "bench",
-            "WTF_CSRF_ENABLED": False,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / f'{name}.sqlite3'}",
-            "PLUGHOST_LOAD_ENTRYPOINTS": with_plugins,
-            "PLUGHOST_EXTERNAL_URL": "http://localhost",
-        },
-        instance_path=str(folder / name),
-    )
-    with app.app_context():
-        db.create_all()
-        register_user(email="owner@example.com", password=PASSWORD, first_name="O", last_name="Owner", role=Role.ADMIN)
-        db.session.commit()
-    return app
-
-
-def admin_client(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    with app.app_context():
-        owner_id = db.session.scalar(db.select(User.id).where(User.email == "owner@example.com"))
-    with client.session_transaction() as session:
-        session["_user_id"] = str(owner_id)
-        session["_fresh"] = True
-    return client
-
-
-def connect_plugins(app: Flask, emulator) -> None:
-    """Enable both plugins and authorize each the way an admin does."""
-    app_config = emulator.admin.configure_app(
-        emulator.consumer_key,
-        callback_urls=["http://localhost/salesforce/oauth2/callback", "http://localhost/salesforce_contacts/oauth2/callback"],
-    )
-    assert app_config
-    with app.test_request_context(method="POST"):
-        enter_connected_app(emulator.base_url, emulator.consumer_key, emulator.consumer_secret)
-        for name in PLUGINS:
-            registry.enable(name)
-        db.session.commit()
-    admin = admin_client(app)
-    for name in PLUGINS:
-        started = admin.post(f"/admin/plugins/{name}/authorize")
-        assert started.status_code == 302, started.get_data(as_text=True)
-        callback = urlsplit(emulator.authorize_with_requests(started.headers["Location"]))
-        assert admin.get(f"{callback.path}?{callback.query}").status_code == 302
 
 
 def register(app: Flask, email: str) -> float:
