@@ -202,7 +202,7 @@ def define_field(name: str) -> Any:
 @blueprint.route("/outbound", methods=["GET", "POST"])
 def outbound() -> Any:
     """GET: messages, pending notifications and deliveries. POST: define a message
-    (``name, object, fields, endpoint_url, on: ["create", "update"], send_session_id``)."""
+    (``name, object, fields, endpoint_url, on: ["create", "update", "topics"], send_session_id``)."""
     state = org()
     if request.method == "POST":
         state.outbound.define(_payload())

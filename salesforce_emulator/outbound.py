@@ -4,6 +4,8 @@ As in Salesforce: up to 100 notifications per message, record data read at send 
 success only on HTTP 200 with ``<Ack>true</Ack>``, retries with exponential backoff capped
 at two hours, messages dropped after 24 hours, and delivery at least once (possibly twice).
 Retry times follow the emulator clock, so tests move time forward instead of waiting.
+A message whose ``on`` lists ``"topics"`` is also sent when a record's topics change
+(docs/emulator.md says why that stands for an admin's trigger on TopicAssignment).
 """
 
 import threading
@@ -95,7 +97,7 @@ class OutboundMessenger:
         added = False
         with self.lock:
             for change in changes:
-                kind = {"created": "create", "updated": "update"}.get(change.kind)
+                kind = {"created": "create", "updated": "update", "topics": "topics"}.get(change.kind)
                 for message in self.messages:
                     if kind in message.on and message.object == change.object_name:
                         self.pending.append(Notification(self.org.ids.new("04l"), message, change.record_id, now,
@@ -103,6 +105,11 @@ class OutboundMessenger:
                         added = True
         if added:
             self.wake.set()
+
+    def fires_on_topics(self, object_name: str) -> bool:
+        """Whether a message on this object asks to be sent when a record's topics change."""
+        with self.lock:
+            return any(m.object == object_name and "topics" in m.on for m in self.messages)
 
     def _start(self) -> None:
         if self._thread is None:

@@ -18,7 +18,7 @@ Record = dict[str, Any]
 class Change:
     object_name: str
     record_id: str
-    kind: str  # "created", "updated" or "deleted"
+    kind: str  # "created", "updated", "deleted", or "topics" (a record touched because its topics changed)
 
 
 class Store:

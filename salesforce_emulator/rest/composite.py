@@ -137,7 +137,7 @@ def collection_delete(org: "Org", request: RestRequest) -> RestResponse:
             if org.store.get(sobject.name, record_id, include_deleted=True) is not None:
                 raise ApiError.of(400, "ENTITY_IS_DELETED", "entity is deleted", [])
             raise ApiError.of(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [])
-        org.dml.delete(sobject, record_id)
+        org.dml.delete(sobject, record_id, request.user_id)
         return {"id": record_id}
     return _run_all(org, [(normalize_id(i) or i, lambda i=i: delete(i)) for i in ids], all_or_none)
 

@@ -95,7 +95,7 @@ def update(org: "Org", request: RestRequest, name: str, record_id: str) -> RestR
 
 @router.route("DELETE", "sobjects/<name>/<record_id>")
 def delete(org: "Org", request: RestRequest, name: str, record_id: str) -> RestResponse:
-    org.dml.delete(sobject_type(org, name), record_id)
+    org.dml.delete(sobject_type(org, name), record_id, request.user_id)
     return RestResponse(204)
 
 
@@ -125,7 +125,7 @@ def read_by_external_id(org: "Org", request: RestRequest, name: str, field_name:
 def delete_by_external_id(org: "Org", request: RestRequest, name: str, field_name: str, value: str) -> RestResponse:
     sobject = sobject_type(org, name)
     record = _matches(org, request, sobject, field_name, value)[0]
-    org.dml.delete(sobject, record["Id"])
+    org.dml.delete(sobject, record["Id"], request.user_id)
     return RestResponse(204)
 
 

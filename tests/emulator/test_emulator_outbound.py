@@ -114,3 +114,28 @@ def test_rolled_back_changes_send_nothing(api: Api, emulator: EmulatorHandle, li
     # The listener has the message before the emulator has read its Ack.
     wait_for(lambda: emulator.admin.outbound_status()["pending"] == [], "the Ack to settle the message")
     assert len(listener.received) == 1
+
+
+def test_a_topic_change_sends_the_record_only_to_messages_that_ask_for_it(api: Api, emulator: EmulatorHandle,
+                                                                         listener: Listener) -> None:
+    """Assigning or removing a topic changes no Contact field, so a plain create/update message stays
+    silent; a message with "topics" is sent for the Contact, touched as an admin's Apex trigger would."""
+    contact_id = api.create("Contact", LastName="Tagged")
+    topic_id = api.create("Topic", Name="Webinar")
+    before = api.get(f"sobjects/Contact/{contact_id}").json()["LastModifiedDate"]
+    emulator.admin.define_outbound_message("FieldsOnly", "Contact", ["LastName"], listener.url)
+    emulator.admin.define_outbound_message("WithTopics", "Contact", ["LastName", "LastModifiedDate"], listener.url,
+                                           on=("update", "topics"))
+    emulator.admin.advance_clock(60)
+
+    assignment_id = api.create("TopicAssignment", EntityId=contact_id, TopicId=topic_id)
+    envelope = listener.wait_for(1)[0]
+    [notification] = _notifications(envelope)
+    assert notification.findtext("o:sObject/sf:Id", namespaces=NS) == contact_id
+    touched = notification.findtext("o:sObject/sf:LastModifiedDate", namespaces=NS)
+    assert touched > before
+    assert api.delete(f"sobjects/TopicAssignment/{assignment_id}").status_code == 204
+    listener.wait_for(2)
+    wait_for(lambda: emulator.admin.outbound_status()["pending"] == [], "the Acks to settle the messages")
+    assert [d["message"] for d in emulator.admin.outbound_status()["deliveries"]] == ["WithTopics", "WithTopics"]
+    assert len(listener.received) == 2

@@ -127,9 +127,29 @@ def test_an_older_notification_does_not_overwrite_a_newer_local_change(site, liv
     assert "fields kept: the site's change is newer" in first.message
 
 
+def test_a_topic_added_or_removed_in_salesforce_reaches_the_user_tags(site, live_site, salesforce_user):
+    """Only the topics change, no field: the org's rule on topic changes sends the Contact."""
+    _directions(site, LastName=Direction.BOTH)
+    user_id, contact_id = _synced_contact(site, "mary@example.com", first_name="Mary", last_name="Jackson")
+    site.sf.admin.define_outbound_message("ContactTopics", "Contact", FIELDS, _webhook(site, live_site),
+                                          on=("create", "update", "topics"))
+
+    assignment_id = salesforce_user.assign_topic(contact_id, "Engineers")
+    site.wait_for(lambda: _user(site, user_id)["tags"] == ["Engineers"], "the new topic to become a tag")
+    salesforce_user.delete("TopicAssignment", assignment_id)
+    site.wait_for(lambda: _user(site, user_id)["tags"] == [], "the removed topic to leave the tags")
+    site.drain()
+
+    assert _user(site, user_id) == {"first_name": "Mary", "last_name": "Jackson", "email": "mary@example.com",
+                                    "tags": []}
+    assert _inbound_results(site) == 2
+    assert [d["message"] for d in site.sf.admin.outbound_status()["deliveries"]] == ["ContactTopics"] * 2
+
+
 def test_the_add_endpoint_creates_a_user_with_tags_and_a_set_password_link(site, live_site, salesforce_user):
     _directions(site, FirstName=Direction.BOTH, LastName=Direction.BOTH)
-    site.sf.admin.define_outbound_message("NewContacts", "Contact", FIELDS, _webhook(site, live_site, Action.ADD))
+    site.sf.admin.define_outbound_message("NewContacts", "Contact", FIELDS, _webhook(site, live_site, Action.ADD),
+                                          on=("create", "update", "topics"))
 
     contact_id = salesforce_user.create("Contact", Email="new@example.com", FirstName="Katherine",
                                         LastName="Johnson")
@@ -137,7 +157,6 @@ def test_the_add_endpoint_creates_a_user_with_tags_and_a_set_password_link(site,
     site.drain()
     assert _user(site, user_id)["first_name"] == "Katherine"
     salesforce_user.assign_topic(contact_id, "Imported")
-    salesforce_user.update("Contact", contact_id, Title="Mathematician")
     site.wait_for(lambda: _user(site, user_id)["tags"] == ["Imported"], "the topic to become a tag")
     assert len(site.records("Contact")) == 1
 
