@@ -26,6 +26,8 @@ class Affiliate(db.Model):
     """A partner, managed by an admin; not an account on the site."""
 
     __tablename__ = "affiliates"
+    #: Ids are never reused, even on SQLite: plugins key their links to other systems by id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))

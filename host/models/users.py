@@ -24,6 +24,8 @@ class User(UserMixin, db.Model):
     """A person with an account on the site."""
 
     __tablename__ = "users"
+    #: Ids are never reused, even on SQLite: plugins key their links to other systems by id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

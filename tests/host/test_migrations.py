@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 from host import create_app
 from host.database import upgrade_database
 from host.extensions import db
+from host.models import Affiliate, User
 
 
 def test_migrations_match_the_models(database_config, tmp_path):
@@ -17,3 +18,27 @@ def test_migrations_match_the_models(database_config, tmp_path):
         differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == [], "the models changed: regenerate the migration (see host/migrations/README.md)"
+
+
+def test_ids_of_deleted_users_and_affiliates_are_never_given_again(database_config, tmp_path):
+    """Plugins key their links to other systems by id: a new record must not inherit a
+    deleted one's (SQLite reuses the highest id unless the table says AUTOINCREMENT)."""
+    config = {"TESTING": True, "PLUGHOST_LOAD_ENTRYPOINTS": False, "SECRET_KEY": "test", **database_config}
+    app = create_app(config, instance_path=str(tmp_path / "instance"))
+    upgrade_database(app)
+    with app.app_context():
+        for make in (
+            lambda email: User(email=email, password_hash="-", first_name="A", last_name="B"),
+            lambda email: Affiliate(email=email, first_name="A", last_name="B"),
+        ):
+            first = make("first@example.com")
+            db.session.add(first)
+            db.session.flush()
+            db.session.delete(first)
+            db.session.flush()
+            second = make("second@example.com")
+            db.session.add(second)
+            db.session.flush()
+            assert second.id > first.id, type(first).__name__
+        db.session.rollback()
+        db.engine.dispose()

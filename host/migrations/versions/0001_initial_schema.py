@@ -136,7 +136,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    sa.UniqueConstraint('email', name=op.f('uq_users_email')),
+    sqlite_autoincrement=True
     )
     op.create_table('affiliates',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -154,7 +155,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['manager_id'], ['users.id'], name=op.f('fk_affiliates_manager_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_affiliates'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_affiliates')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('affiliates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_affiliates_email'), ['email'], unique=False)
