@@ -124,7 +124,9 @@ def _create_user(app: Flask, *, admin: bool = False, email: str | None = None, *
         "role": Role.ADMIN if admin else Role.SUBSCRIBER,
         **fields,
     }
-    with app.app_context():
+    # As a registration's request does: on SQLite it takes the write lock before reading,
+    # so a commit by the sync worker in between cannot outdate what it read.
+    with app.test_request_context(method="POST"):
         user = register_user(**values)
         db.session.commit()
         return user.id

@@ -8,6 +8,7 @@ from host.sync import deadletters, overview
 from host.sync.pauses import resume
 from host.sync.status import record_status
 from host.web.access import refuse_non_admin
+from host.web.redirects import safe_next_url
 
 bp = Blueprint("sync_admin", __name__, url_prefix="/admin/sync", template_folder="templates")
 bp.before_request(refuse_non_admin)
@@ -22,8 +23,7 @@ def _entry_ids() -> list[int]:
 
 def _back(default: str) -> Response:
     """Return to the page the form was on (only a path on this site), or ``default``."""
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+    return redirect(safe_next_url(request.form.get("next")) or default)
 
 
 def _entries(count: int) -> str:

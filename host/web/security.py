@@ -1,6 +1,6 @@
 """Security headers on every response, and cookies that stay on https."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
@@ -27,6 +27,13 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
+def _secure_remember_cookie_over_https() -> None:
+    # Flask-Login reads its cookie settings from the configuration only; a site served
+    # over https keeps its year-long remember cookie to https from the first such request.
+    if request.is_secure:
+        current_app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
 def _add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -39,4 +46,5 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     app.session_interface = HttpsAwareSessionInterface()
+    app.before_request(_secure_remember_cookie_over_https)
     app.after_request(_add_security_headers)

@@ -105,6 +105,7 @@ def test_cookies_and_headers(make_app, make_user):
 
     plain = make_app()  # the same database, without PLUGHOST_SECURE_COOKIES
     over_https = plain.test_client().post(
-        "/login", data={"email": "owner@example.com", "password": PASSWORD}, base_url="https://localhost"
+        "/login", data={"email": "owner@example.com", "password": PASSWORD, "remember": "y"}, base_url="https://localhost"
     )
-    assert "Secure" in over_https.headers["Set-Cookie"], "a session begun over https keeps to https"
+    cookies = over_https.headers.getlist("Set-Cookie")
+    assert len(cookies) == 2 and all("Secure" in cookie for cookie in cookies), "a login over https keeps to https"

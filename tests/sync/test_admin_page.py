@@ -83,7 +83,8 @@ def test_dead_letters_retry_and_discard(queue, admin):
     assert queue.status("2").state == "discarded"
     assert "Company is required." in admin.get("/admin/sync/queue_test/thing/2").text
 
-    admin.post("/admin/sync/queue_test/retry-all")
+    elsewhere = admin.post("/admin/sync/queue_test/retry-all", data={"next": "/\\evil.example"})
+    assert elsewhere.location == "/admin/sync/", "only a path on this site is a place to return to"
     queue.wait_until_drained()
     assert queue.entries() == []
     assert sorted(line["record_id"] for line in queue.board.deliveries() if line["kind"] == "thing") == ["1", "3"]
