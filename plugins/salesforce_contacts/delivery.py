@@ -136,7 +136,8 @@ class BatchDelivery:
             link = links.get(entry.record_id)
             if link is not None and link.object_type.lower() != self.object_type.lower():
                 link = None
-            item = Item(entry, user, record_values(user, self.options, mapping, description), link)
+            values = record_values(user, self.options, mapping, description, creating=link is None)
+            item = Item(entry, user, values, link)
             if link is not None:
                 item.salesforce_id = link.salesforce_id
                 item.assigned = dict(link.topics)

@@ -27,18 +27,43 @@ def _has_field(description: ObjectDescription | None, name: str) -> bool:
     return description is not None and description.field(name) is not None
 
 
-def record_values(
-    user: UserSnapshot, options: Options, mapping: dict[str, str], description: ObjectDescription | None
-) -> RecordValues:
-    """What ``user``'s record should hold, by field API name."""
-    values = mapped_values(user, mapping, description)
-    present = {name.lower() for name, value in values.items() if value not in (None, "")}
+def _required_defaults(
+    user: UserSnapshot, options: Options, values: dict[str, Any], description: ObjectDescription | None, creating: bool
+) -> dict[str, Any]:
+    """Values for required fields the mapping leaves empty or does not send.
 
-    if _has_field(description, "LastName") and "lastname" not in present:
+    Salesforce needs them only when the record may be created (an upsert). An update of a
+    linked record leaves them out, so a field the owner takes from Salesforce only, or a
+    blank one, is not sent and Salesforce keeps its value.
+    """
+    present = {name.lower() for name, value in values.items() if value not in (None, "")}
+    if not creating:
+        return {
+            name: value
+            for name, value in values.items()
+            if name.lower() in present or not _required(description, name)
+        }
+    if _required(description, "LastName") and "lastname" not in present:
         values["LastName"] = user.last_name or user.email.split("@")[0]
-    company = description.field("Company") if description else None
-    if company is not None and company.required and "company" not in present:
+    if _required(description, "Company") and "company" not in present:
         values["Company"] = options.default_company or "Website sign-up"
+    return values
+
+
+def _required(description: ObjectDescription | None, name: str) -> bool:
+    field = description.field(name) if description else None
+    return field is not None and field.required
+
+
+def record_values(
+    user: UserSnapshot,
+    options: Options,
+    mapping: dict[str, str],
+    description: ObjectDescription | None,
+    creating: bool = True,
+) -> RecordValues:
+    """What ``user``'s record should hold, by field API name; ``creating`` when it may not exist yet."""
+    values = _required_defaults(user, options, mapped_values(user, mapping, description), description, creating)
 
     opt_outs: dict[str, bool] = {}
     if _has_field(description, EMAIL_OPT_OUT_FIELD):

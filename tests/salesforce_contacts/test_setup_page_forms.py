@@ -111,3 +111,20 @@ def test_a_field_from_salesforce_is_not_sent_but_is_applied_when_it_comes_back(s
     writes = {call: n for call, n in site.sf.admin.call_counts().items() if not call.startswith("GET")}
     assert writes == {"POST composite": 1}
 
+
+def test_a_required_field_from_salesforce_is_sent_on_create_only(site, salesforce_user):
+    """Salesforce needs LastName to create a Contact, not to update one: a LastName taken from
+    Salesforce goes out once, with the new record, and is never sent over Salesforce's value."""
+    _save_mapping(site, LastName="from")
+    user_id = site.register("alan@example.com", first_name="Alan", last_name="Turing")
+    assert site.wait_synced(user_id).state == "done"
+    record = site.record("alan@example.com")
+    assert record["LastName"] == "Turing"
+    salesforce_user.update("Contact", record["Id"], LastName="Turing (Salesforce)")
+
+    site.sf.admin.clear_calls()
+    _edit_user(site, user_id, first_name="Alan M.", last_name="Turing (site)")
+    site.wait_for(lambda: site.record("alan@example.com")["FirstName"] == "Alan M.", "the edit to go out")
+    site.drain()
+    assert site.record("alan@example.com")["LastName"] == "Turing (Salesforce)"
+    assert site.sf.admin.call_counts() == {"POST composite": 1}
