@@ -175,17 +175,21 @@ class AffiliateSync:
         # stale and could not write afterwards; so the reading ends here, nothing
         # touches the database during the calls, and the links are written after.
         db.session.commit()
+        plan: _Plan | None = None
         try:
             with SalesforceClient(config) as client:
                 description = Describer(client).describe(sobject)
                 plan = _plan(external_id, entries, affiliates, links, description, mapping)
                 outcomes = {**plan.outcomes, **self._send(client, plan)}
         except SalesforceError as error:
-            return {entry.id: outcome_for(error) for entry in entries}
-        for affiliate_id, link in plan.new_links.items():
-            save_link(plugin, affiliate_id, link)
-        for affiliate_id in plan.gone:
-            forget_link(plugin, affiliate_id)
+            outcomes = {entry.id: outcome_for(error) for entry in entries}
+        if plan is not None:
+            # Kept even when a later call of the batch failed: the retry then updates
+            # the records already created instead of creating them twice.
+            for affiliate_id, link in plan.new_links.items():
+                save_link(plugin, affiliate_id, link)
+            for affiliate_id in plan.gone:
+                forget_link(plugin, affiliate_id)
         return outcomes
 
     def _send(self, client: SalesforceClient, plan: _Plan) -> dict[int, Outcome]:
