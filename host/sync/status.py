@@ -35,10 +35,6 @@ class RecordStatus:
     at: datetime | None
     attempts: int
 
-    @property
-    def synced(self) -> bool:
-        return self.state == ResultState.DONE
-
 
 def record_status(plugin: Plugin | str, kind: str, record_id: str) -> RecordStatus | None:
     """The record's last sync result, or None if it was never queued."""

@@ -6,12 +6,11 @@ Collections and Composite. See README.md in this folder for how a plugin uses it
 """
 
 from plugins.salesforce_common.authorization import (
-    callback_url,
     complete_authorization,
     connection_status,
     start_authorization,
 )
-from plugins.salesforce_common.client import SalesforceClient, UpsertResult
+from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.composite import CompositeRequest, Reference, SubResponse
 from plugins.salesforce_common.connection_views import ConnectionViews
 from plugins.salesforce_common.config import (
@@ -60,7 +59,7 @@ from plugins.salesforce_common.sobject_collections import (
     update_records,
     upsert_records,
 )
-from plugins.salesforce_common.soql import like_pattern, quote
+from plugins.salesforce_common.soql import quote
 from plugins.salesforce_common.status import ConnectionState, ConnectionStatus, Identity
 from plugins.salesforce_common.validation import Operation, validate_values
 
@@ -112,14 +111,11 @@ __all__ = [
     "StringTooLong",
     "SubResponse",
     "TransientError",
-    "UpsertResult",
     "ValidationRuleFailed",
-    "callback_url",
     "complete_authorization",
     "connection_status",
     "create_records",
     "delete_records",
-    "like_pattern",
     "quote",
     "start_authorization",
     "update_records",

@@ -11,9 +11,8 @@ connection keeps working.
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
 
-from flask import current_app, redirect, session, url_for
+from flask import redirect, session
 from werkzeug.wrappers import Response
 
 from host import crypto
@@ -56,18 +55,6 @@ class PendingAuthorization:
 
 def _session_key(config: SalesforceConfig) -> str:
     return f"{SESSION_KEY_PREFIX}{config.plugin_name}"
-
-
-def callback_url(endpoint: str, **values: Any) -> str:
-    """The absolute URL of a plugin's callback route, to register in the connected app.
-
-    Uses the site's public address (``PLUGHOST_EXTERNAL_URL``) when one is
-    configured, since behind a proxy the request's own host may be an internal one.
-    """
-    external = current_app.config.get("PLUGHOST_EXTERNAL_URL")
-    if external:
-        return f"{external.rstrip('/')}{url_for(endpoint, **values)}"
-    return url_for(endpoint, _external=True, **values)
 
 
 def start_authorization(config: SalesforceConfig, redirect_uri: str) -> Response:

@@ -8,7 +8,6 @@ becomes a typed error from :mod:`.errors`.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 from urllib.parse import quote as quote_path
@@ -30,14 +29,6 @@ from plugins.salesforce_common.status import save_api_usage
 from plugins.salesforce_common.tokens import Tokens, load_tokens, refresh_tokens
 
 SESSION_EXPIRED_CODE = "INVALID_SESSION_ID"
-
-
-@dataclass(frozen=True)
-class UpsertResult:
-    """What an upsert did. ``id`` is None only for an update on API v45.0 or older."""
-
-    id: str | None
-    created: bool
 
 
 def _error_items(response: requests.Response) -> list[Any]:
@@ -183,33 +174,3 @@ class SalesforceClient:
             page = self.get_json(page["nextRecordsUrl"])
             records.extend(page["records"])
         return records
-
-    def create(self, sobject: str, values: Mapping[str, Any]) -> str:
-        """Create one record; return its id."""
-        return self.request("POST", f"sobjects/{sobject}/", json=dict(values), sobject=sobject).json()["id"]
-
-    def get_record(self, sobject: str, record_id: str, fields: list[str] | None = None) -> dict[str, Any]:
-        params = {"fields": ",".join(fields)} if fields else None
-        return self.get_json(f"sobjects/{sobject}/{quote_path(record_id, safe='')}", params=params, sobject=sobject)
-
-    def update(self, sobject: str, record_id: str, values: Mapping[str, Any]) -> None:
-        self.request(
-            "PATCH", f"sobjects/{sobject}/{quote_path(record_id, safe='')}", json=dict(values), sobject=sobject
-        )
-
-    def delete(self, sobject: str, record_id: str) -> None:
-        self.request("DELETE", f"sobjects/{sobject}/{quote_path(record_id, safe='')}", sobject=sobject)
-
-    def upsert(self, sobject: str, key_field: str, key_value: str, values: Mapping[str, Any]) -> UpsertResult:
-        """Create or update the one record whose ``key_field`` is ``key_value``.
-
-        ``key_field`` is an External ID field or a standard idLookup field such as
-        Email. Several matches raise :class:`.errors.MultipleMatches` listing them;
-        nothing is guessed or changed.
-        """
-        path, body = upsert_call(sobject, key_field, key_value, values)
-        response = self.request("PATCH", path, json=body, sobject=sobject, match_field=key_field)
-        if response.status_code == 204:
-            return UpsertResult(None, created=False)
-        result = response.json()
-        return UpsertResult(result.get("id"), created=response.status_code == 201)

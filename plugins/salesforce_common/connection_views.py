@@ -27,8 +27,8 @@ from host.contributions import Banner, PluginStatus, StatusKind
 from host.extensions import db
 from host.plugins import Plugin
 from host.web.access import admin_required
+from host.web.urls import public_url
 from plugins.salesforce_common.authorization import (
-    callback_url,
     complete_authorization,
     connection_status,
     start_authorization,
@@ -83,7 +83,7 @@ class ConnectionViews:
 
     def callback_url(self) -> str:
         """The absolute callback URL to register in the connected app."""
-        return callback_url(f"{self.blueprint_name}.callback")
+        return public_url(f"{self.blueprint_name}.callback")
 
     # -- contributions -----------------------------------------------------
 

@@ -22,8 +22,6 @@ _ESCAPES = str.maketrans(
         "\f": "\\f",
     }
 )
-#: In a LIKE pattern, ``%`` and ``_`` are wildcards unless escaped.
-_LIKE_ESCAPES = str.maketrans({"%": "\\%", "_": "\\_"})
 
 Literal = str | int | float | Decimal | bool | date | datetime | None
 
@@ -57,9 +55,3 @@ def quote(value: Literal | Sequence[Literal]) -> str:
     if isinstance(value, str):
         return f"'{_escape(value)}'"
     raise TypeError(f"{type(value).__name__} cannot be a SOQL literal")
-
-
-def like_pattern(text: str, *, any_before: bool = False, any_after: bool = False) -> str:
-    """A quoted ``LIKE`` pattern matching ``text`` literally, with optional ``%`` around it."""
-    literal = _escape(text).translate(_LIKE_ESCAPES)
-    return f"'{'%' if any_before else ''}{literal}{'%' if any_after else ''}'"

@@ -66,10 +66,6 @@ class ConnectionStatus:
     instance_url: str | None = None
 
     @property
-    def connected(self) -> bool:
-        return self.state is ConnectionState.CONNECTED
-
-    @property
     def summary(self) -> str:
         """One line for a card or banner, e.g. ``Connected to 00D... as jane@example.com``."""
         if self.state is ConnectionState.CONNECTED and self.identity:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from host.extensions import db
 from host.plugins.models import PluginData
 from host.plugins.settings import PluginStore
+from plugins.salesforce_common.links import record_url
 
 PREFIX = "link."
 RECORD_PREFIX = "record."
@@ -49,7 +50,7 @@ class Link:
     @property
     def record_url(self) -> str:
         """The record in Lightning Experience."""
-        return f"{self.instance_url}/lightning/r/{self.object_type}/{self.salesforce_id}/view"
+        return record_url(self.instance_url, self.object_type, self.salesforce_id)
 
 
 def key(user_id: int | str) -> str:

@@ -18,6 +18,7 @@ from host.models import User
 from host.plugins.settings import PluginStore
 from host.services.errors import InvalidValue
 from host.services.users import set_password
+from host.web.urls import public_url
 
 if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
@@ -45,7 +46,7 @@ def set_password_url(store: PluginStore, user: User) -> str | None:
     if not store.get(f"{INVITED_PREFIX}{user.id}"):
         return None
     token = _serializer().dumps({"user": user.id, "hash": _fingerprint(user)})
-    return url_for("salesforce_contacts_password.set_password_page", token=token, _external=True)
+    return public_url("salesforce_contacts_password.set_password_page", token=token)
 
 
 def _user_for(token: str) -> User | None:

@@ -7,7 +7,6 @@ on the setup page too.
 
 import enum
 from dataclasses import dataclass
-from typing import Any
 
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy
 from plugins.salesforce_common import (
@@ -16,6 +15,7 @@ from plugins.salesforce_common import (
     SANDBOX_LOGIN_URL,
     SalesforceConfig,
 )
+from plugins.salesforce_common.api_names import check_api_name
 
 
 class LoginHost(enum.StrEnum):
@@ -49,12 +49,7 @@ class Deletion(enum.StrEnum):
     SET_FIELD = "set_field"
 
 
-def _api_name(value: Any) -> str | None:
-    text = str(value or "").strip()
-    if text and not text.replace("_", "").isalnum():
-        return "Use a field's API name, such as Site_User_Id__c."
-    return None
-
+FIELD_API_NAME = check_api_name("A field", "Site_User_Id__c")
 
 SETTINGS_FIELDS: tuple[SettingField, ...] = (
     SettingField(
@@ -76,13 +71,13 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
         "object_type",
         "Object type",
         default="Contact",
-        validators=(_api_name,),
+        validators=(FIELD_API_NAME,),
         help="Chosen from your org's objects on the Salesforce setup page.",
     ),
     SettingField(
         "match_field",
         "External ID field",
-        validators=(_api_name,),
+        validators=(FIELD_API_NAME,),
         help="A custom External ID field holding the site's user id (recommended). Blank matches by Email.",
     ),
     SettingField(
@@ -97,7 +92,7 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
             (Segmentation.NONE, "Not synced"),
         ),
     ),
-    SettingField("segmentation_field", "Tag picklist field", validators=(_api_name,)),
+    SettingField("segmentation_field", "Tag picklist field", validators=(FIELD_API_NAME,)),
     SettingField(
         "merge_strategy",
         "When a matching record already exists",
@@ -110,7 +105,7 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
         ),
     ),
     SettingField(
-        "sms_opt_out_field", "SMS opt-out field", validators=(_api_name,), help="A checkbox field; blank for none."
+        "sms_opt_out_field", "SMS opt-out field", validators=(FIELD_API_NAME,), help="A checkbox field; blank for none."
     ),
     SettingField(
         "deletion",
@@ -123,7 +118,7 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
             (Deletion.SET_FIELD, "Set a field on the Salesforce record"),
         ),
     ),
-    SettingField("deletion_field", "Field to set on deletion", validators=(_api_name,)),
+    SettingField("deletion_field", "Field to set on deletion", validators=(FIELD_API_NAME,)),
     SettingField("deletion_value", "Value to set on deletion", default="Deleted on site"),
     SettingField(
         "default_company",

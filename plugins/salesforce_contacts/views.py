@@ -17,6 +17,7 @@ from host.services.errors import InvalidValue
 from host.services.tags import create_tag, find_tag
 from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
+from host.web.urls import public_url
 from plugins.salesforce_common import SalesforceConfig, SalesforceError
 from plugins.salesforce_contacts.handler import KIND
 from plugins.salesforce_contacts.inbound.endpoints import (
@@ -63,7 +64,7 @@ def webhook_rows(plugin: "SalesforceContactsPlugin") -> list[dict[str, str]]:
         {
             "id": endpoint.id,
             "label": endpoint.action.label,
-            "url": url_for(f"{plugin.name}_inbound.receive", endpoint_id=endpoint.id, key=endpoint.key, _external=True),
+            "url": public_url(f"{plugin.name}_inbound.receive", endpoint_id=endpoint.id, key=endpoint.key),
         }
         for endpoint in list_endpoints(plugin.store)
     ]

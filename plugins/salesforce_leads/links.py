@@ -13,6 +13,7 @@ from sqlalchemy import select
 from host.extensions import db
 from host.plugins import Plugin
 from host.plugins.models import PluginData
+from plugins.salesforce_common.links import record_url
 
 LINK_KEY_PREFIX = "leads.record."
 
@@ -24,7 +25,7 @@ class RecordLink:
 
     def url(self, instance_url: str) -> str:
         """The record in Lightning Experience."""
-        return f"{instance_url.rstrip('/')}/lightning/r/{self.sobject}/{self.record_id}/view"
+        return record_url(instance_url, self.sobject, self.record_id)
 
 
 def _key(affiliate_id: int | str) -> str:

@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 
 from host.plugins import Plugin, SettingField
 from plugins.salesforce_common import ConfigurationError, SalesforceConfig
+from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.transport import require_secure_transport
 
 DEFAULT_OBJECT = "Lead"
 RECORD_KIND = "affiliate"
 
 _API_PATH = re.compile(r"^/services/data/v(\d{2,3}\.\d)/?$")
-_API_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?:__c)?$")
 API_URL_EXAMPLE = "https://{instance}.salesforce.com/services/data/v62.0"
 
 
@@ -70,21 +70,6 @@ def check_domain(value: Any) -> str | None:
     return None
 
 
-def check_api_name(what: str) -> Any:
-    """A validator for a Salesforce API name (``Lead``, ``Partner__c``)."""
-
-    def check(value: Any) -> str | None:
-        name = _text(value)
-        if name and not _API_NAME.match(name):
-            return (
-                f"{what} must be an API name from Salesforce's Object Manager, such as Lead or Partner__c: "
-                "letters, digits and single underscores, custom names ending in __c."
-            )
-        return None
-
-    return check
-
-
 def check_no_spaces(value: Any) -> str | None:
     text = _text(value)
     if text and re.search(r"\s", text):
@@ -113,7 +98,7 @@ SETTINGS_FIELDS = (
         "Salesforce destination object",
         default=DEFAULT_OBJECT,
         help="The object's API name in the Object Manager: Lead, or a custom object such as Partner__c.",
-        validators=(check_api_name("The destination object"),),
+        validators=(check_api_name("The destination object", "Lead or Partner__c"),),
     ),
     SettingField(
         "salesforce_domain",
@@ -127,7 +112,7 @@ SETTINGS_FIELDS = (
         "External ID field (optional)",
         help="A field of the destination object marked External ID; it receives the affiliate's id, and records "
         "are matched on it. Left blank, Leads are matched by Email.",
-        validators=(check_api_name("The External ID field"),),
+        validators=(check_api_name("The External ID field", "Affiliate_Id__c"),),
     ),
 )
 

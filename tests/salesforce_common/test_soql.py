@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from plugins.salesforce_common.soql import like_pattern, quote
+from plugins.salesforce_common.soql import quote
 
 
 @pytest.mark.parametrize(
@@ -57,8 +57,3 @@ def test_a_naive_datetime_is_refused_rather_than_guessed() -> None:
 def test_unsupported_values_are_refused() -> None:
     with pytest.raises(TypeError):
         quote(object())  # type: ignore[arg-type]
-
-
-def test_like_patterns_escape_wildcards_in_the_text_and_add_only_the_asked_ones() -> None:
-    assert like_pattern("50%_o'ff", any_after=True) == r"'50\%\_o\'ff%'"
-    assert like_pattern("@example.com", any_before=True) == "'%@example.com'"

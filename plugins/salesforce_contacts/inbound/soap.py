@@ -13,7 +13,6 @@ from defusedxml.ElementTree import fromstring
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 OUTBOUND = "http://soap.sforce.com/2005/09/outbound"
-SOBJECT = "urn:sobject.enterprise.soap.sforce.com"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 #: The WSDL's ``maxOccurs`` for Notification.
