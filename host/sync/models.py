@@ -60,7 +60,8 @@ class SyncEntry(db.Model):
     record_id: Mapped[str] = mapped_column(String(255))
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     state: Mapped[EntryState] = _state_column(EntryState)
-    #: Deliveries answered with a transient fault so far; reset by a new change.
+    #: Deliveries answered with a transient fault so far; a dead entry whose record
+    #: changes again starts over, a waiting one keeps its count and its backoff.
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     #: Set while in flight: the claim's random token, and when the claim lapses.
