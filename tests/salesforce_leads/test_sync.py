@@ -1,6 +1,9 @@
 """Affiliates reach Salesforce through the queue, checked in the emulator over HTTP."""
 
-
+import host.sync
+from host.extensions import db
+from host.models import Affiliate
+from host.services.affiliates import delete_affiliate
 from leads_site import Site
 from polling import wait_for
 
@@ -211,3 +214,37 @@ def test_the_backfill_command_sends_affiliates_made_before_the_plugin(site: Site
     assert "Queued 3 affiliates" in result.output
     site.drain()
     assert sorted(lead["Email"] for lead in site.records("Lead")) == [f"early{n}@example.com" for n in range(3)]
+
+
+def test_records_created_before_a_failing_call_are_not_created_again(site: Site) -> None:
+    """A batch creates a record, then its next call fails: the retry updates that record
+    by its Id instead of creating a second one (a custom object without a key to match)."""
+    site.settings(destination_object="Partner__c")
+    assert "Connected to" in site.connect()
+    site.admin.post("/admin/plugins/salesforce_leads/fields", data={"map.company": "Name", "map.email": "Email__c"})
+    first = site.create_affiliate(email="first@example.com", company="First")
+    site.drain()
+    assert [partner["Name"] for partner in site.records("Partner__c")] == ["First"]
+
+    with site.app.test_request_context(method="POST"):
+        host.sync.pause(site.plugin, "holding one batch")
+        db.session.commit()
+    site.create_affiliate(email="second@example.com", company="Second")
+    with site.app.test_request_context(method="POST"):
+        delete_affiliate(db.session.get(Affiliate, first))
+        db.session.commit()
+    # One call left today: the batch creates "Second", then its delete of "First" is refused.
+    emulator = site.emulator
+    emulator.admin.settings(api_usage=emulator.config.api_limit - 1)
+    with site.app.test_request_context(method="POST"):
+        host.sync.resume(site.plugin)
+        db.session.commit()
+    wait_for(site.is_paused, "the exhausted API limit to pause the queue")
+    assert sorted(partner["Name"] for partner in site.records("Partner__c")) == ["First", "Second"]
+
+    emulator.admin.settings(api_usage=0)
+    with site.app.test_request_context(method="POST"):
+        host.sync.resume(site.plugin)
+        db.session.commit()
+    site.drain()
+    assert [partner["Name"] for partner in site.records("Partner__c")] == ["Second"]
