@@ -103,6 +103,8 @@ class BatchDelivery:
         self.topics = TopicCache(store)
         self.items: list[Item] = []
         self.deleted: list[Entry] = []
+        #: Links of the deleted users, read with the batch.
+        self.deleted_links: dict[str, Link] = {}
         self.outcomes: dict[int, Outcome] = {}
 
     @property
@@ -125,13 +127,15 @@ class BatchDelivery:
 
     def _read(self) -> None:
         users = self._users()
-        links = load_links(self.store, users)
+        links = load_links(self.store, [entry.record_id for entry in self.entries])
         description = self._description()
         mapping = outgoing_mapping(self.store, self.object_type)
         for entry in self.entries:
             user = users.get(entry.record_id)
             if user is None:
                 self.deleted.append(entry)
+                if entry.record_id in links:
+                    self.deleted_links[entry.record_id] = links[entry.record_id]
                 continue
             link = links.get(entry.record_id)
             if link is not None and link.object_type.lower() != self.object_type.lower():
@@ -401,17 +405,29 @@ class BatchDelivery:
 
     # -- deleted users -------------------------------------------------------------
 
+    def _deleted_record(self, entry: Entry) -> tuple[str, str] | None:
+        """The object type and id of a deleted user's record, if they reached Salesforce.
+
+        The payload names the record the user was linked to when deleted. A user
+        deleted while their first delivery was in flight had no link then; that
+        delivery has stored one since, read with this batch.
+        """
+        payload = entry.payload or {}
+        if payload.get("salesforce_id"):
+            return str(payload.get("object_type") or self.object_type), str(payload["salesforce_id"])
+        link = self.deleted_links.get(entry.record_id)
+        return (link.object_type, link.salesforce_id) if link is not None else None
+
     def _delete(self, entries: Sequence[Entry]) -> None:
         by_object: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
         for entry in entries:
-            payload = entry.payload or {}
-            salesforce_id = payload.get("salesforce_id")
             if self.options.deletion is Deletion.NOTHING:
                 self.outcomes[entry.id] = Done("The user was deleted; the Salesforce record was left as it is.")
-            elif not salesforce_id:
+            elif (record := self._deleted_record(entry)) is None:
                 self.outcomes[entry.id] = Done("The user was deleted before reaching Salesforce.")
             else:
-                by_object[str(payload.get("object_type") or self.object_type)].append((entry, str(salesforce_id)))
+                object_type, salesforce_id = record
+                by_object[object_type].append((entry, salesforce_id))
         if by_object and self.options.deletion is Deletion.SET_FIELD and not self.options.deletion_field:
             raise ConfigurationError("Name the field to set on deleted users' records in the plugin's settings.")
         for object_type, pairs in by_object.items():

@@ -57,3 +57,23 @@ def test_deleting_a_user_does_what_the_owner_chose(make_site, deletion):
     else:
         expected = "Deleted on site" if deletion == "set_field" else None
         assert contacts[contact_id]["Description"] == expected
+
+
+def test_a_user_deleted_while_their_first_delivery_is_in_flight_leaves_no_record(make_site):
+    # "Fill empty fields" looks the email up before creating, so the lookup showing in
+    # the emulator's log proves the delivery has read the user; the slow create after
+    # it holds the delivery in flight while the user is deleted.
+    site = make_site(deletion="delete", merge_strategy="fill_empty", segmentation="none")
+    site.sf.admin.settings(latency_ms=1000)
+    user_id = site.register("brief@example.com")
+    site.wait_for_state(user_id, "in_flight")
+    site.wait_for(lambda: site.sf.admin.call_counts().get("GET query"), "the delivery's lookup")
+
+    _delete(site, user_id)
+    site.sf.admin.settings(latency_ms=0)
+
+    assert site.wait_synced(user_id).state == "done"
+    site.drain()
+    [created] = site.sf.admin.records("Contact", include_deleted=True)
+    assert created["Email"] == "brief@example.com"
+    assert site.records("Contact") == []
