@@ -4,26 +4,20 @@ One emulator server serves the whole session and is reset before each test; the
 site runs the embedded sync worker with short backoffs, on SQLite and PostgreSQL.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-import host.sync
 from host.extensions import db
 from host.plugins import registry
 from leads_site import API_VERSION, FAST_SYNC, SITE_URL, Site
 from plugins.salesforce_leads import SalesforceLeads
 from plugins.salesforce_leads.plugin import CALLBACK_PATH
-from salesforce_emulator.testing import EmulatorHandle, running_emulator
-
-
-@pytest.fixture(scope="session")
-def emulator_server() -> Iterator[EmulatorHandle]:
-    with running_emulator() as handle:
-        yield handle
+from salesforce_emulator.pytest_fixtures import emulator_server  # noqa: F401  (fixture)
+from salesforce_emulator.testing import EmulatorHandle
 
 
 @pytest.fixture
@@ -39,13 +33,11 @@ def make_site(
     make_user: Callable[..., int],
     log_in: Callable[[FlaskClient, int], FlaskClient],
     emulator: EmulatorHandle,
-) -> Iterator[Callable[..., Site]]:
-    built: list[Flask] = []
+) -> Callable[..., Site]:
 
     def make(*, configure: bool = True, **config: Any) -> Site:
         plugin = SalesforceLeads()
         app = make_app(plugin, PLUGHOST_EXTERNAL_URL=SITE_URL, **FAST_SYNC, **config)
-        built.append(app)
         with app.app_context():
             registry.enable(plugin.name)
             db.session.commit()
@@ -60,9 +52,7 @@ def make_site(
             )
         return site
 
-    yield make
-    for app in built:
-        host.sync.stop(app)
+    return make
 
 
 @pytest.fixture
