@@ -241,3 +241,49 @@ def test_messages_that_are_not_genuine_are_refused_and_change_nothing(site, live
     accepted = post(url, envelope(org_id=org[:15]))
     assert accepted.status_code == 200 and "<Ack>true</Ack>" in accepted.text
     site.wait_for(lambda: _user(site, user_id)["last_name"] == "Changed", "the genuine message to apply")
+
+
+def _notification(notification_id: str, contact_id: str, email: str, first_name: str) -> dict:
+    fields = {"Id": contact_id, "Email": email, "FirstName": first_name, "LastName": "Lovelace",
+              "LastModifiedDate": "2030-01-01T10:00:00.000Z"}
+    notification = {"id": notification_id, "sobject": "Contact", "record_id": contact_id, "fields": fields}
+    return {"action": Action.UPDATE.value, "notification": notification}
+
+
+def _inbound_status(site, notification_id: str) -> host.sync.RecordStatus | None:
+    with site.app.app_context():
+        return host.sync.record_status(site.plugin, "inbound", notification_id)
+
+
+def test_a_notification_that_cannot_be_applied_fails_alone(site, caplog):
+    _directions(site, FirstName=Direction.BOTH)
+    good_id, good_contact = _synced_contact(site, "good@example.com")
+    bad_id, bad_contact = _synced_contact(site, "bad@example.com")
+    with site.writing():
+        # Paused, so both notifications go out in one batch.
+        host.sync.pause(site.plugin, "both notifications are queued first")
+        site.plugin.store.set(f"inbound.state.{bad_id}", {"salesforce": None, "applied_at": "not a time"})
+        host.sync.enqueue(site.plugin, "inbound", "04l000000000001",
+                          _notification("04l000000000001", good_contact, "good@example.com", "Goodness"))
+        host.sync.enqueue(site.plugin, "inbound", "04l000000000002",
+                          _notification("04l000000000002", bad_contact, "bad@example.com", "Badness"))
+        db.session.commit()
+    with site.writing():
+        host.sync.resume(site.plugin)
+        db.session.commit()
+
+    settled = ("done", "dead")
+    good = site.wait_for(lambda: (s := _inbound_status(site, "04l000000000001")) and s.state in settled and s,
+                         "the good notification to settle")
+    bad = site.wait_for(lambda: (s := _inbound_status(site, "04l000000000002")) and s.state in settled and s,
+                        "the bad notification to settle")
+
+    assert good.state == "done", good.message
+    # Both settled by the batch's first delivery, not by retries that split it up.
+    assert (good.attempts, bad.attempts) == (1, 1)
+    assert _user(site, good_id)["first_name"] == "Goodness"
+    assert bad.state == "dead"
+    assert bad.message == (f"Contact {bad_contact} could not be applied because of an unexpected error on the site; "
+                           "the site's log has the details under notification 04l000000000002.")
+    assert _user(site, bad_id)["first_name"] == "Ada"
+    assert "04l000000000002" in caplog.text

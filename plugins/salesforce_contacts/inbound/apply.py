@@ -11,6 +11,7 @@ the site's own update of other fields carries old values with a new date). Tags 
 left alone while a local change to the user still waits to reach Salesforce.
 """
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +48,8 @@ from plugins.salesforce_contacts.user_fields import profile_values
 
 if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
+
+log = logging.getLogger(__name__)
 
 STATE_PREFIX = "inbound.state."
 STAMP_FIELDS = ("LastModifiedDate", "SystemModstamp")
@@ -130,15 +133,26 @@ class InboundHandler:
         }
         oldest_first = sorted(received, key=lambda r: r.stamp or datetime.min.replace(tzinfo=UTC))
         for item in oldest_first:
-            try:
-                with db.session.begin_nested():
-                    outcomes[item.entry.id] = applier.apply(item)
-            except InvalidValue as error:
-                outcomes[item.entry.id] = Failed(
-                    f"{item.notification.sobject} {item.notification.record_id} could not be applied: {error.message}"
-                )
+            outcomes[item.entry.id] = _apply_one(applier, item)
         cache.save()
         return outcomes
+
+
+def _apply_one(applier: "Applier", item: Received) -> Outcome:
+    """Apply one notification in a savepoint: one that cannot be applied fails alone,
+    rather than failing, and retrying until dead, the up to 100 others of its batch."""
+    record = f"{item.notification.sobject} {item.notification.record_id}"
+    try:
+        with db.session.begin_nested():
+            return applier.apply(item)
+    except InvalidValue as error:
+        return Failed(f"{record} could not be applied: {error.message}")
+    except Exception:
+        log.exception("Salesforce notification %s (%s) could not be applied", item.notification.id, record)
+        return Failed(
+            f"{record} could not be applied because of an unexpected error on the site; "
+            f"the site's log has the details under notification {item.notification.id}."
+        )
 
 
 class Applier:
