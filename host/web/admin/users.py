@@ -6,17 +6,16 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from host.extensions import db
-from host.models import CustomFieldOwner, Tag, User
-from host.services.custom_fields import defined_fields
+from host.models import Tag, User
 from host.services.errors import InvalidValue
 from host.services.tags import all_tags
-from host.services.users import change_tags, delete_user, update_user, users_matching
+from host.services.users import change_tags, delete_user, users_matching
 from host.snapshots import UserSnapshot
 from host.web.admin.panels import rendered_panels
 from host.web.forms.accounts import AdminUserForm
-from host.web.forms.base import custom_initial_values, with_custom_fields
 from host.web.forms.tags import ADD, BulkTagForm, TagChangeForm
 from host.web.paging import PER_PAGE, page_number
+from host.web.profile_editing import profile_form, save_profile
 from host.web.redirects import safe_next_url
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
@@ -66,16 +65,10 @@ def bulk_tags() -> Response:
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 def edit(user_id: int) -> str | Response:
     user = _user_or_404(user_id)
-    form_class = with_custom_fields(AdminUserForm, defined_fields(CustomFieldOwner.USER))
-    form = form_class(obj=user, data=custom_initial_values(user.custom_fields))
+    form = profile_form(AdminUserForm, user)
     if form.validate_on_submit():
-        try:
-            changes = update_user(user, form.service_values())
-        except InvalidValue as error:
-            db.session.rollback()
-            form.show_error(error)
-        else:
-            db.session.commit()
+        changes = save_profile(form, user)
+        if changes is not None:
             flash("The user is saved." if changes else "Nothing changed.", "success")
             return redirect(url_for(".edit", user_id=user.id))
     tag_form = TagChangeForm(formdata=None)
