@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 import host.sync
 from host.contributions import Banner, PluginStatus, StatusKind
 from host.extensions import db
-from host.plugins import Plugin
+from host.plugins import Plugin, hookimpl
 from host.web.access import admin_required
 from host.web.urls import public_url
 from plugins.salesforce_common.authorization import (
@@ -187,3 +187,20 @@ class ConnectionViews:
         )
         blueprint.add_url_rule(self.callback_path, "callback", admin_required(self._callback), methods=["GET"])
         return blueprint
+
+
+class SalesforceConnectedPlugin(Plugin):
+    """A plugin with a Salesforce connection: its card status and admin banners come from it.
+
+    Subclasses set ``connection`` (a :class:`ConnectionViews`) when they are built.
+    """
+
+    connection: ConnectionViews
+
+    @hookimpl
+    def plugin_status(self) -> PluginStatus:
+        return self.connection.plugin_status()
+
+    @hookimpl
+    def admin_banners(self) -> list[Banner]:
+        return self.connection.banners()

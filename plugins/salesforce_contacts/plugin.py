@@ -12,13 +12,13 @@ from functools import cached_property
 import click
 from flask import Blueprint
 
-from host.contributions import AdminPanel, Banner, PluginStatus
-from host.plugins import Plugin, hookimpl
+from host.contributions import AdminPanel
+from host.plugins import hookimpl
 from host.snapshots import FieldChange, UserSnapshot
 from host.sync import enqueue
 from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
-from plugins.salesforce_common.connection_views import ConnectionViews
+from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
 from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_contacts import cli, import_views, set_password, views
 from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
@@ -34,7 +34,7 @@ from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segme
 CALLBACK_PATH = "/salesforce_contacts/oauth2/callback"
 
 
-class SalesforceContactsPlugin(Plugin):
+class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     name = "salesforce_contacts"
     title = "Salesforce Contacts"
     description = (
@@ -119,13 +119,7 @@ class SalesforceContactsPlugin(Plugin):
     def plugin_cli_commands(self) -> Iterable[click.Command]:
         return [cli.backfill_command(self), cli.import_command(self)]
 
-    @hookimpl
-    def plugin_status(self) -> PluginStatus:
-        return self.connection.plugin_status()
 
-    @hookimpl
-    def admin_banners(self) -> Iterable[Banner]:
-        return self.connection.banners()
 
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> Iterable[AdminPanel]:

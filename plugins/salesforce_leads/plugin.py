@@ -6,12 +6,12 @@ import click
 from flask import Blueprint, url_for
 
 import host.sync
-from host.contributions import AdminPanel, Banner, MenuItem, PluginStatus
-from host.plugins import Plugin, hookimpl
+from host.contributions import AdminPanel, MenuItem
+from host.plugins import hookimpl
 from host.snapshots import AffiliateSnapshot, FieldChange
 from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
-from plugins.salesforce_common.connection_views import ConnectionViews
+from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
 from plugins.salesforce_leads import views
 from plugins.salesforce_leads.cli import backfill_command
 from plugins.salesforce_leads.panel import affiliate_panel
@@ -22,7 +22,7 @@ NAME = "salesforce_leads"
 CALLBACK_PATH = "/salesforce/oauth2/callback"
 
 
-class SalesforceLeads(Plugin):
+class SalesforceLeads(SalesforceConnectedPlugin):
     name = NAME
     title = "Salesforce Leads"
     description = (
@@ -75,13 +75,7 @@ class SalesforceLeads(Plugin):
     def plugin_cli_commands(self) -> Iterable[click.Command]:
         return [backfill_command(self)]
 
-    @hookimpl
-    def plugin_status(self) -> PluginStatus:
-        return self.connection.plugin_status()
 
-    @hookimpl
-    def admin_banners(self) -> Iterable[Banner]:
-        return self.connection.banners()
 
     @hookimpl
     def admin_menu_items(self) -> Iterable[MenuItem]:

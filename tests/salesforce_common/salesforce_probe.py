@@ -9,10 +9,9 @@ from collections.abc import Iterable
 
 from flask import Blueprint, render_template_string
 
-from host.contributions import Banner, PluginStatus
-from host.plugins import FieldKind, Plugin, SettingField, hookimpl
+from host.plugins import FieldKind, SettingField, hookimpl
 from plugins.salesforce_common import DEFAULT_API_VERSION, SalesforceConfig
-from plugins.salesforce_common.connection_views import ConnectionViews
+from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
 
 NAME = "salesforce_probe"
 CALLBACK_PATH = "/salesforce_probe/oauth2/callback"
@@ -23,7 +22,7 @@ PAGE = """{% extends "admin/base.html" %}{% block content %}
 {% include "salesforce_common/connection_panel.html" %}{% endblock %}"""
 
 
-class SalesforceProbe(Plugin):
+class SalesforceProbe(SalesforceConnectedPlugin):
     name = NAME
     title = "Salesforce probe"
     settings_fields = (
@@ -56,10 +55,4 @@ class SalesforceProbe(Plugin):
 
         return [pages, self.connection.blueprint()]
 
-    @hookimpl
-    def plugin_status(self) -> PluginStatus:
-        return self.connection.plugin_status()
 
-    @hookimpl
-    def admin_banners(self) -> list[Banner]:
-        return self.connection.banners()
