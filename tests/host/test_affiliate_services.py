@@ -1,11 +1,9 @@
 """The affiliate services: what they store, and the hooks they fire."""
 
 import pytest
-from sample_plugins import Recorder
 
 from host.extensions import db
 from host.models import Affiliate, AffiliateStatus, CustomFieldOwner, Role
-from host.plugins import registry
 from host.services.affiliates import affiliates_matching, create_affiliate, delete_affiliate, update_affiliate
 from host.services.custom_fields import add_custom_field
 from host.services.errors import InvalidValue
@@ -13,26 +11,12 @@ from host.services.users import register_user
 from host.snapshots import FieldChange
 
 
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def site(make_app, recorder):
-    app = make_app(recorder)
-    with app.app_context():
-        registry.enable(recorder.name)
-        db.session.commit()
-        yield app
-
-
 def new_affiliate(**fields) -> Affiliate:
     values = {"first_name": "Grace", "last_name": "Hopper", "email": "Grace@Navy.example", "company": "Navy"}
     return create_affiliate(**{**values, **fields})
 
 
-def test_hook_affiliate_created(site, recorder):
+def test_hook_affiliate_created(recording_site, recorder):
     add_custom_field(CustomFieldOwner.AFFILIATE, "tier", "Tier")
     manager = register_user(email="m@example.com", password="long enough", first_name="M", last_name="N", role=Role.ADMIN)
     affiliate = new_affiliate(manager_id=manager.id, country="US", custom_fields={"tier": "gold"})
@@ -47,7 +31,7 @@ def test_hook_affiliate_created(site, recorder):
     assert dict(snapshot.custom_fields) == {"tier": "gold"}
 
 
-def test_an_affiliate_manager_must_be_an_admin(site, recorder):
+def test_an_affiliate_manager_must_be_an_admin(recording_site, recorder):
     subscriber = register_user(email="s@example.com", password="long enough", first_name="S", last_name="T")
     with pytest.raises(InvalidValue) as refused:
         new_affiliate(manager_id=subscriber.id)
@@ -55,7 +39,7 @@ def test_an_affiliate_manager_must_be_an_admin(site, recorder):
     assert recorder.of("affiliate_created") == []
 
 
-def test_hook_affiliate_updated(site, recorder):
+def test_hook_affiliate_updated(recording_site, recorder):
     affiliate = new_affiliate()
     db.session.commit()
 
@@ -71,7 +55,7 @@ def test_hook_affiliate_updated(site, recorder):
     assert len(recorder.of("affiliate_updated")) == 1
 
 
-def test_hook_affiliate_deleted(site, recorder):
+def test_hook_affiliate_deleted(recording_site, recorder):
     affiliate = new_affiliate()
     db.session.commit()
     affiliate_id = affiliate.id
@@ -84,7 +68,7 @@ def test_hook_affiliate_deleted(site, recorder):
     assert db.session.get(Affiliate, affiliate_id) is None
 
 
-def test_search_matches_every_word_in_any_column_and_escapes_wildcards(site):
+def test_search_matches_every_word_in_any_column_and_escapes_wildcards(recording_site):
     new_affiliate()
     new_affiliate(first_name="Alan", last_name="Turing", email="alan@bletchley.example", company="100%_Codes")
     db.session.commit()

@@ -1,11 +1,9 @@
 """The user services: what they store, and the hooks they fire with which snapshots."""
 
 import pytest
-from sample_plugins import Recorder
 
 from host.extensions import db
 from host.models import CustomFieldOwner, Role, User
-from host.plugins import registry
 from host.services.custom_fields import add_custom_field
 from host.services.errors import DuplicateEmail, InvalidValue
 from host.services.passwords import verify_password
@@ -14,27 +12,12 @@ from host.services.users import change_tags, delete_user, register_user, update_
 from host.snapshots import FieldChange
 
 
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def site(make_app, recorder):
-    """An application context on a site where the recorder is enabled."""
-    app = make_app(recorder)
-    with app.app_context():
-        registry.enable(recorder.name)
-        db.session.commit()
-        yield app
-
-
 def register(**fields) -> User:
     values = {"email": "Jane.Doe@Example.COM", "password": "s3cret-enough", "first_name": "Jane", "last_name": "Doe"}
     return register_user(**{**values, **fields})
 
 
-def test_hook_user_registered(site, recorder):
+def test_hook_user_registered(recording_site, recorder):
     add_custom_field(CustomFieldOwner.USER, "shoe_size", "Shoe size")
     create_tag("newsletter", apply_on_registration=True)
     create_tag("vip")
@@ -54,7 +37,7 @@ def test_hook_user_registered(site, recorder):
     assert not verify_password(user.password_hash, "wrong password")
 
 
-def test_registration_refuses_a_taken_email_whatever_its_case(site, recorder):
+def test_registration_refuses_a_taken_email_whatever_its_case(recording_site, recorder):
     register()
     db.session.commit()
     with pytest.raises(DuplicateEmail):
@@ -73,14 +56,14 @@ def test_registration_refuses_a_taken_email_whatever_its_case(site, recorder):
         ({"custom_fields": {"undefined": "x"}}, "custom_fields.undefined"),
     ],
 )
-def test_registration_refuses_invalid_values(site, recorder, fields, field):
+def test_registration_refuses_invalid_values(recording_site, recorder, fields, field):
     with pytest.raises(InvalidValue) as refused:
         register(**fields)
     assert refused.value.field == field
     assert recorder.of("user_registered") == []
 
 
-def test_hook_user_updated(site, recorder):
+def test_hook_user_updated(recording_site, recorder):
     add_custom_field(CustomFieldOwner.USER, "shoe_size", "Shoe size")
     user = register(custom_fields={"shoe_size": "42"})
     db.session.commit()
@@ -103,14 +86,14 @@ def test_hook_user_updated(site, recorder):
     assert event["user"].custom_fields["shoe_size"] == "43"
 
 
-def test_an_update_that_changes_nothing_fires_nothing(site, recorder):
+def test_an_update_that_changes_nothing_fires_nothing(recording_site, recorder):
     user = register()
     db.session.commit()
     assert update_user(user, {"first_name": "Jane", "marketing_sms_consent": False}) == {}
     assert recorder.of("user_updated") == []
 
 
-def test_an_update_to_a_taken_email_is_refused_and_changes_nothing(site, recorder):
+def test_an_update_to_a_taken_email_is_refused_and_changes_nothing(recording_site, recorder):
     register(email="taken@example.com")
     user = register()
     db.session.commit()
@@ -122,7 +105,7 @@ def test_an_update_to_a_taken_email_is_refused_and_changes_nothing(site, recorde
     assert recorder.of("user_updated") == []
 
 
-def test_hook_user_deleted(site, recorder):
+def test_hook_user_deleted(recording_site, recorder):
     create_tag("vip", apply_on_registration=True)
     user = register()
     db.session.commit()
@@ -138,7 +121,7 @@ def test_hook_user_deleted(site, recorder):
     assert db.session.get(User, user_id) is None
 
 
-def test_the_last_admin_can_be_neither_deleted_nor_demoted(site, recorder):
+def test_the_last_admin_can_be_neither_deleted_nor_demoted(recording_site, recorder):
     owner = register(role=Role.ADMIN)
     db.session.commit()
     with pytest.raises(InvalidValue):
@@ -148,7 +131,7 @@ def test_the_last_admin_can_be_neither_deleted_nor_demoted(site, recorder):
     assert recorder.of("user_deleted") == []
 
 
-def test_hook_user_tags_changed(site, recorder):
+def test_hook_user_tags_changed(recording_site, recorder):
     vip, newsletter = create_tag("vip"), create_tag("newsletter")
     jane = register()
     john = register(email="john@example.com", first_name="John")
@@ -174,7 +157,7 @@ def test_hook_user_tags_changed(site, recorder):
     assert {tag.name for tag in jane.tags} == {"newsletter"}
 
 
-def test_deleting_a_tag_takes_it_off_its_users_with_the_hook(site, recorder):
+def test_deleting_a_tag_takes_it_off_its_users_with_the_hook(recording_site, recorder):
     vip = create_tag("vip")
     jane = register()
     change_tags([jane], add=[vip])
