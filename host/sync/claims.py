@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
+from host.database import write_intent
 from host.extensions import db
 from host.models._time import utcnow
 from host.sync.clock import as_utc
@@ -30,18 +31,18 @@ def write_transaction() -> Iterator[None]:
     """A transaction of its own on ``db.session``, committed on success.
 
     The session's current transaction, which must hold nothing uncommitted, is ended
-    first. The first statement inside must be a write: on SQLite a statement that
-    writes takes the write lock before it reads, whereas a read followed by a write
-    could find its snapshot outdated by another writer and fail. Starting with a write
-    makes the transaction as good as ``BEGIN IMMEDIATE``.
+    first. On SQLite the new one takes the write lock at its start (see
+    :func:`host.database.write_intent`): a read followed by a write could otherwise
+    find its snapshot outdated by another writer and fail.
     """
     db.session.commit()
-    try:
-        yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    with write_intent():
+        try:
+            yield
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
 
 
 def is_due(now: datetime) -> ColumnElement[bool]:
@@ -95,9 +96,8 @@ def claim(plugin: str, kind: str, limit: int, lease_seconds: float) -> Claim:
 
     Whatever is due goes at once, even a single entry: nothing waits to fill a batch.
     The claim reads each entry's current payload and clears its "changed in flight"
-    mark, since this delivery will carry the latest change. It is one UPDATE, so it
-    holds SQLite's write lock from its start; on PostgreSQL its subquery skips rows
-    other workers are claiming.
+    mark, since this delivery will carry the latest change. It is one UPDATE; on
+    PostgreSQL its subquery skips rows other workers are claiming.
     """
     token = uuid.uuid4().hex
     with write_transaction():
