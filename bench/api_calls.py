@@ -18,16 +18,16 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from connected_site import connected_site
 from flask import Flask
+from report import figure
 
 import host.sync
-from connected_site import connected_site
 from host.extensions import db
 from host.models import Affiliate, Tag, User
 from host.services.affiliates import create_affiliate
 from host.services.tags import create_tag, set_registration_tags
 from host.services.users import register_user
-from report import figure
 from salesforce_emulator.testing import EmulatorHandle, running_emulator
 
 CONTACTS = "salesforce_contacts"
@@ -60,8 +60,9 @@ def user_alone(app: Flask, sf: EmulatorHandle, tag_count: int) -> int:
     registration_tags(app, [f"Alone {tag_count} tag {n}" for n in range(tag_count)])
     sf.admin.clear_calls()
     with app.test_request_context(method="POST"):
-        register_user(email=f"alone{tag_count}@example.com", password="correct horse battery", first_name="A",
-                      last_name="Lone")
+        register_user(
+            email=f"alone{tag_count}@example.com", password="correct horse battery", first_name="A", last_name="Lone"
+        )
         db.session.commit()
     return drained_calls(app, sf, 30)
 

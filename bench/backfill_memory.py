@@ -15,9 +15,11 @@ import time
 import tracemalloc
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import ContextManager
 
+from databases import Database, postgres_database, sqlite_database
+from report import figure
 from sqlalchemy import func, insert, select
 
 from host import create_app
@@ -26,8 +28,6 @@ from host.models import User
 from host.sync import stop
 from host.sync.backfill import backfill
 from host.sync.models import SyncEntry
-from databases import Database, postgres_database, sqlite_database
-from report import figure
 
 BENCHMARK = "backfill"
 PLUGIN = "salesforce_contacts"
@@ -69,7 +69,9 @@ def peak_backfill_memory(database: Database, folder: Path, users: int) -> tuple[
     return peak / 2**20, seconds
 
 
-def measure(label: str, database_for: Callable[[], ContextManager[Database | None]], folder: Path, users: int) -> None:
+def measure(
+    label: str, database_for: Callable[[], AbstractContextManager[Database | None]], folder: Path, users: int
+) -> None:
     results = {}
     for count in (users // 10, users):
         with database_for() as database:

@@ -49,7 +49,10 @@ def postgres_database() -> Iterator[Database | None]:
     try:
         yield Database(
             "PostgreSQL",
-            {"SQLALCHEMY_DATABASE_URI": POSTGRES_URL, "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": options}}},
+            {
+                "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
+                "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": options}},
+            },
             url.render_as_string(hide_password=False),
         )
     finally:

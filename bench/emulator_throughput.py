@@ -12,9 +12,9 @@ import argparse
 import http.client
 import json
 import os
-import ssl
 import re
 import secrets
+import ssl
 import subprocess
 import sys
 import threading
@@ -25,17 +25,27 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from report import figure  # noqa: E402
+
 from salesforce_emulator import EmulatorConfig, create_app  # noqa: E402
 from salesforce_emulator.testing import AdminClient, EmulatorHandle  # noqa: E402
-from report import figure  # noqa: E402
 
 VERSION = "62.0"
 
 
 def start_server(https: bool) -> tuple[subprocess.Popen[str], str, str]:
     token = secrets.token_urlsafe(16)
-    command = [sys.executable, "-m", "salesforce_emulator", "--port", "0", "--admin-token", token,
-               "--api-limit", "100000000"] + (["--https"] if https else [])
+    command = [
+        sys.executable,
+        "-m",
+        "salesforce_emulator",
+        "--port",
+        "0",
+        "--admin-token",
+        token,
+        "--api-limit",
+        "100000000",
+    ] + (["--https"] if https else [])
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -70,8 +80,12 @@ class Client:
         self.headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
 
     def call(self, method: str, path: str, body: object = None) -> tuple[int, bytes]:
-        self.connection.request(method, f"/services/data/v{VERSION}/{path}",
-                                body=json.dumps(body) if body is not None else None, headers=self.headers)
+        self.connection.request(
+            method,
+            f"/services/data/v{VERSION}/{path}",
+            body=json.dumps(body) if body is not None else None,
+            headers=self.headers,
+        )
         response = self.connection.getresponse()
         return response.status, response.read()
 
@@ -107,6 +121,7 @@ def main() -> None:
     args = options.parse_args()
     if args.https:
         import urllib3
+
         urllib3.disable_warnings()
 
     process, url, admin_token = start_server(args.https)
@@ -117,13 +132,27 @@ def main() -> None:
         status, body = sessions[0].call("POST", "sobjects/Contact", {"LastName": "Bench", "Email": "b@example.com"})
         record_id = json.loads(body)["id"]
         counter = iter(range(10**9))
-        print(f"Emulator on {url}, server pinned to one core, {args.clients} client threads, {args.seconds:.0f} s each:")
-        measure("GET sobjects/Contact/{id}", lambda c: c.call("GET", f"sobjects/Contact/{record_id}")[0],
-                sessions, args.seconds)
-        measure("PATCH sobjects/Contact/{id}", lambda c: c.call("PATCH", f"sobjects/Contact/{record_id}",
-                                                                {"Title": "T"})[0], sessions, args.seconds)
-        measure("POST sobjects/Contact", lambda c: c.call("POST", "sobjects/Contact",
-                                                          {"LastName": f"N{next(counter)}"})[0], sessions, args.seconds)
+        print(
+            f"Emulator on {url}, server pinned to one core, {args.clients} client threads, {args.seconds:.0f} s each:"
+        )
+        measure(
+            "GET sobjects/Contact/{id}",
+            lambda c: c.call("GET", f"sobjects/Contact/{record_id}")[0],
+            sessions,
+            args.seconds,
+        )
+        measure(
+            "PATCH sobjects/Contact/{id}",
+            lambda c: c.call("PATCH", f"sobjects/Contact/{record_id}", {"Title": "T"})[0],
+            sessions,
+            args.seconds,
+        )
+        measure(
+            "POST sobjects/Contact",
+            lambda c: c.call("POST", "sobjects/Contact", {"LastName": f"N{next(counter)}"})[0],
+            sessions,
+            args.seconds,
+        )
         measure("GET limits", lambda c: c.call("GET", "limits")[0], sessions, args.seconds)
         print(f"  (store now holds {handle.admin.counts().get('Contact', 0)} contacts)")
     finally:

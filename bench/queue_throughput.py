@@ -33,7 +33,9 @@ from typing import Any
 
 import redis
 from cryptography.fernet import Fernet
+from databases import Database, postgres_database, sqlite_database
 from flask import Flask
+from report import figure
 
 from host import create_app
 from host.extensions import db
@@ -44,8 +46,6 @@ from host.snapshots import UserSnapshot
 from host.sync import enqueue, stop, wait_until_drained
 from host.sync.handlers import Done, Entry, Outcome
 from host.sync.worker_app import EXTRA_PLUGINS_ENV
-from databases import Database, postgres_database, sqlite_database
-from report import figure
 
 BENCHMARK = "sync queue"
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -110,7 +110,9 @@ def make_site(database: Database, folder: Path, plugins: Sequence[Plugin], **con
     )
     with app.app_context():
         db.create_all()
-        register_user(email="owner@example.com", password="correct horse battery", first_name="O", last_name="W", role=Role.ADMIN)
+        register_user(
+            email="owner@example.com", password="correct horse battery", first_name="O", last_name="W", role=Role.ADMIN
+        )
         for each in plugins:
             registry.enable(each.name)
         db.session.commit()
@@ -162,7 +164,11 @@ def embedded_throughput(database: Database, folder: Path, count: int) -> float:
 def celery_workers(database: Database, folder: Path, count: int = 2) -> Iterator[dict[str, str]]:
     """Two Celery workers and beat on the bench's site; yields the site's Celery settings."""
     prefix = f"plughost-bench-{uuid.uuid4().hex[:8]}:"
-    settings = {"PLUGHOST_SYNC_ENGINE": "celery", "PLUGHOST_CELERY_BROKER_URL": REDIS_URL, "PLUGHOST_SYNC_REDIS_KEY_PREFIX": prefix}
+    settings = {
+        "PLUGHOST_SYNC_ENGINE": "celery",
+        "PLUGHOST_CELERY_BROKER_URL": REDIS_URL,
+        "PLUGHOST_SYNC_REDIS_KEY_PREFIX": prefix,
+    }
     environment = {
         **os.environ,
         **settings,
@@ -176,11 +182,23 @@ def celery_workers(database: Database, folder: Path, count: int = 2) -> Iterator
     celery = [sys.executable, "-m", "celery", "-A", "host.sync.celery_app"]
     quiet = ["--loglevel=WARNING"]
     commands = [
-        [*celery, "worker", "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat", f"--hostname=bench{n}@%h", *quiet]
+        [
+            *celery,
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--hostname=bench{n}@%h",
+            *quiet,
+        ]
         for n in range(count)
     ]
     commands.append([*celery, "beat", f"--schedule={folder / 'beat-schedule'}", *quiet])
-    processes = [subprocess.Popen(command, env=environment, cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for command in commands]
+    processes = [
+        subprocess.Popen(command, env=environment, cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for command in commands
+    ]
     try:
         yield settings
     finally:
@@ -216,7 +234,9 @@ def describe_batches(sizes: list[int]) -> str:
         "1" if size == 1 else "2-9" if size < 10 else "10-49" if size < 50 else "50-199" if size < 200 else "200"
         for size in sizes
     )
-    shown = ", ".join(f"{bucket}: {buckets[bucket]}" for bucket in ["1", "2-9", "10-49", "50-199", "200"] if buckets[bucket])
+    shown = ", ".join(
+        f"{bucket}: {buckets[bucket]}" for bucket in ["1", "2-9", "10-49", "50-199", "200"] if buckets[bucket]
+    )
     return f"{len(sizes)} calls, mean {statistics.mean(sizes):.1f}, median {statistics.median(sizes):.0f}, max {max(sizes)}  [{shown}]"
 
 
@@ -230,7 +250,9 @@ def burst_batches(database: Database, folder: Path, count: int, *, one_commit: b
         if one_commit:
             enqueue_in_one_commit(app, count)
         else:
-            threads = [threading.Thread(target=_enqueue_one_per_commit, args=(app, part, count, 4)) for part in range(4)]
+            threads = [
+                threading.Thread(target=_enqueue_one_per_commit, args=(app, part, count, 4)) for part in range(4)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -324,7 +346,9 @@ def main() -> None:
             else:
                 throughput("Celery x2, PostgreSQL", celery_throughput(database, folder, arguments.entries))
 
-        print(f"\n2. Batch sizes, burst of {arguments.entries} entries, handler taking 20 ms per call (embedded, SQLite)")
+        print(
+            f"\n2. Batch sizes, burst of {arguments.entries} entries, handler taking 20 ms per call (embedded, SQLite)"
+        )
         with sqlite_database(folder) as database:
             sizes, seconds = burst_batches(database, folder, arguments.entries, one_commit=False)
             print(f"   one commit per entry, 4 threads: {describe_batches(sizes)}; drained in {seconds:.1f} s")

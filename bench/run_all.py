@@ -31,10 +31,16 @@ QUICK_ARGUMENTS = {
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor() or "unknown CPU",
     )
-    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    memory_kib = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
     return (
         f"{cpu}, {os.cpu_count()} cores, {memory_kib / 2**20:.0f} GiB; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}"
@@ -50,7 +56,18 @@ def run(script: Path, quick: bool, figures_file: Path) -> int:
 
 def table(rows: list[dict]) -> str:
     header = ("benchmark", "figure", "value", "unit")
-    cells = [header, *((row["benchmark"], row["name"], f"{row['value']:,.3g}" if abs(row["value"]) < 10 else f"{row['value']:,.0f}", row["unit"]) for row in rows)]
+    cells = [
+        header,
+        *(
+            (
+                row["benchmark"],
+                row["name"],
+                f"{row['value']:,.3g}" if abs(row["value"]) < 10 else f"{row['value']:,.0f}",
+                row["unit"],
+            )
+            for row in rows
+        ),
+    ]
     widths = [max(len(str(cell[column])) for cell in cells) for column in range(4)]
     lines = ["| " + " | ".join(str(cell[column]).ljust(widths[column]) for column in range(4)) + " |" for cell in cells]
     lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")

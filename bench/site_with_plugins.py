@@ -21,16 +21,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from connected_site import PASSWORD, build_site, connect_plugins
 from flask import Flask
+from report import figure
 
 import host.sync
 from host.extensions import db
 from host.models import User
-from connected_site import PASSWORD, build_site, connect_plugins
-from report import figure
 from salesforce_emulator.testing import running_emulator
 
 BENCHMARK = "site with the Salesforce plugins"
@@ -42,7 +42,13 @@ def register(app: Flask, email: str) -> float:
     started = time.perf_counter()
     response = client.post(
         "/register",
-        data={"first_name": "Bench", "last_name": "User", "email": email, "password": PASSWORD, "password_confirm": PASSWORD},
+        data={
+            "first_name": "Bench",
+            "last_name": "User",
+            "email": email,
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
     )
     elapsed = (time.perf_counter() - started) * 1000
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -108,7 +114,7 @@ def sync_lag(app: Flask, count: int, burst: int) -> None:
     for number in range(count):
         email = f"lag{number}@example.com"
         register(app, email)
-        one_at_a_time[user_id(app, email)] = datetime.now(timezone.utc)
+        one_at_a_time[user_id(app, email)] = datetime.now(UTC)
         synced_at(app, [user_id(app, email)], time.monotonic() + 30)
     report_lag("one at a time", lags(app, one_at_a_time))
 
@@ -120,7 +126,7 @@ def sync_lag(app: Flask, count: int, burst: int) -> None:
             email = f"burst{number}@example.com"
             register(app, email)
             with lock:
-                answered[user_id(app, email)] = datetime.now(timezone.utc)
+                answered[user_id(app, email)] = datetime.now(UTC)
 
     threads = [threading.Thread(target=register_many, args=(offset,)) for offset in range(4)]
     for thread in threads:

@@ -6,13 +6,12 @@ from pathlib import Path
 import click
 from werkzeug.serving import make_server
 
+from demo.emulated_org import start_emulated_org
+from demo.sample_site import OWNER_EMAIL, OWNER_PASSWORD, USER_PASSWORD, add_sample_content, enter_connected_app
 from host import create_app
 from host.database import upgrade_database
 from host.extensions import db
 from host.sync import stop
-
-from demo.emulated_org import start_emulated_org
-from demo.sample_site import OWNER_EMAIL, OWNER_PASSWORD, USER_PASSWORD, add_sample_content, enter_connected_app
 
 
 @click.command()

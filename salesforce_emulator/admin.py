@@ -15,10 +15,26 @@ from .state import Org
 
 blueprint = Blueprint("emulator_admin", __name__, url_prefix="/_emulator")
 
-SETTINGS = {"access_token_seconds", "code_seconds", "api_limit", "api_usage", "api_enabled", "latency_ms",
-            "error_rate", "outage_seconds", "query_batch_size", "max_topics_per_record", "topics_enabled"}
-APP_SETTINGS = {"refresh_token_policy", "refresh_token_seconds", "rotate_refresh_tokens", "require_secret",
-                "callback_urls"}
+SETTINGS = {
+    "access_token_seconds",
+    "code_seconds",
+    "api_limit",
+    "api_usage",
+    "api_enabled",
+    "latency_ms",
+    "error_rate",
+    "outage_seconds",
+    "query_batch_size",
+    "max_topics_per_record",
+    "topics_enabled",
+}
+APP_SETTINGS = {
+    "refresh_token_policy",
+    "refresh_token_seconds",
+    "rotate_refresh_tokens",
+    "require_secret",
+    "callback_urls",
+}
 
 
 def org() -> Org:
@@ -71,7 +87,9 @@ def clock() -> Any:
         state.clock.offset = float(body["offset_seconds"])
     if "advance_seconds" in body:
         state.clock.advance(float(body["advance_seconds"]))
-    return jsonify({"offset_seconds": state.clock.offset, "now": state.clock.now(), "timestamp": state.clock.timestamp()})
+    return jsonify(
+        {"offset_seconds": state.clock.offset, "now": state.clock.now(), "timestamp": state.clock.timestamp()}
+    )
 
 
 @blueprint.route("/settings", methods=["GET", "POST"])
@@ -105,13 +123,21 @@ def settings() -> Any:
             state.config.max_topics_per_record = int(body["max_topics_per_record"])
         if "topics_enabled" in body:
             state.config.topics_enabled = list(body["topics_enabled"])
-    return jsonify({
-        "access_token_seconds": state.tokens.access_seconds, "code_seconds": state.tokens.code_seconds,
-        "api_limit": state.usage.limit, "api_usage": state.usage.used, "api_enabled": state.faults.api_enabled,
-        "latency_ms": state.faults.latency_ms, "error_rate": state.faults.error_rate,
-        "outage_until": state.faults.outage_until, "query_batch_size": state.query_batch_size,
-        "max_topics_per_record": state.config.max_topics_per_record, "topics_enabled": state.config.topics_enabled,
-    })
+    return jsonify(
+        {
+            "access_token_seconds": state.tokens.access_seconds,
+            "code_seconds": state.tokens.code_seconds,
+            "api_limit": state.usage.limit,
+            "api_usage": state.usage.used,
+            "api_enabled": state.faults.api_enabled,
+            "latency_ms": state.faults.latency_ms,
+            "error_rate": state.faults.error_rate,
+            "outage_until": state.faults.outage_until,
+            "query_batch_size": state.query_batch_size,
+            "max_topics_per_record": state.config.max_topics_per_record,
+            "topics_enabled": state.config.topics_enabled,
+        }
+    )
 
 
 @blueprint.route("/apps/<consumer_key>", methods=["GET", "POST"])
@@ -164,8 +190,10 @@ def list_records(name: str) -> Any:
         return jsonify({"error": "no such object"}), 404
     include_deleted = request.args.get("deleted") == "true"
     with state.lock:
-        records = [record_json(sobject, r, str(state.config.max_version) + ".0")
-                   for r in state.store.records(sobject.name, include_deleted)]
+        records = [
+            record_json(sobject, r, str(state.config.max_version) + ".0")
+            for r in state.store.records(sobject.name, include_deleted)
+        ]
     return jsonify(records)
 
 

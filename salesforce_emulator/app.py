@@ -39,8 +39,10 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     @app.get("/services/data")
     def versions() -> Response:
         """The versions list: unauthenticated, and not counted against the API limit."""
-        body = [{"label": release_label(int(float(v))), "url": f"/services/data/v{v}", "version": v}
-                for v in config.versions]
+        body = [
+            {"label": release_label(int(float(v))), "url": f"/services/data/v{v}", "version": v}
+            for v in config.versions
+        ]
         return Response(json.dumps(body), 200, content_type=JSON)
 
     @app.route("/services/data/v<version>/", defaults={"path": ""}, methods=METHODS)
@@ -68,8 +70,9 @@ def _handle(org: Org, version: str, path: str) -> tuple[RestResponse, str]:
         if grant is None:
             return _error(ApiError.of(401, "INVALID_SESSION_ID", "Session expired or invalid")), "unauthenticated"
         if not faults.api_enabled:
-            return _error(ApiError.of(403, "API_DISABLED_FOR_ORG",
-                                      "The REST API is not enabled for this Organization.")), "disabled"
+            return _error(
+                ApiError.of(403, "API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization.")
+            ), "disabled"
         usage = org.usage
         usage.roll(org.clock.now())
         if usage.used >= usage.limit:
@@ -82,10 +85,19 @@ def _handle(org: Org, version: str, path: str) -> tuple[RestResponse, str]:
             try:
                 body = json.loads(request.data)
             except ValueError:
-                return _error(ApiError.of(400, "JSON_PARSER_ERROR", "Unexpected character in the request body")), \
-                    "unparsable"
-        rest_request = RestRequest(request.method, path.rstrip("/"), version, request.args, body, request.headers,
-                                   grant.user_id, request.host_url.rstrip("/"))
+                return _error(
+                    ApiError.of(400, "JSON_PARSER_ERROR", "Unexpected character in the request body")
+                ), "unparsable"
+        rest_request = RestRequest(
+            request.method,
+            path.rstrip("/"),
+            version,
+            request.args,
+            body,
+            request.headers,
+            grant.user_id,
+            request.host_url.rstrip("/"),
+        )
         return rest.router.dispatch(org, rest_request)
 
 
@@ -94,8 +106,17 @@ def _error(error: ApiError) -> RestResponse:
 
 
 def _log(org: Org, label: str, status: int, started: float) -> None:
-    org.calls.add({"kind": "rest", "time": started, "method": request.method, "path": request.full_path.rstrip("?"),
-                   "endpoint": label, "status": status, "api_usage": org.usage.header()})
+    org.calls.add(
+        {
+            "kind": "rest",
+            "time": started,
+            "method": request.method,
+            "path": request.full_path.rstrip("?"),
+            "endpoint": label,
+            "status": status,
+            "api_usage": org.usage.header(),
+        }
+    )
 
 
 def _respond(org: Org, response: RestResponse) -> Response:

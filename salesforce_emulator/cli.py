@@ -31,13 +31,22 @@ def parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
-    overrides = {key: value for key, value in {
-        "host": args.host, "port": args.port, "https": args.https, "cert_dir": args.cert_dir,
-        "database": args.database,
-        "admin_token": args.admin_token, "api_limit": args.api_limit,
-        "access_token_seconds": args.access_token_seconds, "latency_ms": args.latency_ms,
-        "error_rate": args.error_rate,
-    }.items() if value is not None}
+    overrides = {
+        key: value
+        for key, value in {
+            "host": args.host,
+            "port": args.port,
+            "https": args.https,
+            "cert_dir": args.cert_dir,
+            "database": args.database,
+            "admin_token": args.admin_token,
+            "api_limit": args.api_limit,
+            "access_token_seconds": args.access_token_seconds,
+            "latency_ms": args.latency_ms,
+            "error_rate": args.error_rate,
+        }.items()
+        if value is not None
+    }
     config = EmulatorConfig.from_file(args.config, **overrides) if args.config else EmulatorConfig.from_dict(overrides)
     if args.callback_url:
         config.connected_apps[0].callback_urls = list(args.callback_url)
@@ -47,11 +56,20 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
 def describe(config: EmulatorConfig, url: str) -> str:
     app = config.connected_apps[0]
     user = config.users[0]
-    return json.dumps({
-        "login_url": url, "instance_url": url, "username": user.username, "password": user.password,
-        "consumer_key": app.consumer_key, "consumer_secret": app.consumer_secret,
-        "callback_urls": app.callback_urls, "admin_token": config.admin_token, "org_id": config.org_id,
-    }, indent=2)
+    return json.dumps(
+        {
+            "login_url": url,
+            "instance_url": url,
+            "username": user.username,
+            "password": user.password,
+            "consumer_key": app.consumer_key,
+            "consumer_secret": app.consumer_secret,
+            "callback_urls": app.callback_urls,
+            "admin_token": config.admin_token,
+            "org_id": config.org_id,
+        },
+        indent=2,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

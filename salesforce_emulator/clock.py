@@ -1,7 +1,7 @@
 """A clock with an adjustable offset, so tests expire tokens and codes without sleeping."""
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class Clock:
@@ -21,5 +21,5 @@ class Clock:
 
 
 def format_datetime(epoch: float) -> str:
-    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"

@@ -65,7 +65,12 @@ def default_custom_objects() -> list[dict[str, Any]]:
                 {"name": "External_Id__c", "type": "string", "length": 64, "externalId": True, "unique": True},
                 {"name": "Email__c", "type": "email"},
                 {"name": "Commission_Rate__c", "type": "double"},
-                {"name": "Status__c", "type": "picklist", "picklistValues": ["Active", "Inactive"], "restrictedPicklist": True},
+                {
+                    "name": "Status__c",
+                    "type": "picklist",
+                    "picklistValues": ["Active", "Inactive"],
+                    "restrictedPicklist": True,
+                },
             ],
         }
     ]

@@ -5,7 +5,7 @@ field allows is exactly what a write accepts.
 """
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError, FieldError, not_found
@@ -29,9 +29,12 @@ class MultipleMatches(Exception):
 
 
 def _parse_error(value: Any, kind: str) -> ApiError:
-    return ApiError.of(400, "JSON_PARSER_ERROR",
-                       f"Cannot deserialize instance of {kind} from VALUE_STRING value {value} "
-                       "or request may be missing a required field")
+    return ApiError.of(
+        400,
+        "JSON_PARSER_ERROR",
+        f"Cannot deserialize instance of {kind} from VALUE_STRING value {value} "
+        "or request may be missing a required field",
+    )
 
 
 class Dml:
@@ -61,8 +64,9 @@ class Dml:
         for field in sobject.fields.values():
             record[field.name] = field.default_value if field.defaulted_on_create else None
         record.update(values)
-        record.update({"Id": record_id, "IsDeleted": False, "CreatedDate": now, "CreatedById": user_id,
-                       "SystemModstamp": now})
+        record.update(
+            {"Id": record_id, "IsDeleted": False, "CreatedDate": now, "CreatedById": user_id, "SystemModstamp": now}
+        )
         if "OwnerId" in record and record["OwnerId"] is None:
             record["OwnerId"] = user_id
         if "LastModifiedDate" in record:
@@ -79,8 +83,7 @@ class Dml:
             raise _unsupported(sobject, "update")
         existing = self.get(sobject, raw_id)
         if isinstance(body, dict):
-            body = {k: v for k, v in body.items()
-                    if not (k.lower() == "id" and normalize_id(str(v)) == existing["Id"])}
+            body = {k: v for k, v in body.items() if not (k.lower() == "id" and normalize_id(str(v)) == existing["Id"])}
         values = self.validate(sobject, body, existing)
         record = {**existing, **values}
         now = self.org.clock.timestamp()
@@ -96,8 +99,9 @@ class Dml:
         if not sobject.deletable:
             raise _unsupported(sobject, "delete")
         record = self.get(sobject, raw_id)
-        self.org.store.put(sobject.name, {**record, "IsDeleted": True, "SystemModstamp": self.org.clock.timestamp()},
-                           "deleted")
+        self.org.store.put(
+            sobject.name, {**record, "IsDeleted": True, "SystemModstamp": self.org.clock.timestamp()}, "deleted"
+        )
         if sobject.name == "TopicAssignment":
             self._touch_for_topics(record["EntityId"], user_id)
         if sobject.name == "Topic" or sobject.name in self.org.config.topics_enabled:
@@ -124,8 +128,9 @@ class Dml:
     def lookup_field(self, sobject: SObjectType, field_name: str) -> Field:
         field = sobject.field(field_name)
         if field is None or not field.id_lookup:
-            raise ApiError.of(404, "NOT_FOUND",
-                              f"Provided external ID field does not exist or is not accessible: {field_name}")
+            raise ApiError.of(
+                404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {field_name}"
+            )
         return field
 
     def find_by(self, sobject: SObjectType, field: Field, value: str) -> list[Record]:
@@ -134,11 +139,22 @@ class Dml:
             record = self.org.store.get(sobject.name, record_id) if record_id else None
             return [record] if record else []
         wanted = str(value).lower()
-        return [r for r in self.org.store.records(sobject.name)
-                if r.get(field.name) is not None and str(r[field.name]).lower() == wanted]
+        return [
+            r
+            for r in self.org.store.records(sobject.name)
+            if r.get(field.name) is not None and str(r[field.name]).lower() == wanted
+        ]
 
-    def upsert(self, sobject: SObjectType, field_name: str, value: str, body: Any, user_id: str,
-               update_only: bool = False, allow_save: bool = False) -> tuple[str, bool]:
+    def upsert(
+        self,
+        sobject: SObjectType,
+        field_name: str,
+        value: str,
+        body: Any,
+        user_id: str,
+        update_only: bool = False,
+        allow_save: bool = False,
+    ) -> tuple[str, bool]:
         """Returns (id, created). Raises MultipleMatches when the key is ambiguous."""
         if not sobject.upsertable:
             raise _unsupported(sobject, "upsert")
@@ -147,9 +163,12 @@ class Dml:
             body = dict(body)
             for key in [k for k in body if k.lower() == field.name.lower()]:
                 if str(body.pop(key)).lower() != str(value).lower():
-                    raise ApiError.of(400, "INVALID_FIELD",
-                                      f"The value of {field.name} in the request body does not match the URL",
-                                      [field.name])
+                    raise ApiError.of(
+                        400,
+                        "INVALID_FIELD",
+                        f"The value of {field.name} in the request body does not match the URL",
+                        [field.name],
+                    )
         matches = self.find_by(sobject, field, value) if value else []
         if len(matches) > 1:
             raise MultipleMatches([r["Id"] for r in matches])
@@ -174,16 +193,27 @@ class Dml:
             if field is None:
                 raise ApiError.of(400, "INVALID_FIELD", f"No such column '{key}' on sobject of type {sobject.name}")
             if not (field.createable if creating else field.updateable):
-                raise ApiError.of(400, "INVALID_FIELD_FOR_INSERT_UPDATE",
-                                  f"Unable to create/update fields: {field.name}. Please check the security settings "
-                                  "of this field and verify that it is read/write for your profile or permission set.",
-                                  [field.name])
+                raise ApiError.of(
+                    400,
+                    "INVALID_FIELD_FOR_INSERT_UPDATE",
+                    f"Unable to create/update fields: {field.name}. Please check the security settings "
+                    "of this field and verify that it is read/write for your profile or permission set.",
+                    [field.name],
+                )
             values[field.name] = self._coerce(field, raw)
-        missing = [f.name for f in sobject.fields.values() if f.required and (
-            (creating and values.get(f.name) is None) or (not creating and f.name in values and values[f.name] is None))]
+        missing = [
+            f.name
+            for f in sobject.fields.values()
+            if f.required
+            and (
+                (creating and values.get(f.name) is None)
+                or (not creating and f.name in values and values[f.name] is None)
+            )
+        ]
         if missing:
-            raise ApiError.of(400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]",
-                              missing)
+            raise ApiError.of(
+                400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing
+            )
         errors = [e for name, value in values.items() if (e := self._check(sobject.fields[name.lower()], value))]
         if errors:
             raise ApiError(400, errors)
@@ -223,16 +253,22 @@ class Dml:
         if field.type == "reference":
             return self._check_reference(field, value)
         if isinstance(value, str) and field.length and len(value) > field.length:
-            return FieldError("STRING_TOO_LONG", f"{field.label}: data value too large: {value} "
-                                                 f"(max length={field.length})", [field.name])
+            return FieldError(
+                "STRING_TOO_LONG",
+                f"{field.label}: data value too large: {value} (max length={field.length})",
+                [field.name],
+            )
         if field.type == "email" and not EMAIL.match(value):
             return FieldError("INVALID_EMAIL_ADDRESS", f"{field.label}: invalid email address: {value}", [field.name])
         if field.restricted_picklist:
             parts = value.split(";") if field.type == "multipicklist" else [value]
             for part in parts:
                 if part not in field.picklist_values:
-                    return FieldError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                                      f"{field.label}: bad value for restricted picklist field: {part}", [field.name])
+                    return FieldError(
+                        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                        f"{field.label}: bad value for restricted picklist field: {part}",
+                        [field.name],
+                    )
         return None
 
     def _check_reference(self, field: Field, value: str) -> FieldError | None:
@@ -266,10 +302,17 @@ class Dml:
             if (field.unique or (sobject.name == "Topic" and field.name == "Name")) and record.get(field.name):
                 key = _unique_key(sobject, field, record[field.name])
                 for other in self.org.store.records(sobject.name):
-                    if other["Id"] != record["Id"] and other.get(field.name) is not None \
-                            and _unique_key(sobject, field, other[field.name]) == key:
-                        raise ApiError.of(400, "DUPLICATE_VALUE", f"duplicate value found: {field.name} duplicates "
-                                          f"value on record with id: {other['Id']}", [])
+                    if (
+                        other["Id"] != record["Id"]
+                        and other.get(field.name) is not None
+                        and _unique_key(sobject, field, other[field.name]) == key
+                    ):
+                        raise ApiError.of(
+                            400,
+                            "DUPLICATE_VALUE",
+                            f"duplicate value found: {field.name} duplicates value on record with id: {other['Id']}",
+                            [],
+                        )
         if sobject.name == "TopicAssignment":
             self._check_assignment(record)
         self.org.duplicates.check(sobject, record, allow_save)
@@ -277,16 +320,28 @@ class Dml:
     def _check_assignment(self, record: Record) -> None:
         entity_type = record["EntityType"]
         if entity_type not in self.org.config.topics_enabled:
-            raise ApiError.of(400, "FIELD_INTEGRITY_EXCEPTION",
-                              f"Topics are not enabled for {entity_type or 'this object'}", ["EntityId"])
+            raise ApiError.of(
+                400,
+                "FIELD_INTEGRITY_EXCEPTION",
+                f"Topics are not enabled for {entity_type or 'this object'}",
+                ["EntityId"],
+            )
         same_entity = [a for a in self.org.store.records("TopicAssignment") if a["EntityId"] == record["EntityId"]]
         for other in same_entity:
             if other["TopicId"] == record["TopicId"]:
-                raise ApiError.of(400, "DUPLICATE_VALUE", "duplicate value found: TopicId duplicates value on "
-                                  f"record with id: {other['Id']}", [])
+                raise ApiError.of(
+                    400,
+                    "DUPLICATE_VALUE",
+                    f"duplicate value found: TopicId duplicates value on record with id: {other['Id']}",
+                    [],
+                )
         if len(same_entity) >= self.org.config.max_topics_per_record:
-            raise ApiError.of(400, "LIMIT_EXCEEDED", "You can't add more than "
-                              f"{self.org.config.max_topics_per_record} topics to a record.", ["TopicId"])
+            raise ApiError.of(
+                400,
+                "LIMIT_EXCEEDED",
+                f"You can't add more than {self.org.config.max_topics_per_record} topics to a record.",
+                ["TopicId"],
+            )
 
 
 def _unique_key(sobject: SObjectType, field: Field, value: Any) -> str:
@@ -308,6 +363,6 @@ def _datetime(raw: Any) -> str:
     except ValueError:
         raise _parse_error(raw, "datetime") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"

@@ -25,8 +25,11 @@ class DuplicateRules:
             key = [str(record.get(f) or "").lower() for f in fields]
             if not all(key):
                 continue
-            matches = [r for r in self.store.records(sobject.name)
-                       if r["Id"] != record["Id"] and [str(r.get(f) or "").lower() for f in fields] == key]
+            matches = [
+                r
+                for r in self.store.records(sobject.name)
+                if r["Id"] != record["Id"] and [str(r.get(f) or "").lower() for f in fields] == key
+            ]
             blocking = rule.get("action", "alert") == "block"
             if matches and (blocking or not allow_save):
                 raise ApiError(400, [_error(sobject, rule, matches, not blocking)])
@@ -34,17 +37,33 @@ class DuplicateRules:
 
 def _error(sobject: SObjectType, rule: dict[str, Any], matches: list[Record], allow_save: bool) -> FieldError:
     message = rule.get("message", "Use one of these records?")
-    match_records = [{"additionalInformation": [], "fieldDiffs": [], "matchConfidence": 100.0,
-                      "record": {"attributes": {"type": sobject.name,
-                                                "url": f"/services/data/v62.0/sobjects/{sobject.name}/{r['Id']}"},
-                                 "Id": r["Id"]}} for r in matches]
+    match_records = [
+        {
+            "additionalInformation": [],
+            "fieldDiffs": [],
+            "matchConfidence": 100.0,
+            "record": {
+                "attributes": {"type": sobject.name, "url": f"/services/data/v62.0/sobjects/{sobject.name}/{r['Id']}"},
+                "Id": r["Id"],
+            },
+        }
+        for r in matches
+    ]
     result = {
         "allowSave": allow_save,
         "duplicateRule": rule.get("name", f"Standard_{sobject.name}_Duplicate_Rule"),
         "duplicateRuleEntityType": sobject.name,
         "errorMessage": message,
-        "matchResults": [{"entityType": sobject.name, "errors": [], "matchEngine": "ExactMatchEngine",
-                          "matchRecords": match_records, "rule": rule.get("matchRule", f"Standard_{sobject.name}_Match_Rule_v1_1"),
-                          "size": len(match_records), "success": True}],
+        "matchResults": [
+            {
+                "entityType": sobject.name,
+                "errors": [],
+                "matchEngine": "ExactMatchEngine",
+                "matchRecords": match_records,
+                "rule": rule.get("matchRule", f"Standard_{sobject.name}_Match_Rule_v1_1"),
+                "size": len(match_records),
+                "success": True,
+            }
+        ],
     }
     return FieldError("DUPLICATES_DETECTED", message, None, {"duplicateResult": result})

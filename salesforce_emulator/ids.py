@@ -16,7 +16,7 @@ def id18(id15: str) -> str:
     suffix = ""
     for start in range(0, 15, 5):
         bits = 0
-        for position, char in enumerate(id15[start:start + 5]):
+        for position, char in enumerate(id15[start : start + 5]):
             if "A" <= char <= "Z":
                 bits |= 1 << position
         suffix += _SUFFIX_ALPHABET[bits]

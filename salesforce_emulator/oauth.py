@@ -70,10 +70,14 @@ def authorize() -> Any:
     if request.method == "POST" and request.form.get("action") == "login":
         user_id = state.check_password(request.form.get("username", ""), request.form.get("pw", ""))
         if user_id is None:
-            return render_template("login.html", action=action, org_name=state.config.org_name,
-                                   username=request.form.get("username"),
-                                   error="Please check your username and password. If you still can't log in, "
-                                         "contact your Salesforce administrator.")
+            return render_template(
+                "login.html",
+                action=action,
+                org_name=state.config.org_name,
+                username=request.form.get("username"),
+                error="Please check your username and password. If you still can't log in, "
+                "contact your Salesforce administrator.",
+            )
         session["user_id"] = user_id
         session["csrf"] = secrets.token_urlsafe(16)
         prompt = [p for p in prompt if p != "login"]
@@ -91,9 +95,14 @@ def authorize() -> Any:
         state.approve(user_id, app.consumer_key)
     elif "consent" in prompt or (user_id, app.consumer_key) not in state.consents:
         user = state.user(user_id)
-        return render_template("consent.html", action=action, app_name=app.name, scopes=scopes,
-                               username=user.get("Username"), csrf_token=session.setdefault("csrf",
-                                                                                            secrets.token_urlsafe(16)))
+        return render_template(
+            "consent.html",
+            action=action,
+            app_name=app.name,
+            scopes=scopes,
+            username=user.get("Username"),
+            csrf_token=session.setdefault("csrf", secrets.token_urlsafe(16)),
+        )
     code = state.tokens.issue_code(app, user_id, redirect_uri, scopes, challenge)
     return redirect(_with_query(redirect_uri, {"code": code, "state": echo}))
 
@@ -103,8 +112,17 @@ def log_call(response: Response) -> Response:
     """OAuth calls go into the call log too (apart from the API-call counts), so tests can count refreshes."""
     state = org()
     endpoint = request.url_rule.rule.lstrip("/") if request.url_rule else request.path
-    state.calls.add({"kind": "oauth", "time": state.clock.now(), "method": request.method, "path": request.path,
-                     "endpoint": endpoint, "status": response.status_code, "api_usage": state.usage.header()})
+    state.calls.add(
+        {
+            "kind": "oauth",
+            "time": state.clock.now(),
+            "method": request.method,
+            "path": request.path,
+            "endpoint": endpoint,
+            "status": response.status_code,
+            "api_usage": state.usage.header(),
+        }
+    )
     return response
 
 
@@ -162,8 +180,11 @@ def _token_grant() -> dict[str, Any]:
     access = state.tokens.issue_access(app, code.user_id, code.scopes, refresh.family if refresh else None)
     body = _token_body(state, app, access)
     if refresh:
-        body = {"access_token": body["access_token"], "refresh_token": refresh.token,
-                **{k: v for k, v in body.items() if k != "access_token"}}
+        body = {
+            "access_token": body["access_token"],
+            "refresh_token": refresh.token,
+            **{k: v for k, v in body.items() if k != "access_token"},
+        }
     return body
 
 
@@ -188,9 +209,15 @@ def _token_body(state: Org, app: ConnectedAppConfig, access: AccessToken) -> dic
     issued_at = str(int(access.issued_at * 1000))
     identity = identity_url(state, access.user_id)
     digest = hmac.new(app.consumer_secret.encode(), (identity + issued_at).encode(), hashlib.sha256).digest()
-    return {"access_token": access.token, "signature": base64.b64encode(digest).decode(),
-            "scope": " ".join(access.scopes), "instance_url": base_url(), "id": identity,
-            "token_type": "Bearer", "issued_at": issued_at}
+    return {
+        "access_token": access.token,
+        "signature": base64.b64encode(digest).decode(),
+        "scope": " ".join(access.scopes),
+        "instance_url": base_url(),
+        "id": identity,
+        "token_type": "Bearer",
+        "issued_at": issued_at,
+    }
 
 
 @blueprint.route("/services/oauth2/revoke", methods=["GET", "POST"])
@@ -230,22 +257,42 @@ def identity(org_id: str, user_id: str) -> Any:
     version = str(state.config.max_version) + ".0" if version == "latest" else version
     base = base_url()
     data = f"{base}/services/data/v{version}"
-    return jsonify({
-        "id": identity_url(state, grant.user_id), "asserted_user": True, "user_id": grant.user_id,
-        "organization_id": state.config.org_id, "username": user.get("Username"),
-        "nick_name": (user.get("Username") or "").split("@")[0], "display_name": user.get("Name"),
-        "email": user.get("Email"), "email_verified": True, "first_name": user.get("FirstName"),
-        "last_name": user.get("LastName"), "timezone": "GMT", "active": True, "user_type": "STANDARD",
-        "language": "en_US", "locale": "en_US", "utcOffset": 0,
-        "photos": {"picture": f"{base}/profilephoto/005/F", "thumbnail": f"{base}/profilephoto/005/T"},
-        "urls": {"enterprise": f"{base}/services/Soap/c/{version}/{state.org_id15}",
-                 "metadata": f"{base}/services/Soap/m/{version}/{state.org_id15}",
-                 "partner": f"{base}/services/Soap/u/{version}/{state.org_id15}",
-                 "rest": f"{data}/", "sobjects": f"{data}/sobjects/", "search": f"{data}/search/",
-                 "query": f"{data}/query/", "recent": f"{data}/recent/", "profile": f"{base}/{grant.user_id}",
-                 "custom_domain": base},
-        "is_app_installed": True, "last_modified_date": user.get("LastModifiedDate"),
-    })
+    return jsonify(
+        {
+            "id": identity_url(state, grant.user_id),
+            "asserted_user": True,
+            "user_id": grant.user_id,
+            "organization_id": state.config.org_id,
+            "username": user.get("Username"),
+            "nick_name": (user.get("Username") or "").split("@")[0],
+            "display_name": user.get("Name"),
+            "email": user.get("Email"),
+            "email_verified": True,
+            "first_name": user.get("FirstName"),
+            "last_name": user.get("LastName"),
+            "timezone": "GMT",
+            "active": True,
+            "user_type": "STANDARD",
+            "language": "en_US",
+            "locale": "en_US",
+            "utcOffset": 0,
+            "photos": {"picture": f"{base}/profilephoto/005/F", "thumbnail": f"{base}/profilephoto/005/T"},
+            "urls": {
+                "enterprise": f"{base}/services/Soap/c/{version}/{state.org_id15}",
+                "metadata": f"{base}/services/Soap/m/{version}/{state.org_id15}",
+                "partner": f"{base}/services/Soap/u/{version}/{state.org_id15}",
+                "rest": f"{data}/",
+                "sobjects": f"{data}/sobjects/",
+                "search": f"{data}/search/",
+                "query": f"{data}/query/",
+                "recent": f"{data}/recent/",
+                "profile": f"{base}/{grant.user_id}",
+                "custom_domain": base,
+            },
+            "is_app_installed": True,
+            "last_modified_date": user.get("LastModifiedDate"),
+        }
+    )
 
 
 @blueprint.route("/services/oauth2/userinfo", methods=["GET", "POST"])
@@ -255,11 +302,22 @@ def userinfo() -> Any:
     if grant is None:
         return _bad_token()
     user = state.user(grant.user_id)
-    return jsonify({
-        "sub": identity_url(state, grant.user_id), "user_id": grant.user_id,
-        "organization_id": state.config.org_id, "preferred_username": user.get("Username"),
-        "nickname": (user.get("Username") or "").split("@")[0], "name": user.get("Name"),
-        "given_name": user.get("FirstName"), "family_name": user.get("LastName"), "email": user.get("Email"),
-        "email_verified": True, "zoneinfo": "GMT", "locale": "en_US", "user_type": "STANDARD", "active": True,
-        "urls": {"custom_domain": base_url(), "rest": f"{base_url()}/services/data/v{{version}}/"},
-    })
+    return jsonify(
+        {
+            "sub": identity_url(state, grant.user_id),
+            "user_id": grant.user_id,
+            "organization_id": state.config.org_id,
+            "preferred_username": user.get("Username"),
+            "nickname": (user.get("Username") or "").split("@")[0],
+            "name": user.get("Name"),
+            "given_name": user.get("FirstName"),
+            "family_name": user.get("LastName"),
+            "email": user.get("Email"),
+            "email_verified": True,
+            "zoneinfo": "GMT",
+            "locale": "en_US",
+            "user_type": "STANDARD",
+            "active": True,
+            "urls": {"custom_domain": base_url(), "rest": f"{base_url()}/services/data/v{{version}}/"},
+        }
+    )

@@ -84,9 +84,15 @@ class OutboundMessenger:
             fields.append(found.name)
         if "Id" not in fields:
             fields.insert(0, "Id")
-        message = OutboundMessage(definition.get("name", f"{sobject.name}Outbound"), sobject.name, fields,
-                                  definition["endpoint_url"], list(definition.get("on", ["create", "update"])),
-                                  bool(definition.get("send_session_id", False)), self.org.ids.new("04k"))
+        message = OutboundMessage(
+            definition.get("name", f"{sobject.name}Outbound"),
+            sobject.name,
+            fields,
+            definition["endpoint_url"],
+            list(definition.get("on", ["create", "update"])),
+            bool(definition.get("send_session_id", False)),
+            self.org.ids.new("04k"),
+        )
         with self.lock:
             self.messages.append(message)
         self._start()
@@ -100,8 +106,9 @@ class OutboundMessenger:
                 kind = {"created": "create", "updated": "update", "topics": "topics"}.get(change.kind)
                 for message in self.messages:
                     if kind in message.on and message.object == change.object_name:
-                        self.pending.append(Notification(self.org.ids.new("04l"), message, change.record_id, now,
-                                                         next_attempt=now))
+                        self.pending.append(
+                            Notification(self.org.ids.new("04l"), message, change.record_id, now, next_attempt=now)
+                        )
                         added = True
         if added:
             self.wake.set()
@@ -138,7 +145,7 @@ class OutboundMessenger:
             groups.setdefault(notification.message.action_id, []).append(notification)
         for batch_source in groups.values():
             for start in range(0, len(batch_source), MAX_NOTIFICATIONS):
-                batch = batch_source[start:start + MAX_NOTIFICATIONS]
+                batch = batch_source[start : start + MAX_NOTIFICATIONS]
                 if self._send(batch):
                     acknowledged += len(batch)
         return acknowledged
@@ -148,16 +155,28 @@ class OutboundMessenger:
         envelope = self.envelope(message, batch)
         status: int | str
         try:
-            response = requests.post(message.endpoint_url, data=envelope.encode("utf-8"), timeout=10, headers={
-                "Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'})
+            response = requests.post(
+                message.endpoint_url,
+                data=envelope.encode("utf-8"),
+                timeout=10,
+                headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},
+            )
             status = response.status_code
             ok = status == 200 and _acknowledged(response.content)
         except requests.RequestException as error:
             status, ok = type(error).__name__, False
         now = self.org.clock.now()
         with self.lock:
-            self.deliveries.append({"time": now, "message": message.name, "endpoint_url": message.endpoint_url,
-                                    "notification_ids": [n.id for n in batch], "status": status, "acknowledged": ok})
+            self.deliveries.append(
+                {
+                    "time": now,
+                    "message": message.name,
+                    "endpoint_url": message.endpoint_url,
+                    "notification_ids": [n.id for n in batch],
+                    "status": status,
+                    "acknowledged": ok,
+                }
+            )
             for notification in batch:
                 if ok:
                     if notification in self.pending:
@@ -174,7 +193,7 @@ class OutboundMessenger:
         org_id = org.config.org_id
         version = f"{org.config.max_version}.0"
         base = org.base_url
-        session = "<SessionId xsi:nil=\"true\"/>"
+        session = '<SessionId xsi:nil="true"/>'
         if message.send_session_id:
             grant = org.tokens.issue_access(None, next(iter(org.users.values())), ["api"], None)
             session = f"<SessionId>{escape(grant.token)}</SessionId>"
@@ -194,7 +213,9 @@ class OutboundMessenger:
         for notification in batch:
             record = org.store.get(message.object, notification.record_id, include_deleted=True) or {}
             parts.append(f"   <Notification>\n    <Id>{notification.id}</Id>")
-            parts.append(f'    <sObject xsi:type="sf:{message.object}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">')
+            parts.append(
+                f'    <sObject xsi:type="sf:{message.object}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">'
+            )
             for name in message.fields:
                 value = record.get(name)
                 if value is None:
@@ -208,10 +229,27 @@ class OutboundMessenger:
     def status(self) -> dict[str, Any]:
         with self.lock:
             return {
-                "messages": [{"name": m.name, "object": m.object, "fields": m.fields, "endpoint_url": m.endpoint_url,
-                              "on": m.on, "action_id": m.action_id} for m in self.messages],
-                "pending": [{"id": n.id, "message": n.message.name, "record_id": n.record_id,
-                             "attempts": n.attempts, "next_attempt": n.next_attempt} for n in self.pending],
+                "messages": [
+                    {
+                        "name": m.name,
+                        "object": m.object,
+                        "fields": m.fields,
+                        "endpoint_url": m.endpoint_url,
+                        "on": m.on,
+                        "action_id": m.action_id,
+                    }
+                    for m in self.messages
+                ],
+                "pending": [
+                    {
+                        "id": n.id,
+                        "message": n.message.name,
+                        "record_id": n.record_id,
+                        "attempts": n.attempts,
+                        "next_attempt": n.next_attempt,
+                    }
+                    for n in self.pending
+                ],
                 "deliveries": list(self.deliveries),
             }
 

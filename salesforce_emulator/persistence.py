@@ -18,8 +18,9 @@ class SqlitePersistence:
         self.lock = threading.Lock()
         with self.lock:
             self.connection.execute("PRAGMA journal_mode=WAL")
-            self.connection.execute("CREATE TABLE IF NOT EXISTS records (object TEXT NOT NULL, id TEXT PRIMARY KEY, "
-                                    "data TEXT NOT NULL)")
+            self.connection.execute(
+                "CREATE TABLE IF NOT EXISTS records (object TEXT NOT NULL, id TEXT PRIMARY KEY, data TEXT NOT NULL)"
+            )
             self.connection.execute("CREATE TABLE IF NOT EXISTS documents (name TEXT PRIMARY KEY, data TEXT NOT NULL)")
 
     def is_empty(self) -> bool:
@@ -36,8 +37,10 @@ class SqlitePersistence:
     def save_records(self, rows: list[tuple[str, Record]]) -> None:
         with self.lock:
             self.connection.execute("BEGIN")
-            self.connection.executemany("INSERT OR REPLACE INTO records (object, id, data) VALUES (?, ?, ?)",
-                                        [(name, record["Id"], json.dumps(record)) for name, record in rows])
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO records (object, id, data) VALUES (?, ?, ?)",
+                [(name, record["Id"], json.dumps(record)) for name, record in rows],
+            )
             self.connection.execute("COMMIT")
 
     def load(self, name: str, default: Any) -> Any:
@@ -47,8 +50,9 @@ class SqlitePersistence:
 
     def save(self, name: str, value: Any) -> None:
         with self.lock:
-            self.connection.execute("INSERT OR REPLACE INTO documents (name, data) VALUES (?, ?)",
-                                    (name, json.dumps(value)))
+            self.connection.execute(
+                "INSERT OR REPLACE INTO documents (name, data) VALUES (?, ?)", (name, json.dumps(value))
+            )
 
     def close(self) -> None:
         with self.lock:

@@ -9,10 +9,27 @@ from typing import Any
 
 from .ids import custom_key_prefix
 
-STRING_TYPES = {"string", "email", "phone", "url", "textarea", "picklist", "multipicklist", "id", "reference", "combobox"}
+STRING_TYPES = {
+    "string",
+    "email",
+    "phone",
+    "url",
+    "textarea",
+    "picklist",
+    "multipicklist",
+    "id",
+    "reference",
+    "combobox",
+}
 SOAP_TYPES = {
-    "id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "double": "xsd:double",
-    "currency": "xsd:double", "percent": "xsd:double", "int": "xsd:int", "date": "xsd:date",
+    "id": "tns:ID",
+    "reference": "tns:ID",
+    "boolean": "xsd:boolean",
+    "double": "xsd:double",
+    "currency": "xsd:double",
+    "percent": "xsd:double",
+    "int": "xsd:int",
+    "date": "xsd:date",
     "datetime": "xsd:dateTime",
 }
 
@@ -54,28 +71,51 @@ class Field:
 
     def describe(self) -> dict[str, Any]:
         picklist = [
-            {"active": True, "defaultValue": value == self.default_value, "label": value, "validFor": None, "value": value}
+            {
+                "active": True,
+                "defaultValue": value == self.default_value,
+                "label": value,
+                "validFor": None,
+                "value": value,
+            }
             for value in self.picklist_values
         ]
         return {
-            "name": self.name, "label": self.label, "type": self.type,
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
             "soapType": SOAP_TYPES.get(self.type, "xsd:string"),
             "length": self.length if self.type in STRING_TYPES else 0,
             "byteLength": self.length * 3 if self.type in STRING_TYPES else 0,
-            "createable": self.createable, "updateable": self.updateable, "nillable": self.nillable,
-            "defaultedOnCreate": self.defaulted_on_create, "custom": self.custom,
-            "externalId": self.external_id, "idLookup": self.id_lookup, "unique": self.unique,
-            "caseSensitive": False, "nameField": self.name == "Name",
-            "filterable": self.type != "textarea", "sortable": self.type not in ("textarea", "multipicklist"),
+            "createable": self.createable,
+            "updateable": self.updateable,
+            "nillable": self.nillable,
+            "defaultedOnCreate": self.defaulted_on_create,
+            "custom": self.custom,
+            "externalId": self.external_id,
+            "idLookup": self.id_lookup,
+            "unique": self.unique,
+            "caseSensitive": False,
+            "nameField": self.name == "Name",
+            "filterable": self.type != "textarea",
+            "sortable": self.type not in ("textarea", "multipicklist"),
             "groupable": self.type not in ("textarea", "multipicklist", "double", "currency"),
-            "calculated": False, "autoNumber": False,
-            "restrictedPicklist": self.restricted_picklist, "dependentPicklist": False, "controllerName": None,
-            "picklistValues": picklist, "referenceTo": list(self.reference_to),
+            "calculated": False,
+            "autoNumber": False,
+            "restrictedPicklist": self.restricted_picklist,
+            "dependentPicklist": False,
+            "controllerName": None,
+            "picklistValues": picklist,
+            "referenceTo": list(self.reference_to),
             "relationshipName": self.relationship_name,
             "defaultValue": self.default_value if self.type != "picklist" else None,
             "defaultValueFormula": None,
-            "precision": self.precision, "scale": self.scale, "digits": 0,
-            "inlineHelpText": None, "htmlFormatted": False, "encrypted": False,
+            "precision": self.precision,
+            "scale": self.scale,
+            "digits": 0,
+            "inlineHelpText": None,
+            "htmlFormatted": False,
+            "encrypted": False,
             "polymorphicForeignKey": len(self.reference_to) > 1,
         }
 
@@ -116,24 +156,36 @@ class SObjectType:
     def summary(self, version: str) -> dict[str, Any]:
         base = f"/services/data/v{version}/sobjects/{self.name}"
         return {
-            "name": self.name, "label": self.label, "labelPlural": self.label_plural,
-            "keyPrefix": self.key_prefix, "custom": self.custom,
-            "createable": self.createable, "updateable": self.updateable, "deletable": self.deletable,
-            "queryable": True, "searchable": self.name != "TopicAssignment", "layoutable": True,
-            "retrieveable": True, "undeletable": self.deletable, "triggerable": True,
-            "feedEnabled": not self.custom, "mergeable": self.name in ("Contact", "Lead", "Account"),
+            "name": self.name,
+            "label": self.label,
+            "labelPlural": self.label_plural,
+            "keyPrefix": self.key_prefix,
+            "custom": self.custom,
+            "createable": self.createable,
+            "updateable": self.updateable,
+            "deletable": self.deletable,
+            "queryable": True,
+            "searchable": self.name != "TopicAssignment",
+            "layoutable": True,
+            "retrieveable": True,
+            "undeletable": self.deletable,
+            "triggerable": True,
+            "feedEnabled": not self.custom,
+            "mergeable": self.name in ("Contact", "Lead", "Account"),
             "urls": {"sobject": base, "describe": base + "/describe", "rowTemplate": base + "/{ID}"},
         }
 
     def describe(self, version: str) -> dict[str, Any]:
         result = self.summary(version)
-        result.update({
-            "fields": [f.describe() for f in self.fields.values()],
-            "childRelationships": [],
-            "recordTypeInfos": [],
-            "supportedScopes": [{"label": "All " + self.label_plural.lower(), "name": "everything"}],
-            "urls": {**result["urls"], "compactLayouts": result["urls"]["sobject"] + "/describe/compactLayouts"},
-        })
+        result.update(
+            {
+                "fields": [f.describe() for f in self.fields.values()],
+                "childRelationships": [],
+                "recordTypeInfos": [],
+                "supportedScopes": [{"label": "All " + self.label_plural.lower(), "name": "everything"}],
+                "urls": {**result["urls"], "compactLayouts": result["urls"]["sobject"] + "/describe/compactLayouts"},
+            }
+        )
         return result
 
 
@@ -159,21 +211,48 @@ def _system_fields(owner: bool = True, modifiable: bool = True) -> list[Field]:
     ro = {"createable": False, "updateable": False}
     result = [Field("Id", "id", nillable=False, defaulted_on_create=True, **ro)]
     if owner:
-        result.append(Field("OwnerId", "reference", "Owner ID", nillable=False, defaulted_on_create=True,
-                            reference_to=["User"], relationship_name="Owner"))
+        result.append(
+            Field(
+                "OwnerId",
+                "reference",
+                "Owner ID",
+                nillable=False,
+                defaulted_on_create=True,
+                reference_to=["User"],
+                relationship_name="Owner",
+            )
+        )
     result += [
         Field("IsDeleted", "boolean", "Deleted", nillable=False, defaulted_on_create=True, **ro),
         Field("CreatedDate", "datetime", nillable=False, defaulted_on_create=True, **ro),
-        Field("CreatedById", "reference", "Created By ID", nillable=False, defaulted_on_create=True,
-              reference_to=["User"], relationship_name="CreatedBy", **ro),
+        Field(
+            "CreatedById",
+            "reference",
+            "Created By ID",
+            nillable=False,
+            defaulted_on_create=True,
+            reference_to=["User"],
+            relationship_name="CreatedBy",
+            **ro,
+        ),
     ]
     if modifiable:
         result += [
             Field("LastModifiedDate", "datetime", nillable=False, defaulted_on_create=True, **ro),
-            Field("LastModifiedById", "reference", "Last Modified By ID", nillable=False, defaulted_on_create=True,
-                  reference_to=["User"], relationship_name="LastModifiedBy", **ro),
+            Field(
+                "LastModifiedById",
+                "reference",
+                "Last Modified By ID",
+                nillable=False,
+                defaulted_on_create=True,
+                reference_to=["User"],
+                relationship_name="LastModifiedBy",
+                **ro,
+            ),
         ]
-    result.append(Field("SystemModstamp", "datetime", "System Modstamp", nillable=False, defaulted_on_create=True, **ro))
+    result.append(
+        Field("SystemModstamp", "datetime", "System Modstamp", nillable=False, defaulted_on_create=True, **ro)
+    )
     return result
 
 
@@ -195,8 +274,14 @@ def _person_fields(lead: bool) -> list[Field]:
         Field("MobilePhone", "phone", "Mobile Phone", length=40),
         Field("Fax", "phone", "Business Fax", length=40),
         Field("LeadSource", "picklist", "Lead Source", picklist_values=LEAD_SOURCES),
-        Field("HasOptedOutOfEmail", "boolean", "Email Opt Out", nillable=False, defaulted_on_create=True,
-              default_value=False),
+        Field(
+            "HasOptedOutOfEmail",
+            "boolean",
+            "Email Opt Out",
+            nillable=False,
+            defaulted_on_create=True,
+            default_value=False,
+        ),
         Field("Description", "textarea", length=32000),
         Field(prefix + "Street", "textarea", length=255),
         Field(prefix + "City", "string", length=40),
@@ -207,15 +292,29 @@ def _person_fields(lead: bool) -> list[Field]:
     if lead:
         fields += [
             Field("Company", "string", length=255, nillable=False),
-            Field("Status", "picklist", nillable=False, defaulted_on_create=True, default_value=LEAD_STATUSES[0],
-                  picklist_values=LEAD_STATUSES),
+            Field(
+                "Status",
+                "picklist",
+                nillable=False,
+                defaulted_on_create=True,
+                default_value=LEAD_STATUSES[0],
+                picklist_values=LEAD_STATUSES,
+            ),
             Field("Industry", "picklist", picklist_values=INDUSTRIES),
             Field("Rating", "picklist", picklist_values=["Hot", "Warm", "Cold"]),
             Field("Website", "url", length=255),
             Field("NumberOfEmployees", "int", "Employees"),
             Field("AnnualRevenue", "currency", precision=18, scale=0),
-            Field("IsConverted", "boolean", "Converted", nillable=False, defaulted_on_create=True, default_value=False,
-                  createable=False, updateable=False),
+            Field(
+                "IsConverted",
+                "boolean",
+                "Converted",
+                nillable=False,
+                defaulted_on_create=True,
+                default_value=False,
+                createable=False,
+                updateable=False,
+            ),
         ]
     else:
         fields += [
@@ -226,8 +325,9 @@ def _person_fields(lead: bool) -> list[Field]:
     return fields
 
 
-def _object(name: str, prefix: str, fields: list[Field], owner: bool = True, modifiable: bool = True,
-            **options: Any) -> SObjectType:
+def _object(
+    name: str, prefix: str, fields: list[Field], owner: bool = True, modifiable: bool = True, **options: Any
+) -> SObjectType:
     sobject = SObjectType(name, prefix, **options)
     system = _system_fields(owner=owner, modifiable=modifiable)
     for item in system[:1] + fields + system[1:]:
@@ -239,95 +339,269 @@ def standard_objects() -> list[SObjectType]:
     """Standard objects with their real API names, types, lengths and required fields."""
     name_required = Field("Name", "string", length=255, nillable=False)
     return [
-        _object("Account", "001", [
-            name_required,
-            Field("Type", "picklist", "Account Type", picklist_values=["Prospect", "Customer - Direct", "Partner", "Other"]),
-            Field("Industry", "picklist", picklist_values=INDUSTRIES),
-            Field("Phone", "phone", "Account Phone", length=40),
-            Field("Website", "url", length=255),
-            Field("Description", "textarea", length=32000),
-            Field("NumberOfEmployees", "int", "Employees"),
-            Field("BillingCity", "string", length=40),
-            Field("BillingCountry", "string", length=80),
-        ]),
+        _object(
+            "Account",
+            "001",
+            [
+                name_required,
+                Field(
+                    "Type",
+                    "picklist",
+                    "Account Type",
+                    picklist_values=["Prospect", "Customer - Direct", "Partner", "Other"],
+                ),
+                Field("Industry", "picklist", picklist_values=INDUSTRIES),
+                Field("Phone", "phone", "Account Phone", length=40),
+                Field("Website", "url", length=255),
+                Field("Description", "textarea", length=32000),
+                Field("NumberOfEmployees", "int", "Employees"),
+                Field("BillingCity", "string", length=40),
+                Field("BillingCountry", "string", length=80),
+            ],
+        ),
         _object("Contact", "003", _person_fields(lead=False), compound_name=True),
         _object("Lead", "00Q", _person_fields(lead=True), compound_name=True),
-        _object("Topic", "0TO", [
-            Field("Name", "string", length=99, nillable=False, id_lookup=True),
-            Field("Description", "textarea", length=1000),
-            Field("ManagedTopicType", "string", "Managed Topic Type", length=255, createable=False, updateable=False),
-            Field("TalkingAbout", "int", "Talking About", createable=False, updateable=False, nillable=False,
-                  defaulted_on_create=True, default_value=0),
-            Field("NetworkId", "reference", "Network ID", reference_to=["Network"], relationship_name="Network"),
-        ], owner=False),
-        _object("TopicAssignment", "0FT", [
-            Field("TopicId", "reference", "Topic ID", nillable=False, updateable=False, reference_to=["Topic"],
-                  relationship_name="Topic"),
-            Field("EntityId", "reference", "Entity ID", nillable=False, updateable=False,
-                  reference_to=["Account", "Contact", "Lead", "Order"], relationship_name="Entity"),
-            Field("EntityKeyPrefix", "string", "Entity Key Prefix", length=3, createable=False, updateable=False,
-                  nillable=False, defaulted_on_create=True),
-            Field("EntityType", "string", "Entity Type", length=255, createable=False, updateable=False,
-                  nillable=False, defaulted_on_create=True),
-            Field("NetworkId", "reference", "Network ID", updateable=False, reference_to=["Network"],
-                  relationship_name="Network"),
-        ], owner=False, modifiable=False, updateable=False, upsertable=False),
-        _object("User", "005", [
-            Field("Username", "string", length=80, nillable=False, unique=True, id_lookup=True),
-            Field("LastName", "string", length=80, nillable=False),
-            Field("FirstName", "string", length=40),
-            Field("Name", "string", "Full Name", length=121, createable=False, updateable=False),
-            Field("Email", "email", length=128, nillable=False),
-            Field("Alias", "string", length=8, nillable=False),
-            Field("IsActive", "boolean", "Active", nillable=False, defaulted_on_create=True, default_value=True),
-            Field("TimeZoneSidKey", "picklist", "Time Zone", nillable=False, defaulted_on_create=True,
-                  default_value="GMT", picklist_values=["GMT", "Europe/London", "America/Los_Angeles"],
-                  restricted_picklist=True),
-        ], owner=False, compound_name=True, createable=False, deletable=False, upsertable=False),
-        _object("Product2", "01t", [
-            Field("Name", "string", "Product Name", length=255, nillable=False),
-            Field("ProductCode", "string", "Product Code", length=255),
-            Field("Description", "textarea", "Product Description", length=4000),
-            Field("IsActive", "boolean", "Active", nillable=False, defaulted_on_create=True, default_value=False),
-            Field("Family", "picklist", "Product Family", picklist_values=["None"]),
-        ], owner=False),
-        _object("Pricebook2", "01s", [
-            Field("Name", "string", "Price Book Name", length=255, nillable=False),
-            Field("IsActive", "boolean", "Active", nillable=False, defaulted_on_create=True, default_value=False),
-            Field("IsStandard", "boolean", "Is Standard Price Book", nillable=False, defaulted_on_create=True,
-                  default_value=False, createable=False, updateable=False),
-            Field("Description", "string", length=255),
-        ], owner=False),
-        _object("PricebookEntry", "01u", [
-            Field("Pricebook2Id", "reference", "Price Book ID", nillable=False, updateable=False,
-                  reference_to=["Pricebook2"], relationship_name="Pricebook2"),
-            Field("Product2Id", "reference", "Product ID", nillable=False, updateable=False,
-                  reference_to=["Product2"], relationship_name="Product2"),
-            Field("UnitPrice", "currency", "List Price", nillable=False, precision=18, scale=2),
-            Field("IsActive", "boolean", "Active", nillable=False, defaulted_on_create=True, default_value=False),
-            Field("UseStandardPrice", "boolean", "Use Standard Price", nillable=False, defaulted_on_create=True,
-                  default_value=False),
-        ], owner=False),
-        _object("Order", "801", [
-            Field("AccountId", "reference", "Account ID", nillable=False, reference_to=["Account"],
-                  relationship_name="Account"),
-            Field("EffectiveDate", "date", "Order Start Date", nillable=False),
-            Field("Status", "picklist", nillable=False, picklist_values=["Draft", "Activated"],
-                  restricted_picklist=True),
-            Field("Pricebook2Id", "reference", "Price Book ID", reference_to=["Pricebook2"],
-                  relationship_name="Pricebook2"),
-            Field("OrderNumber", "string", "Order Number", length=30, createable=False, updateable=False,
-                  nillable=False, defaulted_on_create=True),
-            Field("Description", "textarea", length=32000),
-        ]),
-        _object("OrderItem", "802", [
-            Field("OrderId", "reference", "Order ID", nillable=False, updateable=False, reference_to=["Order"],
-                  relationship_name="Order"),
-            Field("PricebookEntryId", "reference", "Price Book Entry ID", nillable=False, updateable=False,
-                  reference_to=["PricebookEntry"], relationship_name="PricebookEntry"),
-            Field("Quantity", "double", nillable=False, precision=18, scale=2),
-            Field("UnitPrice", "currency", "Unit Price", nillable=False, precision=18, scale=2),
-        ], owner=False),
+        _object(
+            "Topic",
+            "0TO",
+            [
+                Field("Name", "string", length=99, nillable=False, id_lookup=True),
+                Field("Description", "textarea", length=1000),
+                Field(
+                    "ManagedTopicType", "string", "Managed Topic Type", length=255, createable=False, updateable=False
+                ),
+                Field(
+                    "TalkingAbout",
+                    "int",
+                    "Talking About",
+                    createable=False,
+                    updateable=False,
+                    nillable=False,
+                    defaulted_on_create=True,
+                    default_value=0,
+                ),
+                Field("NetworkId", "reference", "Network ID", reference_to=["Network"], relationship_name="Network"),
+            ],
+            owner=False,
+        ),
+        _object(
+            "TopicAssignment",
+            "0FT",
+            [
+                Field(
+                    "TopicId",
+                    "reference",
+                    "Topic ID",
+                    nillable=False,
+                    updateable=False,
+                    reference_to=["Topic"],
+                    relationship_name="Topic",
+                ),
+                Field(
+                    "EntityId",
+                    "reference",
+                    "Entity ID",
+                    nillable=False,
+                    updateable=False,
+                    reference_to=["Account", "Contact", "Lead", "Order"],
+                    relationship_name="Entity",
+                ),
+                Field(
+                    "EntityKeyPrefix",
+                    "string",
+                    "Entity Key Prefix",
+                    length=3,
+                    createable=False,
+                    updateable=False,
+                    nillable=False,
+                    defaulted_on_create=True,
+                ),
+                Field(
+                    "EntityType",
+                    "string",
+                    "Entity Type",
+                    length=255,
+                    createable=False,
+                    updateable=False,
+                    nillable=False,
+                    defaulted_on_create=True,
+                ),
+                Field(
+                    "NetworkId",
+                    "reference",
+                    "Network ID",
+                    updateable=False,
+                    reference_to=["Network"],
+                    relationship_name="Network",
+                ),
+            ],
+            owner=False,
+            modifiable=False,
+            updateable=False,
+            upsertable=False,
+        ),
+        _object(
+            "User",
+            "005",
+            [
+                Field("Username", "string", length=80, nillable=False, unique=True, id_lookup=True),
+                Field("LastName", "string", length=80, nillable=False),
+                Field("FirstName", "string", length=40),
+                Field("Name", "string", "Full Name", length=121, createable=False, updateable=False),
+                Field("Email", "email", length=128, nillable=False),
+                Field("Alias", "string", length=8, nillable=False),
+                Field("IsActive", "boolean", "Active", nillable=False, defaulted_on_create=True, default_value=True),
+                Field(
+                    "TimeZoneSidKey",
+                    "picklist",
+                    "Time Zone",
+                    nillable=False,
+                    defaulted_on_create=True,
+                    default_value="GMT",
+                    picklist_values=["GMT", "Europe/London", "America/Los_Angeles"],
+                    restricted_picklist=True,
+                ),
+            ],
+            owner=False,
+            compound_name=True,
+            createable=False,
+            deletable=False,
+            upsertable=False,
+        ),
+        _object(
+            "Product2",
+            "01t",
+            [
+                Field("Name", "string", "Product Name", length=255, nillable=False),
+                Field("ProductCode", "string", "Product Code", length=255),
+                Field("Description", "textarea", "Product Description", length=4000),
+                Field("IsActive", "boolean", "Active", nillable=False, defaulted_on_create=True, default_value=False),
+                Field("Family", "picklist", "Product Family", picklist_values=["None"]),
+            ],
+            owner=False,
+        ),
+        _object(
+            "Pricebook2",
+            "01s",
+            [
+                Field("Name", "string", "Price Book Name", length=255, nillable=False),
+                Field("IsActive", "boolean", "Active", nillable=False, defaulted_on_create=True, default_value=False),
+                Field(
+                    "IsStandard",
+                    "boolean",
+                    "Is Standard Price Book",
+                    nillable=False,
+                    defaulted_on_create=True,
+                    default_value=False,
+                    createable=False,
+                    updateable=False,
+                ),
+                Field("Description", "string", length=255),
+            ],
+            owner=False,
+        ),
+        _object(
+            "PricebookEntry",
+            "01u",
+            [
+                Field(
+                    "Pricebook2Id",
+                    "reference",
+                    "Price Book ID",
+                    nillable=False,
+                    updateable=False,
+                    reference_to=["Pricebook2"],
+                    relationship_name="Pricebook2",
+                ),
+                Field(
+                    "Product2Id",
+                    "reference",
+                    "Product ID",
+                    nillable=False,
+                    updateable=False,
+                    reference_to=["Product2"],
+                    relationship_name="Product2",
+                ),
+                Field("UnitPrice", "currency", "List Price", nillable=False, precision=18, scale=2),
+                Field("IsActive", "boolean", "Active", nillable=False, defaulted_on_create=True, default_value=False),
+                Field(
+                    "UseStandardPrice",
+                    "boolean",
+                    "Use Standard Price",
+                    nillable=False,
+                    defaulted_on_create=True,
+                    default_value=False,
+                ),
+            ],
+            owner=False,
+        ),
+        _object(
+            "Order",
+            "801",
+            [
+                Field(
+                    "AccountId",
+                    "reference",
+                    "Account ID",
+                    nillable=False,
+                    reference_to=["Account"],
+                    relationship_name="Account",
+                ),
+                Field("EffectiveDate", "date", "Order Start Date", nillable=False),
+                Field(
+                    "Status",
+                    "picklist",
+                    nillable=False,
+                    picklist_values=["Draft", "Activated"],
+                    restricted_picklist=True,
+                ),
+                Field(
+                    "Pricebook2Id",
+                    "reference",
+                    "Price Book ID",
+                    reference_to=["Pricebook2"],
+                    relationship_name="Pricebook2",
+                ),
+                Field(
+                    "OrderNumber",
+                    "string",
+                    "Order Number",
+                    length=30,
+                    createable=False,
+                    updateable=False,
+                    nillable=False,
+                    defaulted_on_create=True,
+                ),
+                Field("Description", "textarea", length=32000),
+            ],
+        ),
+        _object(
+            "OrderItem",
+            "802",
+            [
+                Field(
+                    "OrderId",
+                    "reference",
+                    "Order ID",
+                    nillable=False,
+                    updateable=False,
+                    reference_to=["Order"],
+                    relationship_name="Order",
+                ),
+                Field(
+                    "PricebookEntryId",
+                    "reference",
+                    "Price Book Entry ID",
+                    nillable=False,
+                    updateable=False,
+                    reference_to=["PricebookEntry"],
+                    relationship_name="PricebookEntry",
+                ),
+                Field("Quantity", "double", nillable=False, precision=18, scale=2),
+                Field("UnitPrice", "currency", "Unit Price", nillable=False, precision=18, scale=2),
+            ],
+            owner=False,
+        ),
     ]
 
 
@@ -341,7 +615,10 @@ def field_from_definition(definition: dict[str, Any]) -> Field:
     required = bool(definition.get("required", False))
     default = definition.get("defaultValue", False if kind == "boolean" else None)
     return Field(
-        name, kind, definition.get("label", ""), int(definition.get("length", 0)),
+        name,
+        kind,
+        definition.get("label", ""),
+        int(definition.get("length", 0)),
         nillable=kind != "boolean" and not required,
         defaulted_on_create=kind == "boolean" or default is not None,
         default_value=default,
@@ -384,9 +661,23 @@ class Schema:
         prefix = custom_key_prefix(self._custom_count)
         self._custom_count += 1
         label = definition.get("label", "")
-        sobject = _object(name, prefix, [Field("Name", "string", (label or _label_from_name(name)) + " Name", 80,
-                                               nillable=False, defaulted_on_create=True)],
-                          label=label, label_plural=definition.get("labelPlural", ""), custom=True)
+        sobject = _object(
+            name,
+            prefix,
+            [
+                Field(
+                    "Name",
+                    "string",
+                    (label or _label_from_name(name)) + " Name",
+                    80,
+                    nillable=False,
+                    defaulted_on_create=True,
+                )
+            ],
+            label=label,
+            label_plural=definition.get("labelPlural", ""),
+            custom=True,
+        )
         self.objects[name.lower()] = sobject
         for item in definition.get("fields", []):
             self.define_field(name, item)

@@ -71,8 +71,9 @@ def build_server(app: Flask, config: EmulatorConfig, log_requests: bool = False)
         cert_path, key_path = self_signed_certificate(directory)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert_path, key_path)
-    server = make_server(config.host, config.port, app, threaded=True, request_handler=_KeepAliveHandler,
-                         ssl_context=context)
+    server = make_server(
+        config.host, config.port, app, threaded=True, request_handler=_KeepAliveHandler, ssl_context=context
+    )
     server.log_requests = log_requests  # type: ignore[attr-defined]
     return server, cert_path
 

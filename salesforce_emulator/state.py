@@ -101,8 +101,9 @@ class Org:
         self.store = Store()
         self.duplicates = DuplicateRules(self.store, config.duplicate_rules)
         self.dml = Dml(self)
-        self.tokens = TokenService(self.clock, config.org_id, config.access_token_seconds, config.code_seconds,
-                                   config.max_approvals_per_user)
+        self.tokens = TokenService(
+            self.clock, config.org_id, config.access_token_seconds, config.code_seconds, config.max_approvals_per_user
+        )
         self.usage = ApiUsage(config.api_limit, 0, self.clock.now())
         self.faults = Faults(config.latency_ms, config.error_rate, 0.0, config.api_enabled)
         self.calls = CallLog()
@@ -130,8 +131,11 @@ class Org:
 
     def _save_changes(self, changes: list[Change]) -> None:
         if self.persistence:
-            rows = [(c.object_name, r) for c in changes
-                    if (r := self.store.get(c.object_name, c.record_id, include_deleted=True)) is not None]
+            rows = [
+                (c.object_name, r)
+                for c in changes
+                if (r := self.store.get(c.object_name, c.record_id, include_deleted=True)) is not None
+            ]
             self.persistence.save_records(rows)
             self.persistence.save("ids", self.ids.next_number)
 
@@ -162,13 +166,27 @@ class Org:
         for index, user in enumerate(self.config.users):
             user_id = id18(f"005KX{index + 1:010d}")
             self.users[user.username.lower()] = user_id
-            self.store.put("User", {
-                "Id": user_id, "Username": user.username, "LastName": user.last_name, "FirstName": user.first_name,
-                "Name": f"{user.first_name} {user.last_name}".strip(), "Email": user.email,
-                "Alias": (user.first_name[:1] + user.last_name[:4]).lower(), "IsActive": True,
-                "TimeZoneSidKey": "GMT", "IsDeleted": False, "CreatedDate": now, "CreatedById": user_id,
-                "LastModifiedDate": now, "LastModifiedById": user_id, "SystemModstamp": now,
-            }, "created")
+            self.store.put(
+                "User",
+                {
+                    "Id": user_id,
+                    "Username": user.username,
+                    "LastName": user.last_name,
+                    "FirstName": user.first_name,
+                    "Name": f"{user.first_name} {user.last_name}".strip(),
+                    "Email": user.email,
+                    "Alias": (user.first_name[:1] + user.last_name[:4]).lower(),
+                    "IsActive": True,
+                    "TimeZoneSidKey": "GMT",
+                    "IsDeleted": False,
+                    "CreatedDate": now,
+                    "CreatedById": user_id,
+                    "LastModifiedDate": now,
+                    "LastModifiedById": user_id,
+                    "SystemModstamp": now,
+                },
+                "created",
+            )
 
     def close(self) -> None:
         if self.persistence:

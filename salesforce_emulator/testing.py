@@ -77,8 +77,15 @@ class _FormParser(HTMLParser):
             self._in_error = False
 
 
-def authorize_with_requests(authorize_url: str, username: str, password: str, *, approve: bool = True,
-                            session: requests.Session | None = None, verify: bool | str = True) -> str:
+def authorize_with_requests(
+    authorize_url: str,
+    username: str,
+    password: str,
+    *,
+    approve: bool = True,
+    session: requests.Session | None = None,
+    verify: bool | str = True,
+) -> str:
     """Follow the login and consent pages with real form posts; return the callback redirect URL.
 
     The callback itself is not fetched: the returned URL carries ``code`` and ``state``
@@ -194,10 +201,14 @@ class AdminClient:
     def clear_calls(self) -> None:
         self._call("DELETE", "/calls")
 
-    def define_outbound_message(self, name: str, sobject: str, fields: list[str], endpoint_url: str,
-                                on: tuple[str, ...] = ("create", "update")) -> dict[str, Any]:
-        return self._call("POST", "/outbound", json={"name": name, "object": sobject, "fields": fields,
-                                                     "endpoint_url": endpoint_url, "on": list(on)})
+    def define_outbound_message(
+        self, name: str, sobject: str, fields: list[str], endpoint_url: str, on: tuple[str, ...] = ("create", "update")
+    ) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            "/outbound",
+            json={"name": name, "object": sobject, "fields": fields, "endpoint_url": endpoint_url, "on": list(on)},
+        )
 
     def outbound_status(self) -> dict[str, Any]:
         """Configured messages, pending notifications (with attempts) and the delivery log."""
@@ -250,30 +261,52 @@ class EmulatorHandle:
         """A requests Session that trusts this emulator's certificate (pass it to simple-salesforce)."""
         return pinned_session(self.verify)
 
-    def authorize_url(self, *, state: str = "state", scope: str = "api refresh_token", code_challenge: str | None = None,
-                      redirect_uri: str | None = None, prompt: str | None = None) -> str:
-        params = {"response_type": "code", "client_id": self.consumer_key,
-                  "redirect_uri": redirect_uri or self.callback_url, "scope": scope, "state": state}
+    def authorize_url(
+        self,
+        *,
+        state: str = "state",
+        scope: str = "api refresh_token",
+        code_challenge: str | None = None,
+        redirect_uri: str | None = None,
+        prompt: str | None = None,
+    ) -> str:
+        params = {
+            "response_type": "code",
+            "client_id": self.consumer_key,
+            "redirect_uri": redirect_uri or self.callback_url,
+            "scope": scope,
+            "state": state,
+        }
         if code_challenge:
             params.update(code_challenge=code_challenge, code_challenge_method="S256")
         if prompt:
             params["prompt"] = prompt
         return f"{self.base_url}/services/oauth2/authorize?{urlencode(params)}"
 
-    def authorize_with_requests(self, authorize_url: str, *, approve: bool = True,
-                                session: requests.Session | None = None) -> str:
+    def authorize_with_requests(
+        self, authorize_url: str, *, approve: bool = True, session: requests.Session | None = None
+    ) -> str:
         """Log in as the seeded user and press Allow (or Deny); the callback URL with ``code``."""
-        return authorize_with_requests(authorize_url, self.username, self.password, approve=approve,
-                                       session=session, verify=self.verify)
+        return authorize_with_requests(
+            authorize_url, self.username, self.password, approve=approve, session=session, verify=self.verify
+        )
 
     def obtain_token(self, scope: str = "api refresh_token") -> dict[str, Any]:
         """The whole web-server flow with PKCE; the token endpoint's JSON response."""
         verifier, challenge = pkce_pair()
         callback = self.authorize_with_requests(self.authorize_url(scope=scope, code_challenge=challenge))
         code = parse_qs(urlsplit(callback).query)["code"][0]
-        response = self.session().post(f"{self.base_url}/services/oauth2/token", data={
-            "grant_type": "authorization_code", "code": code, "client_id": self.consumer_key,
-            "client_secret": self.consumer_secret, "redirect_uri": self.callback_url, "code_verifier": verifier})
+        response = self.session().post(
+            f"{self.base_url}/services/oauth2/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": self.consumer_key,
+                "client_secret": self.consumer_secret,
+                "redirect_uri": self.callback_url,
+                "code_verifier": verifier,
+            },
+        )
         response.raise_for_status()
         return response.json()
 

@@ -73,12 +73,14 @@ class TokenService:
         self.lock = threading.Lock()
         self.on_change: Callable[[], None] = lambda: None
 
-    def issue_code(self, app: ConnectedAppConfig, user_id: str, redirect_uri: str, scopes: list[str],
-                   challenge: str | None) -> str:
+    def issue_code(
+        self, app: ConnectedAppConfig, user_id: str, redirect_uri: str, scopes: list[str], challenge: str | None
+    ) -> str:
         code = "aPrx" + secrets.token_urlsafe(48) + "=="
         with self.lock:
-            self.grants.codes[code] = AuthCode(code, app, user_id, redirect_uri, scopes, challenge,
-                                               self.clock.now() + self.code_seconds)
+            self.grants.codes[code] = AuthCode(
+                code, app, user_id, redirect_uri, scopes, challenge, self.clock.now() + self.code_seconds
+            )
         return code
 
     def take_code(self, code: str) -> AuthCode | None:
@@ -89,8 +91,9 @@ class TokenService:
             return None
         return grant
 
-    def issue_access(self, app: ConnectedAppConfig | None, user_id: str, scopes: list[str],
-                     family: str | None) -> AccessToken:
+    def issue_access(
+        self, app: ConnectedAppConfig | None, user_id: str, scopes: list[str], family: str | None
+    ) -> AccessToken:
         now = self.clock.now()
         token = self.org_id[:15] + "!" + secrets.token_urlsafe(72).replace("-", ".")
         grant = AccessToken(token, app, user_id, scopes, family, now, now + self.access_seconds)
@@ -99,8 +102,9 @@ class TokenService:
         self.on_change()
         return grant
 
-    def issue_refresh(self, app: ConnectedAppConfig, user_id: str, scopes: list[str],
-                      family: str | None = None) -> RefreshToken:
+    def issue_refresh(
+        self, app: ConnectedAppConfig, user_id: str, scopes: list[str], family: str | None = None
+    ) -> RefreshToken:
         """A new refresh token; a new family is an approval, and the sixth evicts the oldest."""
         now = self.clock.now()
         token = "5Aep861" + secrets.token_urlsafe(60).replace("-", ".")
@@ -108,9 +112,14 @@ class TokenService:
         with self.lock:
             self.grants.refresh[token] = grant
         if family is None:
-            families = sorted({(r.issued_at, r.family) for r in self.grants.refresh.values()
-                               if r.user_id == user_id and r.app is app and not r.rotated})
-            for _, oldest in families[:max(0, len(families) - self.max_approvals)]:
+            families = sorted(
+                {
+                    (r.issued_at, r.family)
+                    for r in self.grants.refresh.values()
+                    if r.user_id == user_id and r.app is app and not r.rotated
+                }
+            )
+            for _, oldest in families[: max(0, len(families) - self.max_approvals)]:
                 self.revoke_family(oldest)
         self.on_change()
         return grant
@@ -187,18 +196,31 @@ class TokenService:
         return count
 
     def approvals(self) -> list[dict[str, object]]:
-        return [{"user_id": r.user_id, "app": r.app.name, "family": r.family, "issued_at": r.issued_at,
-                 "last_used": r.last_used} for r in self.grants.refresh.values() if not r.rotated]
+        return [
+            {
+                "user_id": r.user_id,
+                "app": r.app.name,
+                "family": r.family,
+                "issued_at": r.issued_at,
+                "last_used": r.last_used,
+            }
+            for r in self.grants.refresh.values()
+            if not r.rotated
+        ]
 
     def export(self) -> dict[str, Any]:
         """Refresh and access tokens as JSON-ready data (codes are short-lived and not kept)."""
+
         def plain(grant: RefreshToken | AccessToken) -> dict[str, Any]:
             data = asdict(grant)
             data["app"] = grant.app.consumer_key if grant.app else None
             return data
+
         with self.lock:
-            return {"refresh": [plain(r) for r in self.grants.refresh.values()],
-                    "access": [plain(a) for a in self.grants.access.values()]}
+            return {
+                "refresh": [plain(r) for r in self.grants.refresh.values()],
+                "access": [plain(a) for a in self.grants.access.values()],
+            }
 
     def restore(self, data: dict[str, Any], apps: dict[str, ConnectedAppConfig]) -> None:
         with self.lock:

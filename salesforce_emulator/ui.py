@@ -86,8 +86,11 @@ def record(name: str, record_id: str) -> Any:
     if request.method == "POST":
         _check_csrf()
         existing = state.store.get(sobject.name, record_id) or abort(404)
-        changes = {f.name: request.form.get(f.name, "") for f in sobject.fields.values()
-                   if f.updateable and f.name in request.form and request.form.get(f.name, "") != _shown(existing.get(f.name))}
+        changes = {
+            f.name: request.form.get(f.name, "")
+            for f in sobject.fields.values()
+            if f.updateable and f.name in request.form and request.form.get(f.name, "") != _shown(existing.get(f.name))
+        }
         for field_name in list(changes):
             if sobject.fields[field_name.lower()].type == "boolean":
                 changes[field_name] = changes[field_name] == "true"
@@ -98,9 +101,15 @@ def record(name: str, record_id: str) -> Any:
         except ApiError as error:
             errors = [f"{e.code}: {e.message}" for e in error.errors]
     current = state.store.get(sobject.name, record_id) or abort(404)
-    return render_template("ui_record.html", sobject=sobject, record=current, errors=errors,
-                           topics=_topics(state, [record_id]).get(record_id, []), shown=_shown,
-                           csrf_token=session.get("ui_csrf", ""))
+    return render_template(
+        "ui_record.html",
+        sobject=sobject,
+        record=current,
+        errors=errors,
+        topics=_topics(state, [record_id]).get(record_id, []),
+        shown=_shown,
+        csrf_token=session.get("ui_csrf", ""),
+    )
 
 
 def _shown(value: Any) -> str:

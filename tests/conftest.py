@@ -23,6 +23,9 @@ from host.models import Role
 from host.plugins import Plugin
 from host.services.users import register_user
 
+# The emulator's fixtures (a server per session, reset per test) serve every suite.
+pytest_plugins = ["salesforce_emulator.pytest_fixtures"]
+
 POSTGRES_URL = os.environ.get("PLUGHOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("PLUGHOST_REQUIRE_SERVICES") == "1"
 

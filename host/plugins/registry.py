@@ -24,7 +24,9 @@ REGISTRY_ROW_ID = 1
 
 
 def _current_version() -> int:
-    return db.session.scalar(select(PluginRegistryVersion.version).where(PluginRegistryVersion.id == REGISTRY_ROW_ID)) or 0
+    return (
+        db.session.scalar(select(PluginRegistryVersion.version).where(PluginRegistryVersion.id == REGISTRY_ROW_ID)) or 0
+    )
 
 
 def enabled_names() -> frozenset[str]:

@@ -22,7 +22,9 @@ def _reported_statuses() -> dict[str, PluginStatus]:
         if isinstance(status, PluginStatus):
             reported[plugin.name] = status
         else:
-            report_failure(plugin, "plugin_status", TypeError(f"returned a {type(status).__name__}, not a PluginStatus"))
+            report_failure(
+                plugin, "plugin_status", TypeError(f"returned a {type(status).__name__}, not a PluginStatus")
+            )
     return reported
 
 
@@ -41,7 +43,10 @@ def _status(plugin: Plugin, enabled: bool, reported: PluginStatus | None) -> Plu
         return PluginStatus(StatusKind.ERROR, last_error)
     if missing:
         return PluginStatus(
-            StatusKind.NEEDS_SETUP, f"Fill in its settings: {missing}.", settings_url(plugin, enabled=True), "Open the settings"
+            StatusKind.NEEDS_SETUP,
+            f"Fill in its settings: {missing}.",
+            settings_url(plugin, enabled=True),
+            "Open the settings",
         )
     return reported or PluginStatus(StatusKind.ENABLED, "Running.")
 

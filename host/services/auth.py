@@ -37,7 +37,12 @@ def authenticate(email: str, password: str, *, ip: str) -> User:
     if wait:
         raise LoginRefused(f"Too many failed log-ins. Try again in {wait} seconds.", retry_after=wait)
     user = find_user_by_email(email)
-    if not verify_password(user.password_hash if user else _decoy_hash(current_app.config["PLUGHOST_PASSWORD_HASH_COST"]), password) or user is None:
+    if (
+        not verify_password(
+            user.password_hash if user else _decoy_hash(current_app.config["PLUGHOST_PASSWORD_HASH_COST"]), password
+        )
+        or user is None
+    ):
         login_throttle.record_failure(ip, email)
         raise LoginRefused("The email or password is wrong.")
     if needs_rehash(user.password_hash):

@@ -38,9 +38,7 @@ def _hasher() -> PasswordHasher:
 def check_new_password(password: str) -> None:
     """Refuse a password that is too short or absurdly long."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidValue(
-            "password", f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters."
-        )
+        raise InvalidValue("password", f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.")
 
 
 def hash_password(password: str) -> str:

@@ -183,4 +183,6 @@ def users_matching(query: str = "") -> Select[tuple[User]]:
 
 def admins() -> list[User]:
     """Every admin, by name: the people who can manage affiliates."""
-    return list(db.session.scalars(select(User).where(User.role == Role.ADMIN).order_by(User.first_name, User.last_name)))
+    return list(
+        db.session.scalars(select(User).where(User.role == Role.ADMIN).order_by(User.first_name, User.last_name))
+    )

@@ -8,8 +8,10 @@ knows nothing of where records go.
 
 from flask import Flask
 
-from host.sync import models  # noqa: F401  (registers the tables with the metadata)
-from host.sync import views
+from host.sync import (
+    models,  # noqa: F401  (registers the tables with the metadata)
+    views,
+)
 from host.sync.deadletters import discard, retry
 from host.sync.engines import create_engine
 from host.sync.outbox import enqueue

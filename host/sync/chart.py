@@ -63,13 +63,23 @@ def hourly_chart(counts: Mapping[datetime, tuple[int, int]], now: datetime, hour
     plot_bottom = HEIGHT - LABEL_HEIGHT
     slot = (WIDTH - SCALE_WIDTH) / hours
     bars, labels = [], []
-    for index, (hour, (delivered, failed)) in enumerate(zip(hour_starts, values)):
+    for index, (hour, (delivered, failed)) in enumerate(zip(hour_starts, values, strict=True)):
         x = SCALE_WIDTH + index * slot
         delivered_height = plot_bottom * delivered / scale_max if scale_max else 0.0
         failed_height = plot_bottom * failed / scale_max if scale_max else 0.0
         delivered_y = plot_bottom - delivered_height
         bars.append(
-            Bar(x + 1, slot - 2, delivered_y, delivered_height, delivered_y - failed_height, failed_height, hour, delivered, failed)
+            Bar(
+                x + 1,
+                slot - 2,
+                delivered_y,
+                delivered_height,
+                delivered_y - failed_height,
+                failed_height,
+                hour,
+                delivered,
+                failed,
+            )
         )
         if index % 6 == 0:
             labels.append(HourLabel(x, hour.strftime("%H:00")))

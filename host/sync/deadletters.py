@@ -49,7 +49,10 @@ def discard(entry_ids: Iterable[int]) -> int:
     """
     ids = list(entry_ids)
     dead = (SyncEntry.id.in_(ids), SyncEntry.state == EntryState.DEAD)
-    records = [tuple(row) for row in db.session.execute(select(SyncEntry.plugin, SyncEntry.kind, SyncEntry.record_id).where(*dead))]
+    records = [
+        tuple(row)
+        for row in db.session.execute(select(SyncEntry.plugin, SyncEntry.kind, SyncEntry.record_id).where(*dead))
+    ]
     if not records:
         return 0
     db.session.execute(

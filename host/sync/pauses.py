@@ -24,7 +24,11 @@ def pause(plugin: Plugin | str, reason: str, until: datetime | None = None) -> N
     db.session.execute(
         insert.values(plugin=plugin_name(plugin), reason=reason, until=until, paused_at=utcnow()).on_conflict_do_update(
             index_elements=[SyncPause.plugin],
-            set_={"reason": insert.excluded.reason, "until": insert.excluded.until, "paused_at": insert.excluded.paused_at},
+            set_={
+                "reason": insert.excluded.reason,
+                "until": insert.excluded.until,
+                "paused_at": insert.excluded.paused_at,
+            },
         )
     )
     # The engine computes when to look again from the pause's end.

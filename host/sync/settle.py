@@ -45,11 +45,21 @@ class Settlement:
     paused: bool
 
 
-def _entry_update(entry_id: int, state: EntryState, attempts: int, not_before: datetime, error: str | None) -> dict[str, Any]:
-    return {"entry_id": entry_id, "new_state": state, "new_attempts": attempts, "new_not_before": not_before, "new_error": error}
+def _entry_update(
+    entry_id: int, state: EntryState, attempts: int, not_before: datetime, error: str | None
+) -> dict[str, Any]:
+    return {
+        "entry_id": entry_id,
+        "new_state": state,
+        "new_attempts": attempts,
+        "new_not_before": not_before,
+        "new_error": error,
+    }
 
 
-def _result(entry: Entry, state: ResultState, message: str, now: datetime, external_id: str | None = None) -> dict[str, Any]:
+def _result(
+    entry: Entry, state: ResultState, message: str, now: datetime, external_id: str | None = None
+) -> dict[str, Any]:
     return {
         "plugin": entry.plugin,
         "kind": entry.kind,
@@ -62,7 +72,12 @@ def _result(entry: Entry, state: ResultState, message: str, now: datetime, exter
     }
 
 
-def _plan(entries: Sequence[Entry], outcomes: Mapping[int, Outcome], changed_in_flight: Mapping[int, bool], settings: SyncSettings) -> _Changes:
+def _plan(
+    entries: Sequence[Entry],
+    outcomes: Mapping[int, Outcome],
+    changed_in_flight: Mapping[int, bool],
+    settings: SyncSettings,
+) -> _Changes:
     changes = _Changes()
     now = utcnow()
     batch_paused = any(isinstance(outcome, Pause) for outcome in outcomes.values())
@@ -87,7 +102,9 @@ def _plan(entries: Sequence[Entry], outcomes: Mapping[int, Outcome], changed_in_
                     delay = retry_delay(entry.attempts + 1, settings.retry_base_seconds, settings.retry_max_seconds)
                     retry_at = not_before or now + timedelta(seconds=delay)
                     changes.results.append(_result(entry, ResultState.RETRYING, reason, now))
-                    changes.entry_updates.append(_entry_update(entry.id, EntryState.PENDING, attempts, retry_at, reason))
+                    changes.entry_updates.append(
+                        _entry_update(entry.id, EntryState.PENDING, attempts, retry_at, reason)
+                    )
             case Failed(message=message):
                 changes.failed += 1
                 if changed:
@@ -96,7 +113,9 @@ def _plan(entries: Sequence[Entry], outcomes: Mapping[int, Outcome], changed_in_
                     changes.entry_updates.append(_entry_update(entry.id, EntryState.PENDING, 0, now, message))
                 else:
                     changes.results.append(_result(entry, ResultState.DEAD, message, now))
-                    changes.entry_updates.append(_entry_update(entry.id, EntryState.DEAD, entry.attempts + 1, now, message))
+                    changes.entry_updates.append(
+                        _entry_update(entry.id, EntryState.DEAD, entry.attempts + 1, now, message)
+                    )
             case Pause():
                 changes.entry_updates.append(_entry_update(entry.id, EntryState.PENDING, entry.attempts, now, None))
     return changes
@@ -104,7 +123,9 @@ def _plan(entries: Sequence[Entry], outcomes: Mapping[int, Outcome], changed_in_
 
 def _write_entries(changes: _Changes) -> None:
     if changes.delete_ids:
-        db.session.execute(delete(SyncEntry).where(SyncEntry.id.in_(changes.delete_ids)).execution_options(synchronize_session=False))
+        db.session.execute(
+            delete(SyncEntry).where(SyncEntry.id.in_(changes.delete_ids)).execution_options(synchronize_session=False)
+        )
     if changes.entry_updates:
         table = SyncEntry.__table__
         db.session.execute(

@@ -44,7 +44,9 @@ def dead_letters() -> str:
 
 @bp.get("/records")
 def records() -> str:
-    filters = overview.RecordFilter(**{key: request.args.get(key, "").strip() for key in ("plugin", "kind", "state", "record_id")})
+    filters = overview.RecordFilter(
+        **{key: request.args.get(key, "").strip() for key in ("plugin", "kind", "state", "record_id")}
+    )
     return render_template(
         "sync/records.html",
         page=overview.record_results(filters, request.args.get("page", 1, type=int)),
@@ -61,7 +63,9 @@ def record(plugin: str, kind: str, record_id: str) -> str:
     if status is None:
         abort(404)
     entry = overview.entry_of(plugin, kind, record_id)
-    return render_template("sync/record.html", plugin=plugin, kind=kind, record_id=record_id, status=status, entry=entry)
+    return render_template(
+        "sync/record.html", plugin=plugin, kind=kind, record_id=record_id, status=status, entry=entry
+    )
 
 
 @bp.post("/retry")

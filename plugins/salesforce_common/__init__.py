@@ -12,13 +12,13 @@ from plugins.salesforce_common.authorization import (
 )
 from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.composite import CompositeRequest, Reference, SubResponse
-from plugins.salesforce_common.connection_views import ConnectionViews
 from plugins.salesforce_common.config import (
     DEFAULT_API_VERSION,
     PRODUCTION_LOGIN_URL,
     SANDBOX_LOGIN_URL,
     SalesforceConfig,
 )
+from plugins.salesforce_common.connection_views import ConnectionViews
 from plugins.salesforce_common.describe import Describer, FieldInfo, ObjectDescription, ObjectSummary
 from plugins.salesforce_common.errors import (
     ApiDisabledForOrg,

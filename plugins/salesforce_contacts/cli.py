@@ -54,8 +54,10 @@ def import_command(plugin: Plugin) -> click.Command:
         except (ImportRefused, SalesforceError) as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
-        click.echo(f"{progress.created} users created, {progress.linked} existing users linked, "
-                   f"{progress.skipped_total} records skipped.")
+        click.echo(
+            f"{progress.created} users created, {progress.linked} existing users linked, "
+            f"{progress.skipped_total} records skipped."
+        )
         for reason, count in sorted(progress.skipped.items()):
             click.echo(f"  skipped, {reason}: {count}")
 

@@ -46,6 +46,7 @@ from plugins.salesforce_common import (
 )
 from plugins.salesforce_common.composite import COMPOSITE_LIMIT
 from plugins.salesforce_common.persistence import lock_stored_value
+from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.topics import (
     ASSIGNMENT,
     TOPIC,
@@ -59,7 +60,6 @@ from plugins.salesforce_common.topics import (
 )
 from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_link
 from plugins.salesforce_contacts.mapping import outgoing_mapping
-from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
 from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
 from plugins.salesforce_contacts.settings import Deletion, MergeStrategy, Options, Segmentation
@@ -352,12 +352,15 @@ class BatchDelivery:
             for name in changes[id(item)].add
             if (topic := self.topics.get(name)) is not None
         ]
-        for item, name in ((item, name) for item in items for name in changes[id(item)].add):
-            if self.topics.get(name) is None:
-                item.topic_problems.append(f'"{name}": Salesforce did not create this topic.')
+        for item in items:
+            for name in changes[id(item)].add:
+                if self.topics.get(name) is None:
+                    item.topic_problems.append(f'"{name}": Salesforce did not create this topic.')
         if additions:
             bodies = [{"TopicId": topic.id, "EntityId": item.salesforce_id} for item, _name, topic in additions]
-            for (item, name, _topic), result in zip(additions, create_records(self.client, ASSIGNMENT, bodies)):
+            for (item, name, _topic), result in zip(
+                additions, create_records(self.client, ASSIGNMENT, bodies), strict=True
+            ):
                 self._assigned(item, name, {"id": result.id}, None if result.success else result.error)
         removals = [
             (item, name, assignment_id)
@@ -367,7 +370,7 @@ class BatchDelivery:
         ]
         if removals:
             ids = [assignment_id for _item, _name, assignment_id in removals]
-            for (item, name, _id), result in zip(removals, delete_records(self.client, ids, ASSIGNMENT)):
+            for (item, name, _id), result in zip(removals, delete_records(self.client, ids, ASSIGNMENT), strict=True):
                 self._unassigned(item, name, None if result.success else result.error)
 
     def _ensure_topics(self, names: set[str]) -> None:
@@ -379,12 +382,18 @@ class BatchDelivery:
         missing = sorted(name for name in unknown if self.topics.get(name) is None)
         if missing:
             results = create_records(self.client, TOPIC, [{"Name": name} for name in missing])
-            self.topics.learn(Topic(result.id, name) for name, result in zip(missing, results) if result.success)
+            self.topics.learn(
+                Topic(result.id, name) for name, result in zip(missing, results, strict=True) if result.success
+            )
 
     def _remove_unknown_assignments(self, items: Sequence[Item]) -> None:
         """Remove topics whose assignment id the site never learned: one lookup, one delete."""
-        wanted = [(item, name) for item in items for name, assignment in self._changes(item).remove.items()
-                  if assignment is None and item.salesforce_id]
+        wanted = [
+            (item, name)
+            for item in items
+            for name, assignment in self._changes(item).remove.items()
+            if assignment is None and item.salesforce_id
+        ]
         if not wanted:
             return
         self._ensure_topics({name for _item, name in wanted})
@@ -400,7 +409,7 @@ class BatchDelivery:
                 to_delete.append((item, name, assignment_id))
         if to_delete:
             results = delete_records(self.client, [assignment_id for _i, _n, assignment_id in to_delete], ASSIGNMENT)
-            for (item, name, _id), result in zip(to_delete, results):
+            for (item, name, _id), result in zip(to_delete, results, strict=True):
                 self._unassigned(item, name, None if result.success else result.error)
 
     # -- deleted users -------------------------------------------------------------

@@ -9,9 +9,9 @@ from host.models import User
 from host.plugins import Plugin
 from host.sync.handlers import Entry, Outcome
 from plugins.salesforce_common import SalesforceClient, SalesforceError
+from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.sobject_collections import COLLECTION_LIMIT
 from plugins.salesforce_contacts.delivery import BatchDelivery
-from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_contacts.settings import Options, salesforce_config
 
 KIND = "user"

@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 
 
 def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
-    bp = Blueprint(f"{plugin.name}_import", __name__, template_folder="templates", static_folder="static",
-                   url_prefix=f"/admin/plugins/{plugin.name}/import")
+    bp = Blueprint(
+        f"{plugin.name}_import",
+        __name__,
+        template_folder="templates",
+        static_folder="static",
+        url_prefix=f"/admin/plugins/{plugin.name}/import",
+    )
 
     @bp.route("/")
     @admin_required

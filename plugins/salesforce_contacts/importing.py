@@ -23,9 +23,9 @@ from host.services.users import change_tags
 from host.sync import enqueue
 from host.sync.handlers import Done, Entry, Failed, Outcome
 from plugins.salesforce_common import Describer, SalesforceClient, SalesforceError, quote
+from plugins.salesforce_common.describe import PICKLIST_TYPES
 from plugins.salesforce_common.persistence import lock_stored_value
 from plugins.salesforce_common.queue_outcomes import outcome_for
-from plugins.salesforce_common.describe import PICKLIST_TYPES
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.links import load_link
 from plugins.salesforce_contacts.mapping import incoming_mapping
@@ -132,8 +132,10 @@ class Importer:
             raise ImportRefused("Choose the tag picklist field on the setup page first.")
         operator = "INCLUDES" if info.type == "multipicklist" else "="
         values = f"({quote(progress.value)})" if operator == "INCLUDES" else quote(progress.value)
-        return (f"SELECT {', '.join(self._fields(client))} FROM {object_type} "
-                f"WHERE {info.name} {operator} {values} ORDER BY Id")
+        return (
+            f"SELECT {', '.join(self._fields(client))} FROM {object_type} "
+            f"WHERE {info.name} {operator} {values} ORDER BY Id"
+        )
 
     def read_page(self, progress: Progress, next_url: str | None) -> Page:
         with self.client() as client:
@@ -145,9 +147,13 @@ class Importer:
             other_objects = 0
             if progress.by == "topic":
                 ids = [record["EntityId"] for record in records]
-                records = client.query(
-                    f"SELECT {', '.join(self._fields(client))} FROM {self.options.object_type} WHERE Id IN {quote(ids)}"
-                ) if ids else []
+                records = (
+                    client.query(
+                        f"SELECT {', '.join(self._fields(client))} FROM {self.options.object_type} WHERE Id IN {quote(ids)}"
+                    )
+                    if ids
+                    else []
+                )
                 other_objects = len(ids) - len(records)
             next_url = None if page.get("done", True) else page["nextRecordsUrl"]
             return Page(records, other_objects, next_url, int(page["totalSize"]))
@@ -235,8 +241,12 @@ class ImportHandler:
         except SalesforceError as error:
             return outcome_for(error)
         if next_url:
-            enqueue(self.plugin, IMPORT_KIND, f"{progress.id}:{progress.processed}",
-                    {"import": progress.id, "next": next_url})
+            enqueue(
+                self.plugin,
+                IMPORT_KIND,
+                f"{progress.id}:{progress.processed}",
+                {"import": progress.id, "next": next_url},
+            )
         return Done(f"Import of {progress.value}: {progress.processed} of {progress.total} records.")
 
 

@@ -8,7 +8,6 @@ to Salesforce only, as every field did before directions existed.
 """
 
 import enum
-
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +34,7 @@ class Direction(enum.StrEnum):
     def incoming(self) -> bool:
         return self is not Direction.TO_SALESFORCE
 
+
 _PERSON_DEFAULT = {"Email": "email", "FirstName": "first_name", "LastName": "last_name", "Phone": "phone"}
 DEFAULT_MAPPINGS: dict[str, dict[str, str]] = {"contact": _PERSON_DEFAULT, "lead": _PERSON_DEFAULT}
 
@@ -57,9 +57,7 @@ def save_mapping(store: PluginStore, object_type: str, mapping: Mapping[str, str
 def load_directions(store: PluginStore, object_type: str) -> dict[str, Direction]:
     """Each mapped field's direction for ``object_type``."""
     saved = (store.get(DIRECTIONS_KEY) or {}).get(object_type.lower(), {})
-    return {
-        field: Direction(saved.get(field, Direction.TO_SALESFORCE)) for field in load_mapping(store, object_type)
-    }
+    return {field: Direction(saved.get(field, Direction.TO_SALESFORCE)) for field in load_mapping(store, object_type)}
 
 
 def save_directions(store: PluginStore, object_type: str, directions: Mapping[str, Direction]) -> None:

@@ -22,10 +22,10 @@ from plugins.salesforce_common.connection_views import ConnectionViews, Salesfor
 from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_contacts import cli, import_views, set_password, views
 from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
+from plugins.salesforce_contacts.importing import IMPORT_KIND, ImportHandler
 from plugins.salesforce_contacts.inbound import endpoint
 from plugins.salesforce_contacts.inbound.apply import InboundHandler
 from plugins.salesforce_contacts.inbound.echo import applying_from_salesforce
-from plugins.salesforce_contacts.importing import IMPORT_KIND, ImportHandler
 from plugins.salesforce_contacts.links import load_link
 from plugins.salesforce_contacts.panel import user_panel
 from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segmentation, salesforce_config
@@ -118,8 +118,6 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     @hookimpl
     def plugin_cli_commands(self) -> Iterable[click.Command]:
         return [cli.backfill_command(self), cli.import_command(self)]
-
-
 
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> Iterable[AdminPanel]:

@@ -6,8 +6,8 @@ from typing import Any
 from host.snapshots import UserSnapshot
 from plugins.salesforce_common import ObjectDescription
 from plugins.salesforce_contacts.mapping import mapped_values
-from plugins.salesforce_contacts.settings import Options, Segmentation
 from plugins.salesforce_contacts.segmentation import picklist_value
+from plugins.salesforce_contacts.settings import Options, Segmentation
 
 EMAIL_OPT_OUT_FIELD = "HasOptedOutOfEmail"
 
@@ -39,9 +39,7 @@ def _required_defaults(
     present = {name.lower() for name, value in values.items() if value not in (None, "")}
     if not creating:
         return {
-            name: value
-            for name, value in values.items()
-            if name.lower() in present or not _required(description, name)
+            name: value for name, value in values.items() if name.lower() in present or not _required(description, name)
         }
     if _required(description, "LastName") and "lastname" not in present:
         values["LastName"] = user.last_name or user.email.split("@")[0]
@@ -97,7 +95,6 @@ def fill_only_empty(values: RecordValues, existing: dict[str, Any]) -> dict[str,
     filled = {
         name: value
         for name, value in values.values.items()
-        if value not in (None, "") and existing_lower.get(name.lower()) in (None, "")
-        and name not in values.opt_outs
+        if value not in (None, "") and existing_lower.get(name.lower()) in (None, "") and name not in values.opt_outs
     }
     return filled | {name: True for name, opted_out in values.opt_outs.items() if opted_out}

@@ -59,8 +59,9 @@ def _user_for(token: str) -> User | None:
 
 
 def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
-    bp = Blueprint(f"{plugin.name}_password", __name__, template_folder="templates",
-                   url_prefix=f"/{plugin.name}/set-password")
+    bp = Blueprint(
+        f"{plugin.name}_password", __name__, template_folder="templates", url_prefix=f"/{plugin.name}/set-password"
+    )
 
     @bp.route("/<token>", methods=["GET", "POST"])
     def set_password_page(token: str) -> str | Response:

@@ -13,12 +13,12 @@ from host.extensions import db
 from host.models import User
 from host.plugins.settings import PluginStore
 from host.services.users import find_user_by_email, register_user
+from plugins.salesforce_common.status import read_connection_status
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.links import Link, linked_user_id, load_link, save_link
 from plugins.salesforce_contacts.set_password import invite
 from plugins.salesforce_contacts.settings import Options
 from plugins.salesforce_contacts.user_fields import profile_values
-from plugins.salesforce_common.status import read_connection_status
 
 
 def field_value(fields: Mapping[str, Any], name: str) -> Any:
@@ -70,8 +70,9 @@ def create_user(store: PluginStore, fields: Mapping[str, Any], mapping: Mapping[
     return user
 
 
-def link_user(store: PluginStore, user: User, record_id: str, object_type: str,
-              topics: dict[str, str | None] | None = None) -> Link:
+def link_user(
+    store: PluginStore, user: User, record_id: str, object_type: str, topics: dict[str, str | None] | None = None
+) -> Link:
     """Link ``user`` to the record, keeping the topics known unless new ones are given."""
     link = load_link(store, user.id)
     known = link.topics if link is not None and link.salesforce_id == record_id else {}

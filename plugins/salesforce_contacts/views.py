@@ -20,6 +20,7 @@ from host.web.admin.plugin_settings import edit_settings
 from host.web.urls import public_url
 from plugins.salesforce_common import SalesforceConfig, SalesforceError
 from plugins.salesforce_contacts.handler import KIND
+from plugins.salesforce_contacts.inbound.apply import STAMP_FIELDS
 from plugins.salesforce_contacts.inbound.endpoints import (
     Action,
     add_endpoint,
@@ -27,7 +28,6 @@ from plugins.salesforce_contacts.inbound.endpoints import (
     regenerate_key,
     remove_endpoint,
 )
-from plugins.salesforce_contacts.inbound.apply import STAMP_FIELDS
 from plugins.salesforce_contacts.mapping import (
     Direction,
     incoming_mapping,
@@ -68,6 +68,8 @@ def webhook_rows(plugin: "SalesforceContactsPlugin") -> list[dict[str, str]]:
         }
         for endpoint in list_endpoints(plugin.store)
     ]
+
+
 #: Settings the page edits with lists read from the org, so left out of its settings form.
 CHOSEN_FROM_ORG = frozenset({"object_type", "match_field", "segmentation_field"})
 
@@ -183,8 +185,10 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
         save_directions(
             plugin.store,
             options.object_type,
-            {field: Direction(request.form.get(f"{DIRECTION_PREFIX}{field}") or Direction.TO_SALESFORCE)
-             for field in chosen},
+            {
+                field: Direction(request.form.get(f"{DIRECTION_PREFIX}{field}") or Direction.TO_SALESFORCE)
+                for field in chosen
+            },
         )
         db.session.commit()
         flash("Field mapping saved; it applies to the next sync of each user.", "success")

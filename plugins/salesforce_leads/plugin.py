@@ -75,8 +75,6 @@ class SalesforceLeads(SalesforceConnectedPlugin):
     def plugin_cli_commands(self) -> Iterable[click.Command]:
         return [backfill_command(self)]
 
-
-
     @hookimpl
     def admin_menu_items(self) -> Iterable[MenuItem]:
         return [MenuItem("Setup fields", url_for(f"{NAME}.mapping_page"))]

@@ -150,7 +150,9 @@ class AffiliateSync:
         return db.session.scalar(select(func.count()).select_from(Affiliate)) or 0
 
     def record_ids(self) -> Iterable[str]:
-        for affiliate_id in db.session.scalars(select(Affiliate.id).order_by(Affiliate.id).execution_options(yield_per=1000)):
+        for affiliate_id in db.session.scalars(
+            select(Affiliate.id).order_by(Affiliate.id).execution_options(yield_per=1000)
+        ):
             yield str(affiliate_id)
 
     # -- SyncHandler -------------------------------------------------------

@@ -16,7 +16,13 @@ from host.extensions import db
 from host.models import Affiliate
 from host.web.admin.plugin_settings import edit_settings
 from plugins.salesforce_common import Describer, ObjectDescription, SalesforceClient, SalesforceError
-from plugins.salesforce_leads.mapping import FieldMapping, affiliate_fields, load_mapping, mapping_problems, save_mapping
+from plugins.salesforce_leads.mapping import (
+    FieldMapping,
+    affiliate_fields,
+    load_mapping,
+    mapping_problems,
+    save_mapping,
+)
 from plugins.salesforce_leads.panel import sync_report
 from plugins.salesforce_leads.settings import destination_object
 from plugins.salesforce_leads.sync import KIND

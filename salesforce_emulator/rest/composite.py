@@ -18,16 +18,22 @@ if TYPE_CHECKING:
 MAX_RECORDS = 200
 MAX_SUBREQUESTS = 25
 MAX_QUERIES_AND_COLLECTIONS = 5
-ROLLED_BACK = FieldError("ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were "
-                         "valid and the request was using AllOrNone header", [])
-HALTED = {"errorCode": "PROCESSING_HALTED",
-          "message": "The transaction was rolled back since another operation in the same transaction failed."}
+ROLLED_BACK = FieldError(
+    "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+    "Record rolled back because not all records were valid and the request was using AllOrNone header",
+    [],
+)
+HALTED = {
+    "errorCode": "PROCESSING_HALTED",
+    "message": "The transaction was rolled back since another operation in the same transaction failed.",
+}
 REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)\.([^}]+)\}")
 
 
 def _too_many() -> ApiError:
-    return ApiError.of(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into "
-                       "this call")
+    return ApiError.of(
+        400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call"
+    )
 
 
 def _records(request: RestRequest) -> tuple[list[Any], bool]:
@@ -39,8 +45,9 @@ def _records(request: RestRequest) -> tuple[list[Any], bool]:
     return body["records"], bool(body.get("allOrNone", False))
 
 
-def _run_all(org: "Org", operations: list[tuple[str | None, Callable[[], dict[str, Any]]]],
-             all_or_none: bool) -> RestResponse:
+def _run_all(
+    org: "Org", operations: list[tuple[str | None, Callable[[], dict[str, Any]]]], all_or_none: bool
+) -> RestResponse:
     """Run each record operation; with allOrNone, any failure rolls back every record."""
     results: list[dict[str, Any]] = []
     with org.store.transaction() as savepoint:
@@ -52,14 +59,19 @@ def _run_all(org: "Org", operations: list[tuple[str | None, Callable[[], dict[st
                 results.append({"id": record_id, **failed} if record_id else failed)
         if all_or_none and any(not r["success"] for r in results):
             savepoint.rollback()
-            results = [r if not r["success"] else {"id": r.get("id"), "success": False,
-                                                   "errors": [ROLLED_BACK.collection()]} for r in results]
+            results = [
+                r if not r["success"] else {"id": r.get("id"), "success": False, "errors": [ROLLED_BACK.collection()]}
+                for r in results
+            ]
     return RestResponse(200, results)
 
 
 def _type_of(record: Any) -> str:
-    if not isinstance(record, dict) or not isinstance(record.get("attributes"), dict) \
-            or not record["attributes"].get("type"):
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("attributes"), dict)
+        or not record["attributes"].get("type")
+    ):
         raise ApiError.of(400, "INVALID_TYPE", "Must send a concrete entity type.")
     return record["attributes"]["type"]
 
@@ -77,6 +89,7 @@ def collection_create(org: "Org", request: RestRequest) -> RestResponse:
         if any(k.lower() == "id" for k in record):
             raise ApiError.of(400, "INVALID_FIELD", "cannot specify Id in an insert call", ["Id"])
         return {"id": org.dml.create(sobject, _fields(record), request.user_id, allow_save(request))}
+
     return _run_all(org, [(None, lambda r=r: create(r)) for r in records], all_or_none)
 
 
@@ -92,6 +105,7 @@ def collection_update(org: "Org", request: RestRequest) -> RestResponse:
             raise ApiError.of(400, "MISSING_ARGUMENT", "Id not specified in an update call", ["Id"])
         fields = {k: v for k, v in fields.items() if k.lower() != "id"}
         return {"id": org.dml.update(sobject, record_id, fields, request.user_id, allow_save(request))}
+
     operations = [(r.get("id") or r.get("Id") if isinstance(r, dict) else None, lambda r=r: update(r)) for r in records]
     return _run_all(org, operations, all_or_none)
 
@@ -112,12 +126,18 @@ def collection_upsert(org: "Org", request: RestRequest, name: str, field_name: s
         if value in (None, ""):
             raise ApiError.of(400, "MISSING_ARGUMENT", f"{field.name} not specified", [field.name])
         try:
-            record_id, created = org.dml.upsert(sobject, field.name, str(value), fields, request.user_id,
-                                                allow_save=allow_save(request))
+            record_id, created = org.dml.upsert(
+                sobject, field.name, str(value), fields, request.user_id, allow_save=allow_save(request)
+            )
         except MultipleMatches as multiple:
-            raise ApiError.of(400, "DUPLICATE_EXTERNAL_ID", f"{field.name}: more than one record found for external "
-                              f"id field: [{', '.join(multiple.ids)}]", [field.name]) from None
+            raise ApiError.of(
+                400,
+                "DUPLICATE_EXTERNAL_ID",
+                f"{field.name}: more than one record found for external id field: [{', '.join(multiple.ids)}]",
+                [field.name],
+            ) from None
         return {"id": record_id, "created": created}
+
     return _run_all(org, [(None, lambda r=r: upsert(r)) for r in records], all_or_none)
 
 
@@ -139,6 +159,7 @@ def collection_delete(org: "Org", request: RestRequest) -> RestResponse:
             raise ApiError.of(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [])
         org.dml.delete(sobject, record_id, request.user_id)
         return {"id": record_id}
+
     return _run_all(org, [(normalize_id(i) or i, lambda i=i: delete(i)) for i in ids], all_or_none)
 
 
@@ -187,16 +208,31 @@ def _subrequest(org: "Org", request: RestRequest, sub: dict[str, Any], results: 
         body = _substitute(sub.get("body"), results)
     except (KeyError, IndexError, TypeError):
         references = ", ".join(sorted({m[0] for m in REFERENCE.findall(json.dumps([sub.get("url"), sub.get("body")]))}))
-        return RestResponse(400, [{"errorCode": "PROCESSING_HALTED", "message": "Invalid reference specified. No "
-                                   f"value for {references} found. Provided referenceId doesn't exist or the "
-                                   "referenced subrequest failed."}])
+        return RestResponse(
+            400,
+            [
+                {
+                    "errorCode": "PROCESSING_HALTED",
+                    "message": "Invalid reference specified. No "
+                    f"value for {references} found. Provided referenceId doesn't exist or the "
+                    "referenced subrequest failed.",
+                }
+            ],
+        )
     parts = urlsplit(url)
     found = re.match(r"^/services/data/v(\d+\.\d)/(.*)$", parts.path)
     if not found:
         return RestResponse(404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])
-    inner = RestRequest(str(sub.get("method", "GET")).upper(), unquote(found.group(2)).rstrip("/"), found.group(1),
-                        dict(parse_qsl(parts.query)), body, {**request.headers, **(sub.get("httpHeaders") or {})},
-                        request.user_id, request.base_url)
+    inner = RestRequest(
+        str(sub.get("method", "GET")).upper(),
+        unquote(found.group(2)).rstrip("/"),
+        found.group(1),
+        dict(parse_qsl(parts.query)),
+        body,
+        {**request.headers, **(sub.get("httpHeaders") or {})},
+        request.user_id,
+        request.base_url,
+    )
     response, _ = router.dispatch(org, inner)
     return response
 
@@ -209,17 +245,28 @@ def composite(org: "Org", request: RestRequest) -> RestResponse:
         raise ApiError.of(400, "JSON_PARSER_ERROR", "The request body must contain a compositeRequest array")
     subrequests = body["compositeRequest"]
     if len(subrequests) > MAX_SUBREQUESTS:
-        raise ApiError.of(400, "LIMIT_EXCEEDED", f"Limit Exceeded: a composite request can contain at most "
-                          f"{MAX_SUBREQUESTS} subrequests")
-    heavy = [s for s in subrequests if re.search(r"/v\d+\.\d/(query|queryAll|composite/sobjects)\b",
-                                                  str(s.get("url", "")))]
+        raise ApiError.of(
+            400,
+            "LIMIT_EXCEEDED",
+            f"Limit Exceeded: a composite request can contain at most {MAX_SUBREQUESTS} subrequests",
+        )
+    heavy = [
+        s for s in subrequests if re.search(r"/v\d+\.\d/(query|queryAll|composite/sobjects)\b", str(s.get("url", "")))
+    ]
     if len(heavy) > MAX_QUERIES_AND_COLLECTIONS:
-        raise ApiError.of(400, "LIMIT_EXCEEDED", f"Limit Exceeded: a composite request can contain at most "
-                          f"{MAX_QUERIES_AND_COLLECTIONS} query or sObject Collections subrequests")
+        raise ApiError.of(
+            400,
+            "LIMIT_EXCEEDED",
+            f"Limit Exceeded: a composite request can contain at most "
+            f"{MAX_QUERIES_AND_COLLECTIONS} query or sObject Collections subrequests",
+        )
     for sub in subrequests:
         if any(h.lower() in ("accept", "authorization", "content-type") for h in (sub.get("httpHeaders") or {})):
-            raise ApiError.of(400, "INVALID_API_INPUT", "Composite subrequests can't set the Accept, Authorization "
-                              "or Content-Type header")
+            raise ApiError.of(
+                400,
+                "INVALID_API_INPUT",
+                "Composite subrequests can't set the Accept, Authorization or Content-Type header",
+            )
     all_or_none = bool(body.get("allOrNone", False))
     responses: list[dict[str, Any]] = []
     results: dict[str, Any] = {}
@@ -227,15 +274,22 @@ def composite(org: "Org", request: RestRequest) -> RestResponse:
         for index, sub in enumerate(subrequests):
             response = _subrequest(org, request, sub, results)
             reference = sub.get("referenceId", "")
-            responses.append({"body": response.body, "httpHeaders": response.headers,
-                              "httpStatusCode": response.status, "referenceId": reference})
+            responses.append(
+                {
+                    "body": response.body,
+                    "httpHeaders": response.headers,
+                    "httpStatusCode": response.status,
+                    "referenceId": reference,
+                }
+            )
             if response.status < 300:
                 results[reference] = response.body
             elif all_or_none:
                 savepoint.rollback()
                 halted = {"body": [HALTED], "httpHeaders": {}, "httpStatusCode": 400}
-                responses = [r if i == index else {**halted, "referenceId": r["referenceId"]}
-                             for i, r in enumerate(responses)]
-                responses += [{**halted, "referenceId": s.get("referenceId", "")} for s in subrequests[index + 1:]]
+                responses = [
+                    r if i == index else {**halted, "referenceId": r["referenceId"]} for i, r in enumerate(responses)
+                ]
+                responses += [{**halted, "referenceId": s.get("referenceId", "")} for s in subrequests[index + 1 :]]
                 break
     return RestResponse(200, {"compositeResponse": responses})

@@ -22,8 +22,9 @@ def _batch_size(org: "Org", request: RestRequest) -> int:
     return size
 
 
-def _page(org: "Org", request: RestRequest, endpoint: str, locator: str, records: list, start: int, size: int,
-          total: int) -> RestResponse:
+def _page(
+    org: "Org", request: RestRequest, endpoint: str, locator: str, records: list, start: int, size: int, total: int
+) -> RestResponse:
     end = start + size
     body = {"totalSize": total, "done": end >= len(records), "records": records[start:end]}
     if end < len(records):

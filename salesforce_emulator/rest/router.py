@@ -60,6 +60,7 @@ class Router:
         def register(handler: Handler) -> Handler:
             self.routes.append(Route(method, re.compile(f"^{regex}/?$"), template, handler))
             return handler
+
         return register
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
@@ -71,8 +72,9 @@ class Router:
                     return route, found.groupdict()
                 allowed = True
         if allowed:
-            raise ApiError.of(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are GET,"
-                              "PATCH,DELETE,HEAD,POST")
+            raise ApiError.of(
+                405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are GET,PATCH,DELETE,HEAD,POST"
+            )
         raise not_found()
 
     def dispatch(self, org: "Org", request: RestRequest) -> tuple[RestResponse, str]:

@@ -27,8 +27,9 @@ def allow_save(request: RestRequest) -> bool:
 
 
 def record_json(sobject: SObjectType, record: Record, version: str, fields: list[str] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"attributes": {"type": sobject.name,
-                                           "url": f"/services/data/v{version}/sobjects/{sobject.name}/{record['Id']}"}}
+    body: dict[str, Any] = {
+        "attributes": {"type": sobject.name, "url": f"/services/data/v{version}/sobjects/{sobject.name}/{record['Id']}"}
+    }
     names = fields if fields is not None else [f.name for f in sobject.fields.values()]
     for name in names:
         body[name] = record.get(name)
@@ -43,9 +44,13 @@ def selected_fields(sobject: SObjectType, request: RestRequest) -> list[str] | N
     for name in (n.strip() for n in wanted.split(",") if n.strip()):
         field = sobject.field(name)
         if field is None:
-            raise ApiError.of(400, "INVALID_FIELD", f"No such column '{name}' on entity '{sobject.name}'. If you are "
-                              "attempting to use a custom field, be sure to append the '__c' after the custom field "
-                              "name. Please reference your WSDL or the describe call for the appropriate names.")
+            raise ApiError.of(
+                400,
+                "INVALID_FIELD",
+                f"No such column '{name}' on entity '{sobject.name}'. If you are "
+                "attempting to use a custom field, be sure to append the '__c' after the custom field "
+                "name. Please reference your WSDL or the describe call for the appropriate names.",
+            )
         names.append(field.name)
     return names
 
@@ -56,8 +61,14 @@ def record_url(request: RestRequest, sobject: SObjectType, record_id: str) -> st
 
 @router.route("GET", "sobjects")
 def describe_global(org: "Org", request: RestRequest) -> RestResponse:
-    return RestResponse(200, {"encoding": "UTF-8", "maxBatchSize": 200,
-                              "sobjects": [s.summary(request.version) for s in org.schema.objects.values()]})
+    return RestResponse(
+        200,
+        {
+            "encoding": "UTF-8",
+            "maxBatchSize": 200,
+            "sobjects": [s.summary(request.version) for s in org.schema.objects.values()],
+        },
+    )
 
 
 @router.route("GET", "sobjects/<name>")
@@ -75,8 +86,9 @@ def describe(org: "Org", request: RestRequest, name: str) -> RestResponse:
 def create(org: "Org", request: RestRequest, name: str) -> RestResponse:
     sobject = sobject_type(org, name)
     record_id = org.dml.create(sobject, request.body, request.user_id, allow_save(request))
-    return RestResponse(201, {"id": record_id, "success": True, "errors": []},
-                        {"Location": record_url(request, sobject, record_id)})
+    return RestResponse(
+        201, {"id": record_id, "success": True, "errors": []}, {"Location": record_url(request, sobject, record_id)}
+    )
 
 
 @router.route("GET", "sobjects/<name>/<record_id>")
@@ -135,13 +147,17 @@ def upsert(org: "Org", request: RestRequest, name: str, field_name: str, value: 
     sobject = sobject_type(org, name)
     update_only = request.args.get("updateOnly", "false").lower() == "true"
     try:
-        record_id, created = org.dml.upsert(sobject, field_name, value, request.body, request.user_id,
-                                            update_only, allow_save(request))
+        record_id, created = org.dml.upsert(
+            sobject, field_name, value, request.body, request.user_id, update_only, allow_save(request)
+        )
     except MultipleMatches as multiple:
         raise _multiple(request, sobject, multiple.ids) from None
     if created:
-        return RestResponse(201, {"id": record_id, "success": True, "errors": [], "created": True},
-                            {"Location": record_url(request, sobject, record_id)})
+        return RestResponse(
+            201,
+            {"id": record_id, "success": True, "errors": [], "created": True},
+            {"Location": record_url(request, sobject, record_id)},
+        )
     if request.version_number < 46:
         return RestResponse(204)
     return RestResponse(200, {"id": record_id, "success": True, "errors": [], "created": False})
@@ -152,6 +168,8 @@ def create_by_id_key(org: "Org", request: RestRequest, name: str, field_name: st
     """``POST /sobjects/X/Id`` creates: the Id is the external key with a null value (v37.0+)."""
     sobject = sobject_type(org, name)
     if field_name.lower() != "id":
-        raise ApiError.of(405, "METHOD_NOT_ALLOWED", "HTTP Method 'POST' not allowed. Allowed are HEAD,GET,PATCH,DELETE")
+        raise ApiError.of(
+            405, "METHOD_NOT_ALLOWED", "HTTP Method 'POST' not allowed. Allowed are HEAD,GET,PATCH,DELETE"
+        )
     record_id = org.dml.create(sobject, request.body, request.user_id, allow_save(request))
     return RestResponse(201, {"id": record_id, "success": True, "errors": [], "created": True})

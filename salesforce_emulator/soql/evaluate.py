@@ -58,20 +58,30 @@ class _Resolver:
         for part in parts[:-1]:
             relation = next((r for s in current if (r := s.relationship(part))), None)
             if relation is None:
-                raise _error_at(self.query, position, "INVALID_FIELD", f"Didn't understand relationship '{part}' in "
-                                "field path. If you are attempting to use a custom relationship, be sure to append "
-                                "the '__r' after the custom relationship name. Please reference your WSDL or the "
-                                "describe call for the appropriate names.")
+                raise _error_at(
+                    self.query,
+                    position,
+                    "INVALID_FIELD",
+                    f"Didn't understand relationship '{part}' in "
+                    "field path. If you are attempting to use a custom relationship, be sure to append "
+                    "the '__r' after the custom relationship name. Please reference your WSDL or the "
+                    "describe call for the appropriate names.",
+                )
             hops.append(relation)
             current = [t for t in (self.org.schema.get(n) for n in relation.reference_to) if t]
         name = parts[-1]
         field = next((f for s in current if (f := s.field(name))), None)
         if field is None:
             entity = current[0].name if current else self.sobject.name
-            raise _error_at(self.query, position, "INVALID_FIELD", f"No such column '{name}' on entity '{entity}'. "
-                            "If you are attempting to use a custom field, be sure to append the '__c' after the "
-                            "custom field name. Please reference your WSDL or the describe call for the "
-                            "appropriate names.")
+            raise _error_at(
+                self.query,
+                position,
+                "INVALID_FIELD",
+                f"No such column '{name}' on entity '{entity}'. "
+                "If you are attempting to use a custom field, be sure to append the '__c' after the "
+                "custom field name. Please reference your WSDL or the describe call for the "
+                "appropriate names.",
+            )
         return Path(text, hops, field, current)
 
 
@@ -79,14 +89,22 @@ def run_query(org: "Org", source: str, include_deleted: bool, version: str) -> Q
     query = parse(source)
     sobject = org.schema.get(query.sobject)
     if sobject is None:
-        raise _error_at(query, query.sobject_position, "INVALID_TYPE", f"sObject type '{query.sobject}' is not "
-                        "supported. If you are attempting to use a custom object, be sure to append the '__c' after "
-                        "the entity name. Please reference your WSDL or the describe call for the appropriate names.")
+        raise _error_at(
+            query,
+            query.sobject_position,
+            "INVALID_TYPE",
+            f"sObject type '{query.sobject}' is not "
+            "supported. If you are attempting to use a custom object, be sure to append the '__c' after "
+            "the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+        )
     resolver = _Resolver(org, query, sobject)
     counts = [item for item in query.items if item.count]
     if counts and len(counts) != len(query.items):
-        raise ApiError.of(400, "MALFORMED_QUERY", "Field must be grouped or aggregated: the emulator supports "
-                          "COUNT only without other fields")
+        raise ApiError.of(
+            400,
+            "MALFORMED_QUERY",
+            "Field must be grouped or aggregated: the emulator supports COUNT only without other fields",
+        )
     paths = {item.path.lower(): resolver.resolve(item.path, item.position) for item in query.items if item.path}
     condition = _compile(resolver, query.where) if query.where else None
     orders = [(resolver.resolve(o.path, o.position), o) for o in query.order_by]
@@ -97,9 +115,9 @@ def run_query(org: "Org", source: str, include_deleted: bool, version: str) -> Q
         absent = [r for r in rows if _value(org, r, path) is None]
         present.sort(key=lambda r: _sort_key(_value(org, r, path)), reverse=not order.ascending)
         rows = absent + present if order.nulls_first else present + absent
-    rows = rows[query.offset:]
+    rows = rows[query.offset :]
     if query.limit is not None:
-        rows = rows[:query.limit]
+        rows = rows[: query.limit]
 
     if counts:
         if counts[0].path is None:
@@ -136,8 +154,9 @@ def _attributes(sobject_name: str, record_id: str, version: str) -> dict[str, st
     return {"type": sobject_name, "url": f"/services/data/v{version}/sobjects/{sobject_name}/{record_id}"}
 
 
-def _shape(org: "Org", sobject: SObjectType, record: Record, items: list[SelectItem], paths: dict[str, Path],
-           version: str) -> dict[str, Any]:
+def _shape(
+    org: "Org", sobject: SObjectType, record: Record, items: list[SelectItem], paths: dict[str, Path], version: str
+) -> dict[str, Any]:
     """A query row: selected fields in order, parent fields nested under their relationship name."""
     row: dict[str, Any] = {"attributes": _attributes(sobject.name, record["Id"], version)}
     for item in items:
@@ -185,8 +204,12 @@ def _compile_comparison(resolver: _Resolver, comparison: Comparison) -> Any:
 
     if operator in ("INCLUDES", "EXCLUDES"):
         if field.type != "multipicklist":
-            raise _error_at(resolver.query, comparison.position, "INVALID_FIELD",
-                            "includes or excludes operator only valid on multipicklist field")
+            raise _error_at(
+                resolver.query,
+                comparison.position,
+                "INVALID_FIELD",
+                "includes or excludes operator only valid on multipicklist field",
+            )
         wanted = [{p.lower() for p in str(v).split(";")} for v in values]
 
         def includes(record: Record) -> bool:
@@ -194,6 +217,7 @@ def _compile_comparison(resolver: _Resolver, comparison: Comparison) -> Any:
             chosen = {p.lower() for p in current.split(";")} if current else set()
             hit = any(w <= chosen for w in wanted)
             return hit if operator == "INCLUDES" else not hit
+
         return includes
 
     if operator == "LIKE":
@@ -217,8 +241,9 @@ def _compile_comparison(resolver: _Resolver, comparison: Comparison) -> Any:
         return lambda r: normal(_value(org, r, path)) == target
     if operator == "!=":
         return lambda r: normal(_value(org, r, path)) != target
-    compare = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-               ">=": lambda a, b: a >= b}[operator]
+    compare = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}[
+        operator
+    ]
 
     def ordered(record: Record) -> bool:
         current = normal(_value(org, record, path))
@@ -228,6 +253,7 @@ def _compile_comparison(resolver: _Resolver, comparison: Comparison) -> Any:
             return compare(current, target)
         except TypeError:
             return False
+
     return ordered
 
 
@@ -238,13 +264,21 @@ def _literal(resolver: _Resolver, comparison: Comparison, field: Field, literal:
     kind = field.type
     if kind == "boolean" and literal.kind != "boolean" or kind in NUMERIC and literal.kind != "number":
         expected = "boolean" if kind == "boolean" else "number"
-        raise _error_at(resolver.query, comparison.position, "INVALID_FIELD",
-                        f"value of filter criterion for field '{field.name}' must be of type {expected} and should "
-                        "not be enclosed in quotes")
+        raise _error_at(
+            resolver.query,
+            comparison.position,
+            "INVALID_FIELD",
+            f"value of filter criterion for field '{field.name}' must be of type {expected} and should "
+            "not be enclosed in quotes",
+        )
     if kind in TEXT and literal.kind != "string":
-        raise _error_at(resolver.query, comparison.position, "INVALID_FIELD",
-                        f"value of filter criterion for field '{field.name}' must be of type string and should be "
-                        "enclosed in quotes")
+        raise _error_at(
+            resolver.query,
+            comparison.position,
+            "INVALID_FIELD",
+            f"value of filter criterion for field '{field.name}' must be of type string and should be "
+            "enclosed in quotes",
+        )
     if kind in ("id", "reference"):
         normalized = normalize_id(str(literal.value))
         if normalized is None and comparison.operator not in ("LIKE",):
@@ -255,9 +289,13 @@ def _literal(resolver: _Resolver, comparison: Comparison, field: Field, literal:
     if kind == "date" and literal.kind == "date":
         return literal.value
     if kind in ("date", "datetime"):
-        raise _error_at(resolver.query, comparison.position, "INVALID_FIELD",
-                        f"value of filter criterion for field '{field.name}' must be of type {kind} and should not "
-                        "be enclosed in quotes")
+        raise _error_at(
+            resolver.query,
+            comparison.position,
+            "INVALID_FIELD",
+            f"value of filter criterion for field '{field.name}' must be of type {kind} and should not "
+            "be enclosed in quotes",
+        )
     return literal.value
 
 
@@ -273,5 +311,3 @@ def _like(pattern: str) -> re.Pattern[str]:
         regex += ".*" if char == "%" else "." if char == "_" else re.escape(char)
         index += 1
     return re.compile(regex + r"\Z", re.IGNORECASE | re.DOTALL)
-
-

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from ..errors import malformed_query
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<space>\s+)
   | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))
   | (?P<date>\d{4}-\d{2}-\d{2}(?![\d:T]))
@@ -14,10 +15,22 @@ _TOKEN = re.compile(r"""
   | (?P<op><=|>=|!=|<>|=|<|>)
   | (?P<punct>[(),])
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\",
-            "%": "\\%", "_": "\\_"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+    "%": "\\%",
+    "_": "\\_",
+}
 
 
 @dataclass(frozen=True)
@@ -58,8 +71,9 @@ def _unquote(text: str) -> str:
         if char == "\\" and index + 1 < len(body):
             following = body[index + 1]
             if following not in _ESCAPES:
-                raise malformed_query(f"Invalid string literal '{text}'. Illegal character sequence '\\{following}' "
-                                      "in string literal.")
+                raise malformed_query(
+                    f"Invalid string literal '{text}'. Illegal character sequence '\\{following}' in string literal."
+                )
             result.append(_ESCAPES[following])
             index += 2
         else:

@@ -14,8 +14,27 @@ from dataclasses import dataclass, field
 from ..errors import malformed_query
 from .lexer import Token, tokenize
 
-CLAUSE_WORDS = {"SELECT", "FROM", "WHERE", "ORDER", "BY", "LIMIT", "OFFSET", "AND", "OR", "NOT", "IN", "LIKE",
-                "INCLUDES", "EXCLUDES", "ASC", "DESC", "NULLS", "GROUP", "HAVING"}
+CLAUSE_WORDS = {
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "ORDER",
+    "BY",
+    "LIMIT",
+    "OFFSET",
+    "AND",
+    "OR",
+    "NOT",
+    "IN",
+    "LIKE",
+    "INCLUDES",
+    "EXCLUDES",
+    "ASC",
+    "DESC",
+    "NULLS",
+    "GROUP",
+    "HAVING",
+}
 
 
 @dataclass
@@ -93,8 +112,9 @@ class _Parser:
         if token.position == 0:
             return malformed_query(f"unexpected token: '{token.text}'")
         caret = " " * token.position + "^"
-        return malformed_query(f"\n{self.source}\n{caret}\nERROR at Row:1:Column:{token.position + 1}\n"
-                               f"unexpected token: '{token.text}'")
+        return malformed_query(
+            f"\n{self.source}\n{caret}\nERROR at Row:1:Column:{token.position + 1}\nunexpected token: '{token.text}'"
+        )
 
     def expect_keyword(self, *words: str) -> Token:
         if not self.current.is_keyword(*words):

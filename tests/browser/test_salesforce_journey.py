@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
+
 from salesforce_emulator.config import ConnectedAppConfig
 from salesforce_emulator.testing import EmulatorHandle
 

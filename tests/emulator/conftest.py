@@ -5,12 +5,6 @@ from collections.abc import Iterator
 import pytest
 from emulator_rest_client import Api
 
-from salesforce_emulator.pytest_fixtures import (  # noqa: F401  (fixtures re-exported for this package)
-    emulator,
-    emulator_https,
-    emulator_https_server,
-    emulator_server,
-)
 from salesforce_emulator.testing import EmulatorHandle
 
 

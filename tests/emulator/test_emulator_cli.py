@@ -12,8 +12,21 @@ def test_cli_starts_with_a_config_file_and_prints_the_org(tmp_path) -> None:
     """``python -m salesforce_emulator`` serves the configured org and prints its credentials and admin token."""
     config = tmp_path / "org.json"
     config.write_text(json.dumps({"users": [{"username": "dev@example.com", "password": "pw-1"}], "api_limit": 42}))
-    process = subprocess.Popen([sys.executable, "-m", "salesforce_emulator", "--config", str(config), "--port", "0",
-                                "--admin-token", "cli-token"], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "salesforce_emulator",
+            "--config",
+            str(config),
+            "--port",
+            "0",
+            "--admin-token",
+            "cli-token",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = process.stdout.readline().split()[-1]
         printed = ""

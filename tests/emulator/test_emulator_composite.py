@@ -2,13 +2,16 @@
 
 from emulator_rest_client import Api
 
-HALTED = {"errorCode": "PROCESSING_HALTED",
-          "message": "The transaction was rolled back since another operation in the same transaction failed."}
+HALTED = {
+    "errorCode": "PROCESSING_HALTED",
+    "message": "The transaction was rolled back since another operation in the same transaction failed.",
+}
 
 
 def _contacts(count: int) -> list[dict]:
-    return [{"attributes": {"type": "Contact"}, "LastName": f"C{i}", "Email": f"c{i}@example.com"}
-            for i in range(count)]
+    return [
+        {"attributes": {"type": "Contact"}, "LastName": f"C{i}", "Email": f"c{i}@example.com"} for i in range(count)
+    ]
 
 
 def test_collection_create_all_or_none_rolls_back(api: Api) -> None:
@@ -33,12 +36,19 @@ def test_collection_limit_is_200(api: Api) -> None:
 def test_collection_update_upsert_retrieve_delete(api: Api) -> None:
     """Collections update by id, upsert by an external-id/idLookup field (with created flags), retrieve and delete."""
     ids = [r["id"] for r in api.post("composite/sobjects", {"records": _contacts(2)}).json()]
-    updated = api.patch("composite/sobjects", {"records": [
-        {"attributes": {"type": "Contact"}, "id": ids[0], "Title": "Boss"}]}).json()
+    updated = api.patch(
+        "composite/sobjects", {"records": [{"attributes": {"type": "Contact"}, "id": ids[0], "Title": "Boss"}]}
+    ).json()
     assert updated == [{"id": ids[0], "success": True, "errors": []}]
-    upserted = api.patch("composite/sobjects/Contact/Email", {"records": [
-        {"attributes": {"type": "Contact"}, "Email": "c1@example.com", "LastName": "Renamed"},
-        {"attributes": {"type": "Contact"}, "Email": "new@example.com", "LastName": "New"}]}).json()
+    upserted = api.patch(
+        "composite/sobjects/Contact/Email",
+        {
+            "records": [
+                {"attributes": {"type": "Contact"}, "Email": "c1@example.com", "LastName": "Renamed"},
+                {"attributes": {"type": "Contact"}, "Email": "new@example.com", "LastName": "New"},
+            ]
+        },
+    ).json()
     assert [(r["success"], r["created"]) for r in upserted] == [(True, False), (True, True)]
     assert upserted[0]["id"] == ids[1]
     fetched = api.get("composite/sobjects/Contact", params={"ids": ",".join(ids), "fields": "LastName,Title"}).json()
@@ -52,13 +62,29 @@ def test_composite_references_and_single_api_call(api: Api) -> None:
     """Composite resolves @{ref.field} and @{ref.records[0].Id}, and the whole request counts as one API call."""
     api.create("Contact", LastName="Ref", Email="ref@example.com")
     before = int(api.get("limits").headers["Sforce-Limit-Info"].split("=")[1].split("/")[0])
-    response = api.post("composite", {"compositeRequest": [
-        {"method": "GET", "referenceId": "found",
-         "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Contact+WHERE+Email='ref@example.com'"},
-        {"method": "PATCH", "referenceId": "update", "url": "/services/data/v62.0/sobjects/Contact/@{found.records[0].Id}",
-         "body": {"Title": "Updated"}},
-        {"method": "GET", "referenceId": "read", "url": "/services/data/v62.0/sobjects/Contact/@{found.records[0].Id}"},
-    ]})
+    response = api.post(
+        "composite",
+        {
+            "compositeRequest": [
+                {
+                    "method": "GET",
+                    "referenceId": "found",
+                    "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Contact+WHERE+Email='ref@example.com'",
+                },
+                {
+                    "method": "PATCH",
+                    "referenceId": "update",
+                    "url": "/services/data/v62.0/sobjects/Contact/@{found.records[0].Id}",
+                    "body": {"Title": "Updated"},
+                },
+                {
+                    "method": "GET",
+                    "referenceId": "read",
+                    "url": "/services/data/v62.0/sobjects/Contact/@{found.records[0].Id}",
+                },
+            ]
+        },
+    )
     assert response.status_code == 200
     results = response.json()["compositeResponse"]
     assert [r["httpStatusCode"] for r in results] == [200, 204, 200]
@@ -68,11 +94,32 @@ def test_composite_references_and_single_api_call(api: Api) -> None:
 
 def test_composite_all_or_none_halts_the_rest(api: Api) -> None:
     """With allOrNone, a failing subrequest rolls back the others, which answer 400 PROCESSING_HALTED."""
-    response = api.post("composite", {"allOrNone": True, "compositeRequest": [
-        {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact", "referenceId": "ok", "body": {"LastName": "A"}},
-        {"method": "POST", "url": "/services/data/v62.0/sobjects/Lead", "referenceId": "bad", "body": {"LastName": "B"}},
-        {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact", "referenceId": "later", "body": {"LastName": "C"}},
-    ]})
+    response = api.post(
+        "composite",
+        {
+            "allOrNone": True,
+            "compositeRequest": [
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Contact",
+                    "referenceId": "ok",
+                    "body": {"LastName": "A"},
+                },
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Lead",
+                    "referenceId": "bad",
+                    "body": {"LastName": "B"},
+                },
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Contact",
+                    "referenceId": "later",
+                    "body": {"LastName": "C"},
+                },
+            ],
+        },
+    )
     results = response.json()["compositeResponse"]
     assert response.status_code == 200
     assert results[0] == {"body": [HALTED], "httpHeaders": {}, "httpStatusCode": 400, "referenceId": "ok"}
@@ -83,11 +130,26 @@ def test_composite_all_or_none_halts_the_rest(api: Api) -> None:
 
 def test_composite_without_all_or_none_halts_only_dependents(api: Api) -> None:
     """Without allOrNone, independent subrequests still run; ones referencing a failed subrequest are halted."""
-    results = api.post("composite", {"compositeRequest": [
-        {"method": "POST", "url": "/services/data/v62.0/sobjects/Lead", "referenceId": "bad", "body": {"LastName": "B"}},
-        {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact", "referenceId": "ok", "body": {"LastName": "A"}},
-        {"method": "GET", "url": "/services/data/v62.0/sobjects/Lead/@{bad.id}", "referenceId": "dependent"},
-    ]}).json()["compositeResponse"]
+    results = api.post(
+        "composite",
+        {
+            "compositeRequest": [
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Lead",
+                    "referenceId": "bad",
+                    "body": {"LastName": "B"},
+                },
+                {
+                    "method": "POST",
+                    "url": "/services/data/v62.0/sobjects/Contact",
+                    "referenceId": "ok",
+                    "body": {"LastName": "A"},
+                },
+                {"method": "GET", "url": "/services/data/v62.0/sobjects/Lead/@{bad.id}", "referenceId": "dependent"},
+            ]
+        },
+    ).json()["compositeResponse"]
     assert [r["httpStatusCode"] for r in results] == [400, 201, 400]
     assert results[2]["body"][0]["errorCode"] == "PROCESSING_HALTED"
 
@@ -98,7 +160,9 @@ def test_composite_limits(api: Api) -> None:
     response = api.post("composite", {"compositeRequest": subrequests})
     assert response.status_code == 400 and response.json()[0]["errorCode"] == "LIMIT_EXCEEDED"
     assert api.post("composite", {"compositeRequest": subrequests[:25]}).status_code == 200
-    queries = [{"method": "GET", "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Contact", "referenceId": f"q{i}"}
-               for i in range(6)]
+    queries = [
+        {"method": "GET", "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Contact", "referenceId": f"q{i}"}
+        for i in range(6)
+    ]
     assert api.post("composite", {"compositeRequest": queries}).json()[0]["errorCode"] == "LIMIT_EXCEEDED"
     assert api.post("composite", {"compositeRequest": queries[:5]}).status_code == 200

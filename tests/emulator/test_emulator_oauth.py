@@ -16,8 +16,13 @@ def _query(url: str) -> dict[str, str]:
 
 
 def _exchange(handle: EmulatorHandle, code: str, verifier: str | None = None, **overrides: str):
-    data = {"grant_type": "authorization_code", "code": code, "client_id": handle.consumer_key,
-            "client_secret": handle.consumer_secret, "redirect_uri": handle.callback_url}
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": handle.consumer_key,
+        "client_secret": handle.consumer_secret,
+        "redirect_uri": handle.callback_url,
+    }
     if verifier:
         data["code_verifier"] = verifier
     data.update(overrides)
@@ -25,9 +30,15 @@ def _exchange(handle: EmulatorHandle, code: str, verifier: str | None = None, **
 
 
 def _refresh(handle: EmulatorHandle, refresh_token: str):
-    return handle.session().post(f"{handle.base_url}/services/oauth2/token", data={
-        "grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": handle.consumer_key,
-        "client_secret": handle.consumer_secret})
+    return handle.session().post(
+        f"{handle.base_url}/services/oauth2/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": handle.consumer_key,
+            "client_secret": handle.consumer_secret,
+        },
+    )
 
 
 def _code(handle: EmulatorHandle, **kwargs: str) -> str:
@@ -44,15 +55,21 @@ def test_requests_oauthlib_flow_with_pkce_and_refresh(emulator_https: EmulatorHa
     assert "code_challenge=" in authorization_url and "code_challenge_method=S256" in authorization_url
     callback = sf.authorize_with_requests(authorization_url)
     assert _query(callback)["state"] == state
-    token = oauth.fetch_token(token_url, authorization_response=callback, client_secret=sf.consumer_secret,
-                              include_client_id=True, verify=sf.verify)
+    token = oauth.fetch_token(
+        token_url,
+        authorization_response=callback,
+        client_secret=sf.consumer_secret,
+        include_client_id=True,
+        verify=sf.verify,
+    )
     assert set(token) >= {"access_token", "refresh_token", "instance_url", "id", "issued_at", "signature"}
     response = oauth.get(f"{token['instance_url']}/services/data/v62.0/sobjects/Contact/describe", verify=sf.verify)
     assert response.status_code == 200 and response.json()["name"] == "Contact"
 
     refresher = OAuth2Session(sf.consumer_key, token=token)
-    refreshed = refresher.refresh_token(token_url, client_id=sf.consumer_key, client_secret=sf.consumer_secret,
-                                        verify=sf.verify)
+    refreshed = refresher.refresh_token(
+        token_url, client_id=sf.consumer_key, client_secret=sf.consumer_secret, verify=sf.verify
+    )
     assert refreshed["access_token"] != token["access_token"]
     response = refresher.get(f"{token['instance_url']}/services/data/v62.0/limits", verify=sf.verify)
     assert response.status_code == 200
@@ -62,14 +79,23 @@ def test_token_response_has_salesforce_fields_and_no_expires_in(emulator: Emulat
     """Token responses carry access_token, refresh_token, signature, scope, instance_url, id, token_type and
     issued_at (milliseconds, as a string); there is no expires_in. The signature is HMAC-SHA256 of id + issued_at."""
     token = emulator.obtain_token()
-    assert list(token) == ["access_token", "refresh_token", "signature", "scope", "instance_url", "id",
-                           "token_type", "issued_at"]
+    assert list(token) == [
+        "access_token",
+        "refresh_token",
+        "signature",
+        "scope",
+        "instance_url",
+        "id",
+        "token_type",
+        "issued_at",
+    ]
     assert token["token_type"] == "Bearer" and token["scope"] == "api refresh_token"
     assert token["access_token"].startswith(emulator.config.org_id[:15] + "!")
     assert isinstance(token["issued_at"], str) and len(token["issued_at"]) == 13
     assert token["id"] == f"{emulator.base_url}/id/{emulator.config.org_id}/{emulator.org.user_id(emulator.username)}"
-    digest = hmac.new(emulator.consumer_secret.encode(), (token["id"] + token["issued_at"]).encode(),
-                      hashlib.sha256).digest()
+    digest = hmac.new(
+        emulator.consumer_secret.encode(), (token["id"] + token["issued_at"]).encode(), hashlib.sha256
+    ).digest()
     assert token["signature"] == base64.b64encode(digest).decode()
 
 
@@ -97,8 +123,9 @@ def test_state_is_echoed_and_deny_redirects_with_access_denied(emulator: Emulato
     assert allowed["state"] == "s-123" and allowed["code"]
     skipped = _query(emulator.authorize_with_requests(emulator.authorize_url(state="s-2"), approve=False))
     assert "code" in skipped
-    denied = _query(emulator.authorize_with_requests(emulator.authorize_url(state="s-456", prompt="consent"),
-                                                     approve=False))
+    denied = _query(
+        emulator.authorize_with_requests(emulator.authorize_url(state="s-456", prompt="consent"), approve=False)
+    )
     assert denied == {"error": "access_denied", "error_description": "end-user denied authorization", "state": "s-456"}
 
 
@@ -110,13 +137,17 @@ def test_wrong_password_shows_the_login_page_again(emulator: EmulatorHandle) -> 
 
 def test_redirect_uri_must_match_exactly(emulator: EmulatorHandle) -> None:
     """redirect_uri must equal a configured callback URL exactly; otherwise an error page, not a redirect."""
-    response = emulator.session().get(emulator.authorize_url(redirect_uri=emulator.callback_url + "/"),
-                                      allow_redirects=False)
+    response = emulator.session().get(
+        emulator.authorize_url(redirect_uri=emulator.callback_url + "/"), allow_redirects=False
+    )
     assert response.status_code == 400 and "redirect_uri_mismatch" in response.text
     code = _code(emulator)
     mismatch = _exchange(emulator, code, redirect_uri="http://localhost:5000/other")
     assert mismatch.status_code == 400
-    assert mismatch.json() == {"error": "redirect_uri_mismatch", "error_description": "redirect_uri must match configuration"}
+    assert mismatch.json() == {
+        "error": "redirect_uri_mismatch",
+        "error_description": "redirect_uri must match configuration",
+    }
 
 
 def test_codes_are_single_use_and_expire(emulator: EmulatorHandle) -> None:
@@ -147,7 +178,9 @@ def test_client_errors(emulator: EmulatorHandle) -> None:
     assert unknown.status_code == 400
     assert unknown.json() == {"error": "invalid_client_id", "error_description": "client identifier invalid"}
     assert _exchange(emulator, code, client_secret="bad").json() == {
-        "error": "invalid_client", "error_description": "invalid client credentials"}
+        "error": "invalid_client",
+        "error_description": "invalid client credentials",
+    }
     assert _exchange(emulator, code, grant_type="password").json()["error"] == "unsupported_grant_type"
 
 
@@ -155,18 +188,27 @@ def test_client_credentials_in_basic_header(emulator: EmulatorHandle) -> None:
     """Client credentials may be sent as HTTP Basic instead of body parameters."""
     code = _code(emulator)
     basic = base64.b64encode(f"{emulator.consumer_key}:{emulator.consumer_secret}".encode()).decode()
-    response = emulator.session().post(f"{emulator.base_url}/services/oauth2/token", headers={
-        "Authorization": f"Basic {basic}"}, data={"grant_type": "authorization_code", "code": code,
-                                                   "redirect_uri": emulator.callback_url})
+    response = emulator.session().post(
+        f"{emulator.base_url}/services/oauth2/token",
+        headers={"Authorization": f"Basic {basic}"},
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": emulator.callback_url},
+    )
     assert response.status_code == 200 and response.json()["access_token"]
 
 
 def test_refresh_rejects_a_scope_parameter(emulator: EmulatorHandle) -> None:
     """Salesforce refuses a scope parameter on refresh requests."""
     token = emulator.obtain_token()
-    response = emulator.session().post(f"{emulator.base_url}/services/oauth2/token", data={
-        "grant_type": "refresh_token", "refresh_token": token["refresh_token"], "client_id": emulator.consumer_key,
-        "client_secret": emulator.consumer_secret, "scope": "api"})
+    response = emulator.session().post(
+        f"{emulator.base_url}/services/oauth2/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": token["refresh_token"],
+            "client_id": emulator.consumer_key,
+            "client_secret": emulator.consumer_secret,
+            "scope": "api",
+        },
+    )
     assert response.status_code == 400 and response.json()["error"] == "invalid_request"
 
 
@@ -176,12 +218,18 @@ def test_revoking_a_refresh_token_ends_its_sessions(emulator: EmulatorHandle) ->
     http = emulator.session()
     http.headers["Authorization"] = f"Bearer {token['access_token']}"
     assert http.get(f"{emulator.base_url}/services/data/v62.0/limits").status_code == 200
-    revoked = emulator.session().post(f"{emulator.base_url}/services/oauth2/revoke", data={"token": token["refresh_token"]})
+    revoked = emulator.session().post(
+        f"{emulator.base_url}/services/oauth2/revoke", data={"token": token["refresh_token"]}
+    )
     assert revoked.status_code == 200 and revoked.content == b""
     assert http.get(f"{emulator.base_url}/services/data/v62.0/limits").status_code == 401
     assert _refresh(emulator, token["refresh_token"]).json() == {
-        "error": "invalid_grant", "error_description": "expired access/refresh token"}
-    again = emulator.session().post(f"{emulator.base_url}/services/oauth2/revoke", data={"token": token["refresh_token"]})
+        "error": "invalid_grant",
+        "error_description": "expired access/refresh token",
+    }
+    again = emulator.session().post(
+        f"{emulator.base_url}/services/oauth2/revoke", data={"token": token["refresh_token"]}
+    )
     assert again.status_code == 400 and again.json() == {"error": "invalid_token"}
 
 
@@ -200,16 +248,20 @@ def test_fifth_approval_is_the_last_the_sixth_revokes_the_oldest(emulator: Emula
     assert all(_refresh(emulator, t["refresh_token"]).status_code == 200 for t in tokens[1:])
 
 
-@pytest.mark.parametrize(("policy", "seconds", "wait", "use_between", "alive"), [
-    ("until_revoked", 0, 10 * 365 * 86400, False, True),
-    ("immediately", 0, 0, False, False),
-    ("expire_after", 3600, 3601, False, False),
-    ("expire_after", 3600, 3500, False, True),
-    ("expire_if_unused", 3600, 3601, False, False),
-    ("expire_if_unused", 3600, 3601, True, True),
-])
-def test_refresh_token_policies(emulator: EmulatorHandle, policy: str, seconds: int, wait: int, use_between: bool,
-                                alive: bool) -> None:
+@pytest.mark.parametrize(
+    ("policy", "seconds", "wait", "use_between", "alive"),
+    [
+        ("until_revoked", 0, 10 * 365 * 86400, False, True),
+        ("immediately", 0, 0, False, False),
+        ("expire_after", 3600, 3601, False, False),
+        ("expire_after", 3600, 3500, False, True),
+        ("expire_if_unused", 3600, 3601, False, False),
+        ("expire_if_unused", 3600, 3601, True, True),
+    ],
+)
+def test_refresh_token_policies(
+    emulator: EmulatorHandle, policy: str, seconds: int, wait: int, use_between: bool, alive: bool
+) -> None:
     """Refresh token policy per connected app: valid until revoked, expire immediately, expire after N,
     or expire if not used for N (a sliding window)."""
     emulator.admin.configure_app(emulator.consumer_key, refresh_token_policy=policy, refresh_token_seconds=seconds)

@@ -13,11 +13,16 @@ from werkzeug.wrappers import Request, Response
 
 from salesforce_emulator.testing import EmulatorHandle
 
-NS = {"soapenv": "http://schemas.xmlsoap.org/soap/envelope/", "o": "http://soap.sforce.com/2005/09/outbound",
-      "sf": "urn:sobject.enterprise.soap.sforce.com"}
-ACK = ('<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
-       '<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>{}</Ack>'
-       '</notificationsResponse></soapenv:Body></soapenv:Envelope>')
+NS = {
+    "soapenv": "http://schemas.xmlsoap.org/soap/envelope/",
+    "o": "http://soap.sforce.com/2005/09/outbound",
+    "sf": "urn:sobject.enterprise.soap.sforce.com",
+}
+ACK = (
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
+    '<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>{}</Ack>'
+    "</notificationsResponse></soapenv:Body></soapenv:Envelope>"
+)
 
 
 class Listener:
@@ -64,12 +69,14 @@ def _wait_pending(emulator: EmulatorHandle, attempts: int) -> None:
         time.sleep(0.01)
 
 
-def test_envelope_carries_org_action_notification_and_fields(api: Api, emulator: EmulatorHandle,
-                                                             listener: Listener) -> None:
+def test_envelope_carries_org_action_notification_and_fields(
+    api: Api, emulator: EmulatorHandle, listener: Listener
+) -> None:
     """On a matching change Salesforce POSTs a SOAP envelope with OrganizationId, ActionId (04k), one
     Notification per record with an Id (04l) and the chosen fields' current values; nulls are omitted."""
-    emulator.admin.define_outbound_message("ContactSync", "Contact", ["Email", "LastName", "HasOptedOutOfEmail",
-                                                                      "Title"], listener.url)
+    emulator.admin.define_outbound_message(
+        "ContactSync", "Contact", ["Email", "LastName", "HasOptedOutOfEmail", "Title"], listener.url
+    )
     record_id = api.create("Contact", LastName="Out", Email="out@example.com")
     envelope = listener.wait_for(1)[0]
     root = ElementTree.fromstring(envelope)
@@ -83,8 +90,9 @@ def test_envelope_carries_org_action_notification_and_fields(api: Api, emulator:
     assert values == {"Id": record_id, "Email": "out@example.com", "LastName": "Out", "HasOptedOutOfEmail": "false"}
 
 
-def test_unacknowledged_messages_are_retried_with_the_same_notification_id(api: Api, emulator: EmulatorHandle,
-                                                                           listener: Listener) -> None:
+def test_unacknowledged_messages_are_retried_with_the_same_notification_id(
+    api: Api, emulator: EmulatorHandle, listener: Listener
+) -> None:
     """Without <Ack>true</Ack> the message is retried later with backoff; the same Notification Id comes again,
     so listeners must de-duplicate on it."""
     emulator.admin.define_outbound_message("ContactSync", "Contact", ["LastName"], listener.url, on=("create",))
@@ -97,17 +105,25 @@ def test_unacknowledged_messages_are_retried_with_the_same_notification_id(api: 
     emulator.admin.advance_clock(16)
     emulator.admin.deliver_outbound()
     first, second = listener.wait_for(2)[:2]
-    assert _notifications(first)[0].findtext("o:Id", namespaces=NS) == \
-        _notifications(second)[0].findtext("o:Id", namespaces=NS)
+    assert _notifications(first)[0].findtext("o:Id", namespaces=NS) == _notifications(second)[0].findtext(
+        "o:Id", namespaces=NS
+    )
     assert emulator.admin.outbound_status()["pending"] == []
 
 
 def test_rolled_back_changes_send_nothing(api: Api, emulator: EmulatorHandle, listener: Listener) -> None:
     """Only committed changes are notified: an allOrNone request that rolls back sends no message."""
     emulator.admin.define_outbound_message("ContactSync", "Contact", ["LastName"], listener.url)
-    api.post("composite/sobjects", {"allOrNone": True, "records": [
-        {"attributes": {"type": "Contact"}, "LastName": "Rolled"},
-        {"attributes": {"type": "Contact"}, "FirstName": "NoLastName"}]})
+    api.post(
+        "composite/sobjects",
+        {
+            "allOrNone": True,
+            "records": [
+                {"attributes": {"type": "Contact"}, "LastName": "Rolled"},
+                {"attributes": {"type": "Contact"}, "FirstName": "NoLastName"},
+            ],
+        },
+    )
     api.create("Contact", LastName="Kept")
     envelope = listener.wait_for(1)[0]
     assert b"Kept" in envelope and b"Rolled" not in envelope
@@ -116,16 +132,18 @@ def test_rolled_back_changes_send_nothing(api: Api, emulator: EmulatorHandle, li
     assert len(listener.received) == 1
 
 
-def test_a_topic_change_sends_the_record_only_to_messages_that_ask_for_it(api: Api, emulator: EmulatorHandle,
-                                                                         listener: Listener) -> None:
+def test_a_topic_change_sends_the_record_only_to_messages_that_ask_for_it(
+    api: Api, emulator: EmulatorHandle, listener: Listener
+) -> None:
     """Assigning or removing a topic changes no Contact field, so a plain create/update message stays
     silent; a message with "topics" is sent for the Contact, touched as an admin's Apex trigger would."""
     contact_id = api.create("Contact", LastName="Tagged")
     topic_id = api.create("Topic", Name="Webinar")
     before = api.get(f"sobjects/Contact/{contact_id}").json()["LastModifiedDate"]
     emulator.admin.define_outbound_message("FieldsOnly", "Contact", ["LastName"], listener.url)
-    emulator.admin.define_outbound_message("WithTopics", "Contact", ["LastName", "LastModifiedDate"], listener.url,
-                                           on=("update", "topics"))
+    emulator.admin.define_outbound_message(
+        "WithTopics", "Contact", ["LastName", "LastModifiedDate"], listener.url, on=("update", "topics")
+    )
     emulator.admin.advance_clock(60)
 
     assignment_id = api.create("TopicAssignment", EntityId=contact_id, TopicId=topic_id)

@@ -56,8 +56,9 @@ def test_malformed_and_unknown_ids(api: Api) -> None:
     account = api.create("Account", Name="Acme")
     wrong = api.get(f"sobjects/Contact/{account}")
     assert wrong.status_code == 400
-    assert wrong.json() == [{"message": f"Contact ID: id value of incorrect type: {account}",
-                             "errorCode": "MALFORMED_ID", "fields": ["Id"]}]
+    assert wrong.json() == [
+        {"message": f"Contact ID: id value of incorrect type: {account}", "errorCode": "MALFORMED_ID", "fields": ["Id"]}
+    ]
     contact = api.create("Contact", LastName="Gone")
     api.delete(f"sobjects/Contact/{contact}")
     assert api.get(f"sobjects/Contact/{contact}").status_code == 404
@@ -74,24 +75,57 @@ def test_record_shape_and_fields_parameter(api: Api) -> None:
     assert list(partial) == ["attributes", "LastName", "Email"]
 
 
-@pytest.mark.parametrize(("sobject", "body", "expected"), [
-    ("Contact", {"LastName": "x" * 81},
-     {"message": f"Last Name: data value too large: {'x' * 81} (max length=80)", "errorCode": "STRING_TOO_LONG",
-      "fields": ["LastName"]}),
-    ("Contact", {"LastName": "X", "Email": "not an email"},
-     {"message": "Email: invalid email address: not an email", "errorCode": "INVALID_EMAIL_ADDRESS",
-      "fields": ["Email"]}),
-    ("Lead", {"LastName": "X", "Company": "C", "Interests__c": "Webinar;Golf"},
-     {"message": "Interests: bad value for restricted picklist field: Golf",
-      "errorCode": "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "fields": ["Interests__c"]}),
-    ("Contact", {"LastName": "X", "Name": "Full"},
-     {"message": "Unable to create/update fields: Name. Please check the security settings of this field and "
-                 "verify that it is read/write for your profile or permission set.",
-      "errorCode": "INVALID_FIELD_FOR_INSERT_UPDATE", "fields": ["Name"]}),
-    ("Contact", {"LastName": "X", "AccountId": "003KX0000000001YAA"},
-     {"message": "Account ID: id value of incorrect type: 003KX0000000001YAA", "errorCode": "MALFORMED_ID",
-      "fields": ["AccountId"]}),
-])
+@pytest.mark.parametrize(
+    ("sobject", "body", "expected"),
+    [
+        (
+            "Contact",
+            {"LastName": "x" * 81},
+            {
+                "message": f"Last Name: data value too large: {'x' * 81} (max length=80)",
+                "errorCode": "STRING_TOO_LONG",
+                "fields": ["LastName"],
+            },
+        ),
+        (
+            "Contact",
+            {"LastName": "X", "Email": "not an email"},
+            {
+                "message": "Email: invalid email address: not an email",
+                "errorCode": "INVALID_EMAIL_ADDRESS",
+                "fields": ["Email"],
+            },
+        ),
+        (
+            "Lead",
+            {"LastName": "X", "Company": "C", "Interests__c": "Webinar;Golf"},
+            {
+                "message": "Interests: bad value for restricted picklist field: Golf",
+                "errorCode": "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                "fields": ["Interests__c"],
+            },
+        ),
+        (
+            "Contact",
+            {"LastName": "X", "Name": "Full"},
+            {
+                "message": "Unable to create/update fields: Name. Please check the security settings of this field and "
+                "verify that it is read/write for your profile or permission set.",
+                "errorCode": "INVALID_FIELD_FOR_INSERT_UPDATE",
+                "fields": ["Name"],
+            },
+        ),
+        (
+            "Contact",
+            {"LastName": "X", "AccountId": "003KX0000000001YAA"},
+            {
+                "message": "Account ID: id value of incorrect type: 003KX0000000001YAA",
+                "errorCode": "MALFORMED_ID",
+                "fields": ["AccountId"],
+            },
+        ),
+    ],
+)
 def test_field_validation_errors(api: Api, sobject: str, body: dict, expected: dict) -> None:
     """Field-level validation answers 400 with Salesforce's error code, message format (label first) and fields."""
     response = api.post(f"sobjects/{sobject}", body)
@@ -124,8 +158,12 @@ def test_upsert_key_rules(api: Api) -> None:
     creation; a non-matching key creates the record with the key's value."""
     bad = api.patch("sobjects/Contact/LastName/x", {"FirstName": "A"})
     assert bad.status_code == 404
-    assert bad.json() == [{"message": "Provided external ID field does not exist or is not accessible: LastName",
-                           "errorCode": "NOT_FOUND"}]
+    assert bad.json() == [
+        {
+            "message": "Provided external ID field does not exist or is not accessible: LastName",
+            "errorCode": "NOT_FOUND",
+        }
+    ]
     assert api.patch("sobjects/Contact/Email/Mixed@Example.com", {"LastName": "M"}).status_code == 201
     assert api.patch("sobjects/Contact/Email/mixed@example.com", {"LastName": "N"}).json()["created"] is False
     only = api.patch("sobjects/Contact/Email/none@example.com", {"LastName": "N"}, params={"updateOnly": "true"})
@@ -141,8 +179,13 @@ def test_unique_external_id_rejects_duplicates(api: Api) -> None:
     first = api.create("Partner__c", External_Id__c="P-9")
     response = api.post("sobjects/Partner__c", {"External_Id__c": "p-9"})
     assert response.status_code == 400
-    assert response.json() == [{"message": f"duplicate value found: External_Id__c duplicates value on record with "
-                                           f"id: {first}", "errorCode": "DUPLICATE_VALUE", "fields": []}]
+    assert response.json() == [
+        {
+            "message": f"duplicate value found: External_Id__c duplicates value on record with id: {first}",
+            "errorCode": "DUPLICATE_VALUE",
+            "fields": [],
+        }
+    ]
 
 
 def test_topics(api: Api, emulator: EmulatorHandle) -> None:
@@ -162,8 +205,10 @@ def test_topics(api: Api, emulator: EmulatorHandle) -> None:
 
     emulator.admin.settings(max_topics_per_record=1)
     other = api.create("Topic", Name="Other")
-    assert api.post("sobjects/TopicAssignment", {"TopicId": other, "EntityId": contact}).json()[0]["errorCode"] \
+    assert (
+        api.post("sobjects/TopicAssignment", {"TopicId": other, "EntityId": contact}).json()[0]["errorCode"]
         == "LIMIT_EXCEEDED"
+    )
     emulator.admin.settings(topics_enabled=["Contact"])
     lead = api.create("Lead", LastName="L", Company="C")
     refused = api.post("sobjects/TopicAssignment", {"TopicId": vip, "EntityId": lead})
@@ -183,8 +228,11 @@ def test_duplicate_rules_honour_the_allow_save_header() -> None:
         error = refused.json()[0]
         assert error["errorCode"] == "DUPLICATES_DETECTED" and error["message"] == "Use one of these records?"
         assert error["duplicateResult"]["matchResults"][0]["matchRecords"][0]["record"]["Id"] == first
-        allowed = api.post("sobjects/Contact", {"LastName": "B", "Email": "dup@example.com"},
-                           headers={"Sforce-Duplicate-Rule-Header": "allowSave=true; includeRecordDetails=true"})
+        allowed = api.post(
+            "sobjects/Contact",
+            {"LastName": "B", "Email": "dup@example.com"},
+            headers={"Sforce-Duplicate-Rule-Header": "allowSave=true; includeRecordDetails=true"},
+        )
         assert allowed.status_code == 201
 
 
@@ -193,8 +241,9 @@ def test_faults_api_disabled_and_outage(api: Api, emulator: EmulatorHandle) -> N
     emulator.admin.settings(api_enabled=False)
     disabled = api.get("limits")
     assert disabled.status_code == 403
-    assert disabled.json() == [{"message": "The REST API is not enabled for this Organization.",
-                                "errorCode": "API_DISABLED_FOR_ORG"}]
+    assert disabled.json() == [
+        {"message": "The REST API is not enabled for this Organization.", "errorCode": "API_DISABLED_FOR_ORG"}
+    ]
     emulator.admin.settings(api_enabled=True, outage_seconds=60)
     assert api.get("limits").json() == [{"errorCode": "SERVER_UNAVAILABLE", "message": "Server too busy"}]
     emulator.admin.advance_clock(61)
@@ -204,14 +253,17 @@ def test_faults_api_disabled_and_outage(api: Api, emulator: EmulatorHandle) -> N
 def test_admin_api_defines_fields_and_counts_calls(api: Api, emulator: EmulatorHandle) -> None:
     """Custom fields defined through the admin API appear in describe and accept writes; the call log counts
     REST calls per endpoint so tests can assert how many calls a feature made."""
-    emulator.admin.define_field("Contact", {"name": "Plughost_Id__c", "type": "string", "length": 40,
-                                            "externalId": True, "unique": True})
+    emulator.admin.define_field(
+        "Contact", {"name": "Plughost_Id__c", "type": "string", "length": 40, "externalId": True, "unique": True}
+    )
     emulator.admin.clear_calls()
     described = {f["name"]: f for f in api.get("sobjects/Contact/describe").json()["fields"]}
     assert described["Plughost_Id__c"]["externalId"] and described["Plughost_Id__c"]["idLookup"]
     assert api.patch("sobjects/Contact/Plughost_Id__c/u-1", {"LastName": "U"}).status_code == 201
-    assert emulator.admin.call_counts() == {"GET sobjects/<name>/describe": 1,
-                                            "PATCH sobjects/<name>/<field_name>/<value>": 1}
+    assert emulator.admin.call_counts() == {
+        "GET sobjects/<name>/describe": 1,
+        "PATCH sobjects/<name>/<field_name>/<value>": 1,
+    }
     assert emulator.admin.counts()["Contact"] == 1
     assert emulator.admin.records("Contact")[0]["Plughost_Id__c"] == "u-1"
 
@@ -243,7 +295,8 @@ def test_reference_and_type_errors(api: Api) -> None:
     """A reference to a well-formed but missing record is INVALID_CROSS_REFERENCE_KEY; a value of the wrong JSON
     type is JSON_PARSER_ERROR."""
     missing = api.post("sobjects/Contact", {"LastName": "R", "AccountId": "001KX0000009999AAA"})
-    assert missing.json() == [{"message": "invalid cross reference id", "errorCode": "INVALID_CROSS_REFERENCE_KEY",
-                               "fields": ["AccountId"]}]
+    assert missing.json() == [
+        {"message": "invalid cross reference id", "errorCode": "INVALID_CROSS_REFERENCE_KEY", "fields": ["AccountId"]}
+    ]
     wrong = api.post("sobjects/Contact", {"LastName": "R", "HasOptedOutOfEmail": "maybe"})
     assert wrong.status_code == 400 and wrong.json()[0]["errorCode"] == "JSON_PARSER_ERROR"

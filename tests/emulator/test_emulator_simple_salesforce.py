@@ -22,8 +22,12 @@ from salesforce_emulator.testing import EmulatorHandle
 @pytest.fixture
 def sf(emulator_https: EmulatorHandle) -> Iterator[Salesforce]:
     token = emulator_https.obtain_token()
-    yield Salesforce(instance_url=token["instance_url"], session_id=token["access_token"],
-                     session=emulator_https.session(), version="59.0")
+    yield Salesforce(
+        instance_url=token["instance_url"],
+        session_id=token["access_token"],
+        session=emulator_https.session(),
+        version="59.0",
+    )
 
 
 def test_describe_global_and_object(sf: Salesforce) -> None:
@@ -83,20 +87,53 @@ def test_query_pagination_query_all_and_query_more(sf: Salesforce, emulator_http
 
 def test_collections_and_composite_through_restful(sf: Salesforce) -> None:
     """sObject Collections answer 200 with a per-record result; Composite resolves @{ref.id} references."""
-    results = sf.restful("composite/sobjects", method="POST", json={"records": [
-        {"attributes": {"type": "Contact"}, "LastName": "Smith", "Email": "s@example.com"},
-        {"attributes": {"type": "Lead"}, "LastName": "Jones"},
-    ]})
+    results = sf.restful(
+        "composite/sobjects",
+        method="POST",
+        json={
+            "records": [
+                {"attributes": {"type": "Contact"}, "LastName": "Smith", "Email": "s@example.com"},
+                {"attributes": {"type": "Lead"}, "LastName": "Jones"},
+            ]
+        },
+    )
     assert results[0]["success"] is True
-    assert results[1] == {"success": False, "errors": [{"statusCode": "REQUIRED_FIELD_MISSING", "message":
-                          "Required fields are missing: [Company]", "fields": ["Company"]}]}
-    composite = sf.restful("composite", method="POST", json={"allOrNone": True, "compositeRequest": [
-        {"method": "POST", "url": "/services/data/v59.0/sobjects/Topic", "referenceId": "topic", "body": {"Name": "VIP"}},
-        {"method": "POST", "url": "/services/data/v59.0/sobjects/TopicAssignment", "referenceId": "assignment",
-         "body": {"TopicId": "@{topic.id}", "EntityId": results[0]["id"]}},
-        {"method": "GET", "referenceId": "check",
-         "url": "/services/data/v59.0/query?q=SELECT+Topic.Name+FROM+TopicAssignment+WHERE+Id='@{assignment.id}'"},
-    ]})
+    assert results[1] == {
+        "success": False,
+        "errors": [
+            {
+                "statusCode": "REQUIRED_FIELD_MISSING",
+                "message": "Required fields are missing: [Company]",
+                "fields": ["Company"],
+            }
+        ],
+    }
+    composite = sf.restful(
+        "composite",
+        method="POST",
+        json={
+            "allOrNone": True,
+            "compositeRequest": [
+                {
+                    "method": "POST",
+                    "url": "/services/data/v59.0/sobjects/Topic",
+                    "referenceId": "topic",
+                    "body": {"Name": "VIP"},
+                },
+                {
+                    "method": "POST",
+                    "url": "/services/data/v59.0/sobjects/TopicAssignment",
+                    "referenceId": "assignment",
+                    "body": {"TopicId": "@{topic.id}", "EntityId": results[0]["id"]},
+                },
+                {
+                    "method": "GET",
+                    "referenceId": "check",
+                    "url": "/services/data/v59.0/query?q=SELECT+Topic.Name+FROM+TopicAssignment+WHERE+Id='@{assignment.id}'",
+                },
+            ],
+        },
+    )
     statuses = [r["httpStatusCode"] for r in composite["compositeResponse"]]
     assert statuses == [201, 201, 200]
     assert composite["compositeResponse"][2]["body"]["records"][0]["Topic"]["Name"] == "VIP"
@@ -115,12 +152,18 @@ def test_missing_required_and_unknown_fields_raise_malformed_request(sf: Salesfo
     """Writes are validated: missing required fields and unknown fields answer 400 with Salesforce's codes."""
     with pytest.raises(SalesforceMalformedRequest) as missing:
         sf.Lead.create({"FirstName": "No"})
-    assert missing.value.content == [{"message": "Required fields are missing: [LastName, Company]",
-                                      "errorCode": "REQUIRED_FIELD_MISSING", "fields": ["LastName", "Company"]}]
+    assert missing.value.content == [
+        {
+            "message": "Required fields are missing: [LastName, Company]",
+            "errorCode": "REQUIRED_FIELD_MISSING",
+            "fields": ["LastName", "Company"],
+        }
+    ]
     with pytest.raises(SalesforceMalformedRequest) as unknown:
         sf.Contact.create({"LastName": "X", "Shoe_Size__c": 9})
-    assert unknown.value.content == [{"message": "No such column 'Shoe_Size__c' on sobject of type Contact",
-                                      "errorCode": "INVALID_FIELD"}]
+    assert unknown.value.content == [
+        {"message": "No such column 'Shoe_Size__c' on sobject of type Contact", "errorCode": "INVALID_FIELD"}
+    ]
 
 
 def test_exhausted_limit_raises_refused_request(sf: Salesforce, emulator_https: EmulatorHandle) -> None:

@@ -9,8 +9,14 @@ from salesforce_emulator.soql import parse
 @pytest.fixture
 def people(api: Api) -> Api:
     acme = api.create("Account", Name="Acme")
-    api.create("Contact", FirstName="Ann", LastName="Able", Email="ann@acme.com", AccountId=acme,
-               Interests__c="Newsletter;Webinar")
+    api.create(
+        "Contact",
+        FirstName="Ann",
+        LastName="Able",
+        Email="ann@acme.com",
+        AccountId=acme,
+        Interests__c="Newsletter;Webinar",
+    )
     api.create("Contact", FirstName="Bob", LastName="Baker", Email="bob@other.org", Interests__c="Events")
     api.create("Contact", LastName="Cole", HasOptedOutOfEmail=True)
     return api
@@ -23,23 +29,34 @@ def _names(result: dict) -> list[str]:
 def test_where_operators(people: Api) -> None:
     """WHERE supports = != IN NOT IN LIKE (case-insensitive, % and _), AND/OR/NOT and parentheses."""
     assert _names(people.query("SELECT LastName FROM Contact WHERE Email = 'ANN@acme.com'")) == ["Able"]
-    assert _names(people.query("SELECT LastName FROM Contact WHERE Email != null ORDER BY LastName")) == ["Able", "Baker"]
-    assert _names(people.query("SELECT LastName FROM Contact WHERE LastName IN ('Cole', 'Able') ORDER BY LastName")) \
-        == ["Able", "Cole"]
+    assert _names(people.query("SELECT LastName FROM Contact WHERE Email != null ORDER BY LastName")) == [
+        "Able",
+        "Baker",
+    ]
+    assert _names(
+        people.query("SELECT LastName FROM Contact WHERE LastName IN ('Cole', 'Able') ORDER BY LastName")
+    ) == ["Able", "Cole"]
     assert _names(people.query("SELECT LastName FROM Contact WHERE Email LIKE '%@ACME.%'")) == ["Able"]
-    assert _names(people.query("SELECT LastName FROM Contact WHERE (FirstName = 'Bob' OR HasOptedOutOfEmail = true) "
-                               "AND NOT LastName LIKE 'B%'")) == ["Cole"]
-    assert _names(people.query("SELECT LastName FROM Contact WHERE LastName NOT IN ('Able') ORDER BY LastName DESC")) \
-        == ["Cole", "Baker"]
+    assert _names(
+        people.query(
+            "SELECT LastName FROM Contact WHERE (FirstName = 'Bob' OR HasOptedOutOfEmail = true) "
+            "AND NOT LastName LIKE 'B%'"
+        )
+    ) == ["Cole"]
+    assert _names(
+        people.query("SELECT LastName FROM Contact WHERE LastName NOT IN ('Able') ORDER BY LastName DESC")
+    ) == ["Cole", "Baker"]
 
 
 def test_multipicklist_includes_and_excludes(people: Api) -> None:
     """includes/excludes match any listed value; 'A;B' inside them means both A and B."""
     assert _names(people.query("SELECT LastName FROM Contact WHERE Interests__c includes ('Webinar')")) == ["Able"]
-    assert _names(people.query("SELECT LastName FROM Contact WHERE Interests__c includes ('Webinar;Events', 'Events')")) \
-        == ["Baker"]
-    assert _names(people.query("SELECT LastName FROM Contact WHERE Interests__c excludes ('Webinar') "
-                               "ORDER BY LastName")) == ["Baker", "Cole"]
+    assert _names(
+        people.query("SELECT LastName FROM Contact WHERE Interests__c includes ('Webinar;Events', 'Events')")
+    ) == ["Baker"]
+    assert _names(
+        people.query("SELECT LastName FROM Contact WHERE Interests__c excludes ('Webinar') ORDER BY LastName")
+    ) == ["Baker", "Cole"]
 
 
 def test_parent_relationship_fields_are_nested(people: Api) -> None:
@@ -53,7 +70,10 @@ def test_order_limit_offset_and_nulls(people: Api) -> None:
     """ORDER BY puts nulls first ascending and last descending unless NULLS FIRST/LAST says otherwise."""
     assert _names(people.query("SELECT LastName FROM Contact ORDER BY FirstName")) == ["Cole", "Able", "Baker"]
     assert _names(people.query("SELECT LastName FROM Contact ORDER BY FirstName DESC")) == ["Baker", "Able", "Cole"]
-    assert _names(people.query("SELECT LastName FROM Contact ORDER BY FirstName NULLS LAST LIMIT 2")) == ["Able", "Baker"]
+    assert _names(people.query("SELECT LastName FROM Contact ORDER BY FirstName NULLS LAST LIMIT 2")) == [
+        "Able",
+        "Baker",
+    ]
     assert _names(people.query("SELECT LastName FROM Contact ORDER BY LastName LIMIT 1 OFFSET 1")) == ["Baker"]
 
 
@@ -90,8 +110,9 @@ def test_pagination_with_batch_size_header(api: Api) -> None:
     records = [{"attributes": {"type": "Account"}, "Name": f"A{i:03d}"} for i in range(200)]
     api.post("composite/sobjects", {"records": records})
     api.post("composite/sobjects", {"records": records[:50]})
-    first = api.get("query", params={"q": "SELECT Name FROM Account"},
-                    headers={"Sforce-Query-Options": "batchSize=200"}).json()
+    first = api.get(
+        "query", params={"q": "SELECT Name FROM Account"}, headers={"Sforce-Query-Options": "batchSize=200"}
+    ).json()
     assert first["totalSize"] == 250 and len(first["records"]) == 200 and first["done"] is False
     assert first["nextRecordsUrl"].startswith("/services/data/v62.0/query/01g")
     rest = api.http.get(api.handle.base_url + first["nextRecordsUrl"]).json()

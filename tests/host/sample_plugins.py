@@ -131,7 +131,9 @@ class Showcase(Plugin):
 
     @hookimpl
     def admin_banners(self) -> list[Banner]:
-        return [Banner("Showcase wants your attention.", BannerLevel.WARNING, "/admin/plugins/showcase/report", "See why")]
+        return [
+            Banner("Showcase wants your attention.", BannerLevel.WARNING, "/admin/plugins/showcase/report", "See why")
+        ]
 
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> list[AdminPanel]:
@@ -168,7 +170,9 @@ class Connector(Plugin):
     settings_fields = (
         SettingField("client_id", "Client ID", required=True),
         SettingField("client_secret", "Client secret", secret=True),
-        SettingField("region", "Region", FieldKind.CHOICE, default="eu", choices=(("eu", "Europe"), ("us", "United States"))),
+        SettingField(
+            "region", "Region", FieldKind.CHOICE, default="eu", choices=(("eu", "Europe"), ("us", "United States"))
+        ),
     )
     settings_endpoint = "connector.settings_page"
 

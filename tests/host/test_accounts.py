@@ -25,8 +25,13 @@ def test_every_page_leads_to_setup_until_the_owner_exists(make_app):
     assert visitor.get("/register").location == "/setup"
     created = visitor.post(
         "/setup",
-        data={"first_name": "Olive", "last_name": "Owner", "email": "olive@example.com",
-              "password": PASSWORD, "password_confirm": PASSWORD},
+        data={
+            "first_name": "Olive",
+            "last_name": "Owner",
+            "email": "olive@example.com",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
     )
     assert created.location == "/admin/"
     assert visitor.get("/setup").status_code == 404

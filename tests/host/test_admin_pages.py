@@ -41,14 +41,18 @@ def test_users_are_listed_searched_and_tagged_in_bulk(site, admin, make_user):
     found = admin.get("/admin/users/?q=bob").text
     assert "bob@example.com" in found and "ann@example.com" not in found
 
-    applied = admin.post("/admin/users/tags", data={"user_ids": ids[:2], "tag_id": vip_id, "action": "add", "next": "/admin/users/?q=b"})
+    applied = admin.post(
+        "/admin/users/tags", data={"user_ids": ids[:2], "tag_id": vip_id, "action": "add", "next": "/admin/users/?q=b"}
+    )
     assert applied.location == "/admin/users/?q=b"
     assert tags_of(app, "ann@example.com") == tags_of(app, "bob@example.com") == {"vip"}
     assert tags_of(app, "cyd@example.com") == set()
 
     admin.post(f"/admin/users/{ids[0]}/tags", data={"tag_id": vip_id, "action": "remove"})
     assert tags_of(app, "ann@example.com") == set()
-    refused = admin.post("/admin/users/tags", data={"user_ids": ids, "tag_id": vip_id, "action": "add", "next": "https://evil.example/"})
+    refused = admin.post(
+        "/admin/users/tags", data={"user_ids": ids, "tag_id": vip_id, "action": "add", "next": "https://evil.example/"}
+    )
     assert refused.location == "/admin/users/"
 
 
@@ -68,11 +72,22 @@ def test_an_admin_edits_and_deletes_a_user(site, admin, make_user):
 
 def test_affiliates_are_created_searched_edited_and_deleted(site, admin):
     app, owner = site
-    fields = {"first_name": "Al", "last_name": "Fil", "email": "al@example.com", "company": "Acme", "country": "FR",
-              "website": "https://acme.example", "status": "active", "manager_id": str(owner), "notes": "met at a fair"}
+    fields = {
+        "first_name": "Al",
+        "last_name": "Fil",
+        "email": "al@example.com",
+        "company": "Acme",
+        "country": "FR",
+        "website": "https://acme.example",
+        "status": "active",
+        "manager_id": str(owner),
+        "notes": "met at a fair",
+    }
     created = admin.post("/admin/affiliates/new", data=fields, follow_redirects=True)
     assert "Al Fil was added." in created.text and "Olive Owner" in created.text
-    admin.post("/admin/affiliates/new", data={**fields, "first_name": "Bo", "email": "bo@example.com", "company": "Zeta"})
+    admin.post(
+        "/admin/affiliates/new", data={**fields, "first_name": "Bo", "email": "bo@example.com", "company": "Zeta"}
+    )
 
     found = admin.get("/admin/affiliates/?q=acme").text
     assert "al@example.com" in found and "bo@example.com" not in found
@@ -105,11 +120,18 @@ def test_site_settings_open_affiliate_sign_up_and_choose_registration_tags(site,
     with app.app_context():
         tag_id = db.session.scalar(db.select(Tag.id))
 
-    admin.post("/admin/settings/", data={"registration_open": "y", "affiliate_signup_open": "y", "registration_tags": [tag_id]})
-    applied = visitor.post("/affiliates/join", data={"first_name": "Ann", "last_name": "Plier", "email": "ann@example.com"})
+    admin.post(
+        "/admin/settings/", data={"registration_open": "y", "affiliate_signup_open": "y", "registration_tags": [tag_id]}
+    )
+    applied = visitor.post(
+        "/affiliates/join", data={"first_name": "Ann", "last_name": "Plier", "email": "ann@example.com"}
+    )
     assert "Thank you" in applied.text
     with app.app_context():
-        assert db.session.scalar(db.select(Affiliate).where(Affiliate.email == "ann@example.com")).status is AffiliateStatus.ON_MODERATION
+        assert (
+            db.session.scalar(db.select(Affiliate).where(Affiliate.email == "ann@example.com")).status
+            is AffiliateStatus.ON_MODERATION
+        )
         assert db.session.get(Tag, tag_id).apply_on_registration
 
     admin.post("/admin/settings/", data={"registration_open": "y"})
@@ -119,9 +141,14 @@ def test_site_settings_open_affiliate_sign_up_and_choose_registration_tags(site,
 
 
 def test_custom_fields_appear_on_the_forms(site, admin):
-    admin.post("/admin/settings/custom-fields", data={"owner": "affiliate", "label": "Traffic source", "key": "traffic_source"})
+    admin.post(
+        "/admin/settings/custom-fields", data={"owner": "affiliate", "label": "Traffic source", "key": "traffic_source"}
+    )
     assert "Traffic source" in admin.get("/admin/affiliates/new").text
-    assert "lower-case" in admin.post("/admin/settings/custom-fields", data={"owner": "user", "label": "X", "key": "Bad Key"}).text
+    assert (
+        "lower-case"
+        in admin.post("/admin/settings/custom-fields", data={"owner": "user", "label": "X", "key": "Bad Key"}).text
+    )
 
 
 def test_hook_user_admin_panels(site, admin, make_user):

@@ -18,7 +18,9 @@ def new_affiliate(**fields) -> Affiliate:
 
 def test_hook_affiliate_created(recording_site, recorder):
     add_custom_field(CustomFieldOwner.AFFILIATE, "tier", "Tier")
-    manager = register_user(email="m@example.com", password="long enough", first_name="M", last_name="N", role=Role.ADMIN)
+    manager = register_user(
+        email="m@example.com", password="long enough", first_name="M", last_name="N", role=Role.ADMIN
+    )
     affiliate = new_affiliate(manager_id=manager.id, country="US", custom_fields={"tier": "gold"})
     db.session.commit()
 

@@ -21,15 +21,33 @@ def plughost(app, *args: str, **options):
 
 
 def test_create_admin(site):
-    result = plughost(site, "create-admin", "--email", "Root@Example.com", "--first-name", "Ro", "--last-name", "Ot",
-                      input="a long password\na long password\n")
+    result = plughost(
+        site,
+        "create-admin",
+        "--email",
+        "Root@Example.com",
+        "--first-name",
+        "Ro",
+        "--last-name",
+        "Ot",
+        input="a long password\na long password\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Admin root@example.com created." in result.output
     with site.app_context():
         assert db.session.scalar(db.select(User).where(User.email == "root@example.com")).is_admin
 
-    refused = plughost(site, "create-admin", "--email", "root@example.com", "--first-name", "R", "--last-name", "O",
-                       env={"PLUGHOST_ADMIN_PASSWORD": "a long password"})
+    refused = plughost(
+        site,
+        "create-admin",
+        "--email",
+        "root@example.com",
+        "--first-name",
+        "R",
+        "--last-name",
+        "O",
+        env={"PLUGHOST_ADMIN_PASSWORD": "a long password"},
+    )
     assert refused.exit_code == 1 and "already exists" in refused.output
 
 

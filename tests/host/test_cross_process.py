@@ -19,7 +19,9 @@ def test_enabling_in_one_process_is_seen_by_another(make_app, make_user, databas
     port = free_port()
     env = {
         **os.environ,
-        "PLUGHOST_TEST_CONFIG": json.dumps({"PLUGHOST_LOAD_ENTRYPOINTS": False, "SECRET_KEY": "test", **database_config}),
+        "PLUGHOST_TEST_CONFIG": json.dumps(
+            {"PLUGHOST_LOAD_ENTRYPOINTS": False, "SECRET_KEY": "test", **database_config}
+        ),
         "PLUGHOST_INSTANCE_PATH": str(tmp_path / "other-instance"),
     }
     command = python_command(SAMPLE_SITE_SCRIPT, str(port))

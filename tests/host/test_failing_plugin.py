@@ -50,7 +50,9 @@ def test_affiliate_create_edit_and_delete_succeed(site, log_in):
     with site.app_context():
         affiliate_id = db.session.scalar(db.select(Affiliate.id))
 
-    edited = admin.post(f"/admin/affiliates/{affiliate_id}/edit", data={**fields, "company": "Acme"}, follow_redirects=True)
+    edited = admin.post(
+        f"/admin/affiliates/{affiliate_id}/edit", data={**fields, "company": "Acme"}, follow_redirects=True
+    )
     assert "The affiliate is saved." in edited.text
     assert admin.post(f"/admin/affiliates/{affiliate_id}/delete", follow_redirects=True).status_code == 200
     with site.app_context():

@@ -103,8 +103,16 @@ def test_hook_admin_banners(make_app, make_user, log_in):
     app = make_app(Showcase())
     admin = log_in(app.test_client(), make_user(app, admin=True))
     enable(admin, "showcase")
-    for path in ["/admin/", "/admin/users/", "/admin/affiliates/", "/admin/tags/", "/admin/marketplace/",
-                 "/admin/settings/", "/admin/plugins/showcase/settings", "/admin/sync/"]:
+    for path in [
+        "/admin/",
+        "/admin/users/",
+        "/admin/affiliates/",
+        "/admin/tags/",
+        "/admin/marketplace/",
+        "/admin/settings/",
+        "/admin/plugins/showcase/settings",
+        "/admin/sync/",
+    ]:
         page = admin.get(path)
         assert page.status_code == 200, path
         assert "Showcase wants your attention." in page.text, path

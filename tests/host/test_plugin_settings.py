@@ -16,7 +16,9 @@ def test_settings_are_saved_and_validated_by_the_plugin(make_app, make_user, log
     app = make_app(Showcase())
     admin = log_in(app.test_client(), make_user(app, admin=True))
 
-    refused = admin.post("/admin/plugins/showcase/settings", data={"setting_greeting": "Hi", "setting_endpoint": "http://plain.example"})
+    refused = admin.post(
+        "/admin/plugins/showcase/settings", data={"setting_greeting": "Hi", "setting_endpoint": "http://plain.example"}
+    )
     assert "The address must start with https://." in refused.text
     saved = admin.post(
         "/admin/plugins/showcase/settings",
@@ -65,7 +67,10 @@ def test_no_page_renders_a_stored_secret(make_app, make_user, log_in):
     admin.post("/admin/plugins/showcase/settings", data={"setting_greeting": "Hi", "setting_api_key": SECRET})
     admin.post("/admin/plugins/picky/settings", data={"setting_token": SECRET})
     admin.post("/admin/tags/", data={"name": "vip"})
-    admin.post("/admin/affiliates/new", data={"first_name": "Al", "last_name": "Fil", "email": "al@example.com", "status": "active", "manager_id": ""})
+    admin.post(
+        "/admin/affiliates/new",
+        data={"first_name": "Al", "last_name": "Fil", "email": "al@example.com", "status": "active", "manager_id": ""},
+    )
     with app.app_context():
         registry.enable("showcase")
         registry.enable("picky")

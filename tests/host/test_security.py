@@ -12,7 +12,9 @@ from host.web.redirects import safe_next_url
 
 PASSWORD = "a long password"
 POST_FORM = re.compile(r'<form[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|type="hidden" name="csrf_token" value="([^"]+)"')
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|type="hidden" name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(page: str) -> str:
@@ -38,8 +40,17 @@ def test_every_post_form_carries_a_csrf_token(guarded_site, log_in, make_user):
     user_id = make_user(app)
     admin = log_in(app.test_client(), owner)
     admin.post("/admin/tags/", data={"name": "vip", "csrf_token": csrf_token(admin.get("/admin/tags/").text)})
-    pages = ["/admin/", "/admin/users/", f"/admin/users/{user_id}", "/admin/affiliates/new", "/admin/tags/",
-             "/admin/marketplace/", "/admin/settings/", "/admin/plugins/showcase/settings", "/account/"]
+    pages = [
+        "/admin/",
+        "/admin/users/",
+        f"/admin/users/{user_id}",
+        "/admin/affiliates/new",
+        "/admin/tags/",
+        "/admin/marketplace/",
+        "/admin/settings/",
+        "/admin/plugins/showcase/settings",
+        "/account/",
+    ]
     forms = 0
     for path in pages:
         for form in POST_FORM.findall(admin.get(path).text):
@@ -58,7 +69,9 @@ def test_a_post_without_its_token_is_refused(guarded_site, log_in):
     admin = log_in(app.test_client(), owner)
     for path in ["/admin/tags/", "/admin/marketplace/showcase/disable", "/admin/settings/", "/logout"]:
         assert admin.post(path, data={"name": "x"}).status_code == 400, path
-    assert app.test_client().post("/login", data={"email": "owner@example.com", "password": PASSWORD}).status_code == 400
+    assert (
+        app.test_client().post("/login", data={"email": "owner@example.com", "password": PASSWORD}).status_code == 400
+    )
 
     page = admin.get("/admin/tags/").text
     created = admin.post("/admin/tags/", data={"name": "vip", "csrf_token": csrf_token(page)})
@@ -67,15 +80,23 @@ def test_a_post_without_its_token_is_refused(guarded_site, log_in):
 
 def test_log_in_sends_only_to_pages_of_this_site(guarded_site):
     app, _owner = guarded_site
-    for target, expected in [("/admin/users/", "/admin/users/"), ("https://evil.example/", "/admin/"),
-                             ("//evil.example/", "/admin/"), ("/\\evil.example", "/admin/")]:
+    for target, expected in [
+        ("/admin/users/", "/admin/users/"),
+        ("https://evil.example/", "/admin/"),
+        ("//evil.example/", "/admin/"),
+        ("/\\evil.example", "/admin/"),
+    ]:
         visitor = app.test_client()
         token = csrf_token(visitor.get("/login").text)
-        response = visitor.post(f"/login?next={target}", data={"email": "owner@example.com", "password": PASSWORD, "csrf_token": token})
+        response = visitor.post(
+            f"/login?next={target}", data={"email": "owner@example.com", "password": PASSWORD, "csrf_token": token}
+        )
         assert response.location == expected, target
 
 
-@pytest.mark.parametrize("target", ["http://x.example/", "//x.example", "/\\x.example", "javascript:alert(1)", "/ok\r\nSet-Cookie: a=b", ""])
+@pytest.mark.parametrize(
+    "target", ["http://x.example/", "//x.example", "/\\x.example", "javascript:alert(1)", "/ok\r\nSet-Cookie: a=b", ""]
+)
 def test_safe_next_url_refuses_other_sites(target):
     assert safe_next_url(target) is None
 
@@ -94,7 +115,9 @@ def test_log_in_is_rate_limited(make_app, make_user):
 def test_cookies_and_headers(make_app, make_user):
     app = make_app(PLUGHOST_SECURE_COOKIES=True)
     make_user(app, admin=True, email="owner@example.com", password=PASSWORD)
-    response = app.test_client().post("/login", data={"email": "owner@example.com", "password": PASSWORD, "remember": "y"})
+    response = app.test_client().post(
+        "/login", data={"email": "owner@example.com", "password": PASSWORD, "remember": "y"}
+    )
     cookies = response.headers.getlist("Set-Cookie")
     session = next(cookie for cookie in cookies if cookie.startswith("session="))
     remember = next(cookie for cookie in cookies if cookie.startswith("remember_token="))
@@ -105,7 +128,9 @@ def test_cookies_and_headers(make_app, make_user):
 
     plain = make_app()  # the same database, without PLUGHOST_SECURE_COOKIES
     over_https = plain.test_client().post(
-        "/login", data={"email": "owner@example.com", "password": PASSWORD, "remember": "y"}, base_url="https://localhost"
+        "/login",
+        data={"email": "owner@example.com", "password": PASSWORD, "remember": "y"},
+        base_url="https://localhost",
     )
     cookies = over_https.headers.getlist("Set-Cookie")
     assert len(cookies) == 2 and all("Secure" in cookie for cookie in cookies), "a login over https keeps to https"

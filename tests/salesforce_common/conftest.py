@@ -3,14 +3,13 @@
 from collections.abc import Callable, Iterator
 
 import pytest
-
-import host.sync
 from flask import Flask
 from flask.testing import FlaskClient
+from salesforce_probe import LOGIN_URL, NAME, SalesforceProbe
 
+import host.sync
 from host.extensions import db
 from host.plugins import registry
-from salesforce_probe import LOGIN_URL, NAME, SalesforceProbe
 
 
 @pytest.fixture

@@ -54,5 +54,3 @@ class SalesforceProbe(SalesforceConnectedPlugin):
             return render_template_string(PAGE, **self.connection.panel_context())
 
         return [pages, self.connection.blueprint()]
-
-

@@ -7,11 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
+from salesforce_probe import CALLBACK_PATH, LOGIN_URL, NAME
 
 from host.extensions import db
 from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_common.status import set_needs_reauthorization
-from salesforce_probe import CALLBACK_PATH, LOGIN_URL, NAME
 
 
 def _authorize(client: FlaskClient) -> dict[str, list[str]]:

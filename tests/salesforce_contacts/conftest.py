@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from polling import wait_for
 from werkzeug.serving import make_server
 
 import host.sync
@@ -24,10 +25,7 @@ from host.plugins import registry
 from host.services.tags import create_tag, find_tag, set_registration_tags
 from host.services.users import change_tags, register_user
 from plugins.salesforce_contacts import SalesforceContactsPlugin
-from salesforce_emulator.pytest_fixtures import emulator, emulator_server  # noqa: F401  (fixtures)
 from salesforce_emulator.testing import EmulatorHandle
-
-from polling import wait_for
 
 FAST_SYNC = {
     "PLUGHOST_SYNC_RETRY_BASE_SECONDS": 0.05,
@@ -149,7 +147,10 @@ def make_site(make_app: Callable[..., Flask], emulator: EmulatorHandle) -> Calla
         app = make_app(plugin, **FAST_SYNC)
         with app.app_context():
             admin = register_user(
-                email="owner@example.com", password="correct horse battery", first_name="Site", last_name="Owner",
+                email="owner@example.com",
+                password="correct horse battery",
+                first_name="Site",
+                last_name="Owner",
                 role="admin",
             )
             registry.enable(plugin.name)

@@ -32,7 +32,9 @@ def test_a_backfilled_burst_goes_out_as_collections(site):
     with site.app.app_context():
         tags = {create_tag("Members"), create_tag("Newsletter")}
         for n in range(BURST):
-            db.session.add(User(email=f"u{n}@example.com", password_hash="-", first_name="U", last_name=f"{n}", tags=tags))
+            db.session.add(
+                User(email=f"u{n}@example.com", password_hash="-", first_name="U", last_name=f"{n}", tags=tags)
+            )
         host.sync.pause(site.plugin, "holding the burst")
         db.session.commit()
 

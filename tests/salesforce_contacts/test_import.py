@@ -51,8 +51,14 @@ def test_importing_500_records_by_topic_creates_links_and_skips_with_reasons(sit
     started = site.admin.post("/admin/plugins/salesforce_contacts/import/", data={"by": "topic", "value": "Webinar"})
     assert started.status_code == 302
     progress = site.wait_for(
-        lambda: (p := site.admin.get("/admin/plugins/salesforce_contacts/import/progress.json").get_json())
-        and p["finished"] and p, "the import to finish", timeout=40)
+        lambda: (
+            (p := site.admin.get("/admin/plugins/salesforce_contacts/import/progress.json").get_json())
+            and p["finished"]
+            and p
+        ),
+        "the import to finish",
+        timeout=40,
+    )
 
     assert (progress["total"], progress["processed"]) == (500, 500)
     assert (progress["created"], progress["linked"], progress["skipped"]) == (300, 150, WEBINAR_SKIPS)
@@ -62,7 +68,10 @@ def test_importing_500_records_by_topic_creates_links_and_skips_with_reasons(sit
     calls = site.sf.admin.call_counts()
     assert all(call.startswith("GET") for call in calls), calls
     page = site.admin.get("/admin/plugins/salesforce_contacts/import/").get_data(as_text=True)
-    assert "300</span> users created" in page and 'src="/admin/plugins/salesforce_contacts/import/static/import.js"' in page
+    assert (
+        "300</span> users created" in page
+        and 'src="/admin/plugins/salesforce_contacts/import/static/import.js"' in page
+    )
 
 
 def test_the_cli_imports_by_picklist_value_with_a_progress_bar(make_site):
@@ -70,8 +79,9 @@ def test_the_cli_imports_by_picklist_value_with_a_progress_bar(make_site):
     site.configure(segmentation="multipicklist", segmentation_field="Interests__c")
     site.admin.post("/admin/plugins/salesforce_contacts/refresh")
     for number in range(5):
-        site.sf.admin.insert("Contact", Email=f"events{number}@example.com", LastName="Golfer",
-                             Interests__c="Events;Webinar")
+        site.sf.admin.insert(
+            "Contact", Email=f"events{number}@example.com", LastName="Golfer", Interests__c="Events;Webinar"
+        )
     site.sf.admin.insert("Contact", Email="chess@example.com", LastName="Player", Interests__c="Webinar")
 
     result = site.app.test_cli_runner().invoke(args=["salesforce_contacts", "import", "--picklist-value", "Events"])

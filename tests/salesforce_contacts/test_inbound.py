@@ -2,10 +2,9 @@
 over real HTTP, applied once, never echoed back, and refused when they are not genuine."""
 
 import requests
-
-import host.sync
 from sqlalchemy import func, select
 
+import host.sync
 from host.extensions import db
 from host.models import User
 from host.services.users import update_user
@@ -32,15 +31,17 @@ def _directions(site, **directions: Direction) -> None:
 def _user(site, user_id: int) -> dict:
     with site.app.app_context():
         user = db.session.get(User, user_id)
-        return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-                "tags": sorted(tag.name for tag in user.tags)}
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "tags": sorted(tag.name for tag in user.tags),
+        }
 
 
 def _inbound_results(site) -> int:
     with site.app.app_context():
-        return db.session.scalar(
-            select(func.count()).select_from(SyncResult).where(SyncResult.kind == "inbound")
-        ) or 0
+        return db.session.scalar(select(func.count()).select_from(SyncResult).where(SyncResult.kind == "inbound")) or 0
 
 
 def _inbound_entries(site) -> int:
@@ -54,10 +55,14 @@ def _synced_contact(site, email: str, **fields) -> tuple[int, str]:
     return user_id, site.record(email)["Id"]
 
 
-def test_a_contact_edited_in_salesforce_changes_the_user_once_and_nothing_goes_back(
-        site, live_site, salesforce_user):
-    _directions(site, Email=Direction.TO_SALESFORCE, FirstName=Direction.BOTH, LastName=Direction.BOTH,
-                Phone=Direction.TO_SALESFORCE)
+def test_a_contact_edited_in_salesforce_changes_the_user_once_and_nothing_goes_back(site, live_site, salesforce_user):
+    _directions(
+        site,
+        Email=Direction.TO_SALESFORCE,
+        FirstName=Direction.BOTH,
+        LastName=Direction.BOTH,
+        Phone=Direction.TO_SALESFORCE,
+    )
     user_id, contact_id = _synced_contact(site, "grace@example.com", first_name="Grace", last_name="Hopper")
     url = _webhook(site, live_site)
     site.sf.admin.define_outbound_message("ContactBack", "Contact", FIELDS, url)
@@ -68,8 +73,12 @@ def test_a_contact_edited_in_salesforce_changes_the_user_once_and_nothing_goes_b
 
     site.wait_for(lambda: _user(site, user_id)["last_name"] == "Hopper-Murray", "the edit to reach the user")
     site.drain()
-    assert _user(site, user_id) == {"first_name": "Rear Admiral Grace", "last_name": "Hopper-Murray",
-                                    "email": "grace@example.com", "tags": ["Conference 2025"]}
+    assert _user(site, user_id) == {
+        "first_name": "Rear Admiral Grace",
+        "last_name": "Hopper-Murray",
+        "email": "grace@example.com",
+        "tags": ["Conference 2025"],
+    }
     # The Salesforce user's own calls, and one query for the record's topics: nothing sent back.
     calls = site.sf.admin.call_counts()
     writes = {call: count for call, count in calls.items() if not call.startswith("GET")}
@@ -85,8 +94,10 @@ def test_a_redelivered_notification_is_applied_once(site, live_site, salesforce_
     live_site.lose_acks = True
 
     salesforce_user.update("Contact", contact_id, LastName="Byron")
-    site.wait_for(lambda: any(p["attempts"] for p in site.sf.admin.outbound_status()["pending"]),
-                  "a delivery whose acknowledgement was lost")
+    site.wait_for(
+        lambda: any(p["attempts"] for p in site.sf.admin.outbound_status()["pending"]),
+        "a delivery whose acknowledgement was lost",
+    )
     live_site.lose_acks = False
     site.sf.admin.advance_clock(16)
     site.sf.admin.deliver_outbound()
@@ -122,8 +133,9 @@ def test_an_older_notification_does_not_overwrite_a_newer_local_change(site, liv
     assert _user(site, user_id)["first_name"] == "Newer local name"
     assert site.record("alan@example.com")["FirstName"] == "Newer local name"
     with site.app.app_context():
-        first = db.session.scalars(select(SyncResult).where(SyncResult.kind == "inbound")
-                                   .order_by(SyncResult.record_id)).first()
+        first = db.session.scalars(
+            select(SyncResult).where(SyncResult.kind == "inbound").order_by(SyncResult.record_id)
+        ).first()
     assert "fields kept: the site's change is newer" in first.message
 
 
@@ -131,8 +143,9 @@ def test_a_topic_added_or_removed_in_salesforce_reaches_the_user_tags(site, live
     """Only the topics change, no field: the org's rule on topic changes sends the Contact."""
     _directions(site, LastName=Direction.BOTH)
     user_id, contact_id = _synced_contact(site, "mary@example.com", first_name="Mary", last_name="Jackson")
-    site.sf.admin.define_outbound_message("ContactTopics", "Contact", FIELDS, _webhook(site, live_site),
-                                          on=("create", "update", "topics"))
+    site.sf.admin.define_outbound_message(
+        "ContactTopics", "Contact", FIELDS, _webhook(site, live_site), on=("create", "update", "topics")
+    )
 
     assignment_id = salesforce_user.assign_topic(contact_id, "Engineers")
     site.wait_for(lambda: _user(site, user_id)["tags"] == ["Engineers"], "the new topic to become a tag")
@@ -140,19 +153,23 @@ def test_a_topic_added_or_removed_in_salesforce_reaches_the_user_tags(site, live
     site.wait_for(lambda: _user(site, user_id)["tags"] == [], "the removed topic to leave the tags")
     site.drain()
 
-    assert _user(site, user_id) == {"first_name": "Mary", "last_name": "Jackson", "email": "mary@example.com",
-                                    "tags": []}
+    assert _user(site, user_id) == {
+        "first_name": "Mary",
+        "last_name": "Jackson",
+        "email": "mary@example.com",
+        "tags": [],
+    }
     assert _inbound_results(site) == 2
     assert [d["message"] for d in site.sf.admin.outbound_status()["deliveries"]] == ["ContactTopics"] * 2
 
 
 def test_the_add_endpoint_creates_a_user_with_tags_and_a_set_password_link(site, live_site, salesforce_user):
     _directions(site, FirstName=Direction.BOTH, LastName=Direction.BOTH)
-    site.sf.admin.define_outbound_message("NewContacts", "Contact", FIELDS, _webhook(site, live_site, Action.ADD),
-                                          on=("create", "update", "topics"))
+    site.sf.admin.define_outbound_message(
+        "NewContacts", "Contact", FIELDS, _webhook(site, live_site, Action.ADD), on=("create", "update", "topics")
+    )
 
-    contact_id = salesforce_user.create("Contact", Email="new@example.com", FirstName="Katherine",
-                                        LastName="Johnson")
+    contact_id = salesforce_user.create("Contact", Email="new@example.com", FirstName="Katherine", LastName="Johnson")
     user_id = site.wait_for(lambda: _find(site, "new@example.com"), "the new user")
     site.drain()
     assert _user(site, user_id)["first_name"] == "Katherine"
@@ -201,8 +218,10 @@ ENVELOPE = """<?xml version="1.0" encoding="UTF-8"?>
  </soapenv:Body>
 </soapenv:Envelope>"""
 XXE = '<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-          '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n')
+LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+)
 
 
 def test_messages_that_are_not_genuine_are_refused_and_change_nothing(site, live_site):
@@ -231,8 +250,15 @@ def test_messages_that_are_not_genuine_are_refused_and_change_nothing(site, live
     }
 
     assert {reason: answer.status_code for reason, answer in refusals.items()} == {
-        "wrong key": 403, "no key": 403, "unknown endpoint": 403, "another org": 403, "malformed XML": 400,
-        "not an outbound message": 400, "XXE": 400, "billion laughs": 400, "oversized": 413,
+        "wrong key": 403,
+        "no key": 403,
+        "unknown endpoint": 403,
+        "another org": 403,
+        "malformed XML": 400,
+        "not an outbound message": 400,
+        "XXE": 400,
+        "billion laughs": 400,
+        "oversized": 413,
     }
     assert "Ack" not in "".join(answer.text for answer in refusals.values())
     assert _inbound_entries(site) == 0 and _inbound_results(site) == 0
@@ -244,8 +270,13 @@ def test_messages_that_are_not_genuine_are_refused_and_change_nothing(site, live
 
 
 def _notification(notification_id: str, contact_id: str, email: str, first_name: str) -> dict:
-    fields = {"Id": contact_id, "Email": email, "FirstName": first_name, "LastName": "Lovelace",
-              "LastModifiedDate": "2030-01-01T10:00:00.000Z"}
+    fields = {
+        "Id": contact_id,
+        "Email": email,
+        "FirstName": first_name,
+        "LastName": "Lovelace",
+        "LastModifiedDate": "2030-01-01T10:00:00.000Z",
+    }
     notification = {"id": notification_id, "sobject": "Contact", "record_id": contact_id, "fields": fields}
     return {"action": Action.UPDATE.value, "notification": notification}
 
@@ -263,27 +294,41 @@ def test_a_notification_that_cannot_be_applied_fails_alone(site, caplog):
         # Paused, so both notifications go out in one batch.
         host.sync.pause(site.plugin, "both notifications are queued first")
         site.plugin.store.set(f"inbound.state.{bad_id}", {"salesforce": None, "applied_at": "not a time"})
-        host.sync.enqueue(site.plugin, "inbound", "04l000000000001",
-                          _notification("04l000000000001", good_contact, "good@example.com", "Goodness"))
-        host.sync.enqueue(site.plugin, "inbound", "04l000000000002",
-                          _notification("04l000000000002", bad_contact, "bad@example.com", "Badness"))
+        host.sync.enqueue(
+            site.plugin,
+            "inbound",
+            "04l000000000001",
+            _notification("04l000000000001", good_contact, "good@example.com", "Goodness"),
+        )
+        host.sync.enqueue(
+            site.plugin,
+            "inbound",
+            "04l000000000002",
+            _notification("04l000000000002", bad_contact, "bad@example.com", "Badness"),
+        )
         db.session.commit()
     with site.writing():
         host.sync.resume(site.plugin)
         db.session.commit()
 
     settled = ("done", "dead")
-    good = site.wait_for(lambda: (s := _inbound_status(site, "04l000000000001")) and s.state in settled and s,
-                         "the good notification to settle")
-    bad = site.wait_for(lambda: (s := _inbound_status(site, "04l000000000002")) and s.state in settled and s,
-                        "the bad notification to settle")
+    good = site.wait_for(
+        lambda: (s := _inbound_status(site, "04l000000000001")) and s.state in settled and s,
+        "the good notification to settle",
+    )
+    bad = site.wait_for(
+        lambda: (s := _inbound_status(site, "04l000000000002")) and s.state in settled and s,
+        "the bad notification to settle",
+    )
 
     assert good.state == "done", good.message
     # Both settled by the batch's first delivery, not by retries that split it up.
     assert (good.attempts, bad.attempts) == (1, 1)
     assert _user(site, good_id)["first_name"] == "Goodness"
     assert bad.state == "dead"
-    assert bad.message == (f"Contact {bad_contact} could not be applied because of an unexpected error on the site; "
-                           "the site's log has the details under notification 04l000000000002.")
+    assert bad.message == (
+        f"Contact {bad_contact} could not be applied because of an unexpected error on the site; "
+        "the site's log has the details under notification 04l000000000002."
+    )
     assert _user(site, bad_id)["first_name"] == "Ada"
     assert "04l000000000002" in caplog.text

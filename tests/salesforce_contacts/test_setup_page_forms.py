@@ -53,7 +53,8 @@ def _deliveries_to(site, path: str) -> list[dict]:
 
 
 def test_endpoint_buttons_add_regenerate_and_remove_what_salesforce_may_use(
-        site, live_site, salesforce_user, monkeypatch):
+    site, live_site, salesforce_user, monkeypatch
+):
     monkeypatch.setitem(site.app.config, "WTF_CSRF_ENABLED", True)
     _save_mapping(site, LastName="both")
     user_id = site.register("ada@example.com", last_name="Lovelace")
@@ -90,8 +91,11 @@ def test_endpoint_buttons_add_regenerate_and_remove_what_salesforce_may_use(
 def test_a_field_from_salesforce_is_not_sent_but_is_applied_when_it_comes_back(site, live_site, salesforce_user):
     _save_mapping(site, Email="to", FirstName="from", LastName="both")
     page = _page(site)
-    assert re.search(r'name="direction-FirstName"[^>]*>\s*<option value="to">[^<]*</option>\s*'
-                     r'<option value="from" selected>', page)
+    assert re.search(
+        r'name="direction-FirstName"[^>]*>\s*<option value="to">[^<]*</option>\s*'
+        r'<option value="from" selected>',
+        page,
+    )
     user_id = site.register("grace@example.com", first_name="Local", last_name="Hopper")
     assert site.wait_synced(user_id).state == "done"
     record = site.record("grace@example.com")

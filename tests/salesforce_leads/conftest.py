@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from leads_site import API_VERSION, FAST_SYNC, SITE_URL, Site
 
 from host.extensions import db
 from host.plugins import registry
-from leads_site import API_VERSION, FAST_SYNC, SITE_URL, Site
 from plugins.salesforce_leads import SalesforceLeads
 from plugins.salesforce_leads.plugin import CALLBACK_PATH
-from salesforce_emulator.pytest_fixtures import emulator_server  # noqa: F401  (fixture)
 from salesforce_emulator.testing import EmulatorHandle
 
 

@@ -57,7 +57,13 @@ class Site:
         return self.callback(self.emulator.authorize_with_requests(self.start_authorization()))
 
     def create_affiliate(self, **values: Any) -> int:
-        fields = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com", "company": "Navy", **values}
+        fields = {
+            "first_name": "Grace",
+            "last_name": "Hopper",
+            "email": "grace@example.com",
+            "company": "Navy",
+            **values,
+        }
         with self.app.app_context():
             affiliate = create_affiliate(**fields)
             db.session.commit()

@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 from leads_site import SITE_URL, Site
+
 from plugins.salesforce_leads.plugin import CALLBACK_PATH
 
 

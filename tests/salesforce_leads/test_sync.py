@@ -1,11 +1,12 @@
 """Affiliates reach Salesforce through the queue, checked in the emulator over HTTP."""
 
+from leads_site import Site
+from polling import wait_for
+
 import host.sync
 from host.extensions import db
 from host.models import Affiliate
 from host.services.affiliates import delete_affiliate
-from leads_site import Site
-from polling import wait_for
 
 COLLECTIONS = "composite/sobjects"
 
@@ -20,7 +21,10 @@ def test_a_new_affiliate_becomes_a_lead_in_one_call_and_the_notice_turns_green(c
     connected.drain()
     [lead] = connected.records("Lead")
     assert (lead["FirstName"], lead["LastName"], lead["Email"], lead["Company"]) == (
-        "Grace", "Hopper", "grace@example.com", "Navy"
+        "Grace",
+        "Hopper",
+        "grace@example.com",
+        "Navy",
     )
     assert (lead["Phone"], lead["Country"], lead["Website"]) == ("+1 555 0100", "US", "https://navy.example")
     assert len(connected.emulator.admin.calls()) == 1
@@ -60,8 +64,15 @@ def test_an_affiliate_without_company_fails_with_the_sentence_and_no_call(connec
 
 
 def test_a_default_company_fills_the_gap(connected: Site) -> None:
-    form = {f"map.{key}": value for key, value in {
-        "first_name": "FirstName", "last_name": "LastName", "email": "Email", "company": "Company"}.items()}
+    form = {
+        f"map.{key}": value
+        for key, value in {
+            "first_name": "FirstName",
+            "last_name": "LastName",
+            "email": "Email",
+            "company": "Company",
+        }.items()
+    }
     page = connected.admin.post(
         "/admin/plugins/salesforce_leads/fields", data={**form, "default.Company": "Independent"}, follow_redirects=True
     ).get_data(as_text=True)
@@ -91,7 +102,11 @@ def test_a_custom_object_matched_by_external_id(site: Site) -> None:
     affiliate_id = site.create_affiliate()
     site.drain()
     [partner] = site.records("Partner__c")
-    assert (partner["Name"], partner["Email__c"], partner["External_Id__c"]) == ("Navy", "grace@example.com", str(affiliate_id))
+    assert (partner["Name"], partner["Email__c"], partner["External_Id__c"]) == (
+        "Navy",
+        "grace@example.com",
+        str(affiliate_id),
+    )
     assert site.records("Lead") == []
     assert site.status(affiliate_id)["message"] == f"Synced to Salesforce — Partner__c {partner['Id']}"
 
@@ -175,7 +190,9 @@ def test_several_leads_with_the_email_fail_clearly_and_none_is_touched(connected
     connected.drain()
     status = connected.status(affiliate_id)
     assert status["ok"] is False
-    assert f"2 Lead records match this affiliate's Email ({first} and {second}); nothing was changed." in status["message"]
+    assert (
+        f"2 Lead records match this affiliate's Email ({first} and {second}); nothing was changed." in status["message"]
+    )
     assert sorted(lead["Company"] for lead in connected.records("Lead")) == ["Navy", "Univac"]
 
 

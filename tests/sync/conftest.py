@@ -18,13 +18,8 @@ from typing import Any
 import pytest
 import redis
 from flask import Flask
-from sqlalchemy import select
-
-import host.sync
-from host.extensions import db
-from host.plugins import registry
-from host.sync.models import SyncEntry
 from queue_test_plugin import Board, QueueTestPlugin
+from sqlalchemy import select
 from workers import (
     REPOSITORY,
     celery_beat_command,
@@ -32,6 +27,11 @@ from workers import (
     wait_until_logged,
     worker_environment,
 )
+
+import host.sync
+from host.extensions import db
+from host.plugins import registry
+from host.sync.models import SyncEntry
 
 PLUGIN = QueueTestPlugin.name
 REDIS_URL = "redis://127.0.0.1:6379"

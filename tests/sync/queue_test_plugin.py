@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from polling import wait_for
 from sqlalchemy import func, select
 
 from host.extensions import db
@@ -28,7 +29,6 @@ from host.plugins import Plugin, hookimpl
 from host.snapshots import UserSnapshot
 from host.sync import enqueue
 from host.sync.handlers import Done, Entry, Failed, Outcome, Pause, RetryLater
-from polling import wait_for
 
 BOARD_ENV = "PLUGHOST_QUEUE_TEST_BOARD"
 #: How long a held handler waits for its release before giving up.

@@ -34,7 +34,12 @@ def test_sync_pages_are_for_admins_only(queue, make_user, log_in):
     subscriber = log_in(queue.app.test_client(), make_user(queue.app))
     for path in ["/admin/sync/", "/admin/sync/dead", "/admin/sync/records", "/admin/sync/queue_test/thing/1"]:
         assert subscriber.get(path).status_code == 403, path
-    for path in ["/admin/sync/retry", "/admin/sync/discard", "/admin/sync/queue_test/resume", "/admin/sync/queue_test/retry-all"]:
+    for path in [
+        "/admin/sync/retry",
+        "/admin/sync/discard",
+        "/admin/sync/queue_test/resume",
+        "/admin/sync/queue_test/retry-all",
+    ]:
         assert subscriber.post(path, data={"entry_id": "1"}).status_code == 403, path
 
 
@@ -52,7 +57,7 @@ def test_overview_counts_states_and_charts_deliveries_and_failures(queue, admin)
     assert counts(page) == {"pending": 1, "in_flight": 0, "done": 3, "dead": 1}
     assert "Paused: The connection needs reauthorization." in page
     chart = re.search(r"<svg.*?</svg>", page, re.S).group(0)
-    assert '3 delivered, 1 failed' in chart
+    assert "3 delivered, 1 failed" in chart
     assert chart.count('fill="#1d7a46"') == 1 and chart.count('fill="#b3261e"') == 1
 
     queue.board.behave("deliver")

@@ -20,7 +20,12 @@ def add_users(app, count: int) -> None:
     with app.app_context():
         start = db.session.scalar(select(func.count()).select_from(User)) or 0
         rows = [
-            {"email": f"user{start + number}@example.com", "password_hash": "-", "first_name": "U", "last_name": str(number)}
+            {
+                "email": f"user{start + number}@example.com",
+                "password_hash": "-",
+                "first_name": "U",
+                "last_name": str(number),
+            }
             for number in range(count)
         ]
         db.session.execute(insert(User), rows)

@@ -1,12 +1,14 @@
 """Delivery: batching without waiting, retries, dead letters, pauses, disabled plugins."""
 
+import itertools
 import logging
 from collections import Counter
+
+from polling import wait_for
 
 from host.extensions import db
 from host.sync import is_paused, resume
 from host.sync.models import EntryState
-from polling import wait_for
 
 RECORDS = [str(number) for number in range(1, 451)]
 
@@ -43,7 +45,7 @@ def test_transient_faults_back_off_then_dead_letter(queue):
     starts = [call["at"] for call in queue.board.calls()]
     assert len(starts) == 4
     # Equal jitter waits at least half of each step: 0.05 s doubling, capped at 0.4 s.
-    for gap, least in zip([b - a for a, b in zip(starts, starts[1:])], [0.025, 0.05, 0.1]):
+    for gap, least in zip([b - a for a, b in itertools.pairwise(starts)], [0.025, 0.05, 0.1], strict=True):
         assert gap >= least
     status = queue.status("1")
     assert (status.state, status.message, status.attempts) == ("dead", "Salesforce timed out", 4)
@@ -62,7 +64,9 @@ def test_raising_handler_retries_its_batch_and_is_logged(queue, caplog):
     with caplog.at_level(logging.ERROR, logger="host.sync.delivery"):
         queue.enqueue("1", "2")
         queue.wait_until_drained()
-    assert [(entry.state, entry.last_error) for entry in queue.entries()] == [(EntryState.DEAD, "RuntimeError: handler bug")] * 2
+    assert [(entry.state, entry.last_error) for entry in queue.entries()] == [
+        (EntryState.DEAD, "RuntimeError: handler bug")
+    ] * 2
     assert "raised on a batch of 2" in caplog.text + queue.worker_logs()
 
 

@@ -1,9 +1,10 @@
 """Entries commit or roll back with the change, and coalesce per record."""
 
+from queue_test_plugin import QueueTestPlugin
+
 from host.extensions import db
 from host.sync import enqueue, pause, resume
 from host.sync.models import EntryState
-from queue_test_plugin import QueueTestPlugin
 
 PLUGIN = QueueTestPlugin.name
 

@@ -5,9 +5,10 @@ import signal
 import time
 from collections import Counter
 
-import host.sync
 from polling import wait_for
 from workers import embedded_worker_command, worker_environment
+
+import host.sync
 
 RECORDS = [str(number) for number in range(1, 6)]
 

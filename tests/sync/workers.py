@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 from flask import Flask
+from polling import wait_for
+from queue_test_plugin import BOARD_ENV, Board
 from sqlalchemy.engine import make_url
 
 from host.sync.settings import DEFAULTS
 from host.sync.worker_app import EXTRA_PLUGINS_ENV
-from polling import wait_for
-from queue_test_plugin import BOARD_ENV, Board
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CELERY_APP = "host.sync.celery_app"
@@ -43,7 +43,12 @@ def worker_environment(app: Flask, board: Board) -> dict[str, str]:
         EXTRA_PLUGINS_ENV: "queue_test_plugin:plugin",
         BOARD_ENV: str(board.folder),
         "PYTHONPATH": os.pathsep.join(
-            [str(Path(__file__).parent), str(Path(__file__).parent.parent), str(REPOSITORY), os.environ.get("PYTHONPATH", "")]
+            [
+                str(Path(__file__).parent),
+                str(Path(__file__).parent.parent),
+                str(REPOSITORY),
+                os.environ.get("PYTHONPATH", ""),
+            ]
         ),
     }
 
@@ -66,4 +71,6 @@ def celery_beat_command(schedule_file: Path) -> list[str]:
 
 def wait_until_logged(log_file: Path, text: str, timeout: float = 30.0) -> None:
     """Wait until a process's log says ``text`` (e.g. a Celery worker's ``ready.``)."""
-    wait_for(lambda: log_file.exists() and text in log_file.read_text(errors="replace"), f"{text!r} in {log_file}", timeout)
+    wait_for(
+        lambda: log_file.exists() and text in log_file.read_text(errors="replace"), f"{text!r} in {log_file}", timeout
+    )

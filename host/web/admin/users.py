@@ -55,7 +55,9 @@ def bulk_tags() -> Response:
         for errors in form.errors.values():
             flash(" ".join(errors), "error")
         return redirect(_back_to_list())
-    users = list(db.session.scalars(select(User).where(User.id.in_(form.user_ids.data)).options(selectinload(User.tags))))
+    users = list(
+        db.session.scalars(select(User).where(User.id.in_(form.user_ids.data)).options(selectinload(User.tags)))
+    )
     changed = _apply_tag_change(form, users)
     db.session.commit()
     flash(f"Tags changed on {changed} of {len(users)} users.", "success")

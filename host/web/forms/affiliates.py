@@ -1,7 +1,7 @@
 """The affiliate forms: the admin's full form and the public sign-up form."""
 
 from wtforms import EmailField, SelectField, StringField, TelField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional, URL
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from host.models import AffiliateStatus
 from host.web.forms.accounts import EMAIL_MAX, NAME_MAX, PHONE_MAX

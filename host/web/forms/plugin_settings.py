@@ -43,7 +43,9 @@ def _input(setting: SettingField, secret_stored: bool) -> Field:
     return FIELD_TYPES[setting.kind](setting.label, validators, description=setting.help, **extra)
 
 
-def settings_form(fields: Iterable[SettingField], stored_secrets: set[str], public_values: Mapping[str, Any]) -> FlaskForm:
+def settings_form(
+    fields: Iterable[SettingField], stored_secrets: set[str], public_values: Mapping[str, Any]
+) -> FlaskForm:
     """A form for ``fields``, filled with the non-secret values.
 
     :param stored_secrets: keys of the secret fields that have a value.

@@ -26,7 +26,8 @@ class SiteSettingsForm(FlaskForm):
 
 class CustomFieldForm(FlaskForm):
     owner = SelectField(
-        "Add to", choices=options([(CustomFieldOwner.USER, "User profiles"), (CustomFieldOwner.AFFILIATE, "Affiliates")]),
+        "Add to",
+        choices=options([(CustomFieldOwner.USER, "User profiles"), (CustomFieldOwner.AFFILIATE, "Affiliates")]),
         coerce=CustomFieldOwner,
     )
     label = StringField("Label", validators=[DataRequired(), Length(max=120)])

@@ -29,4 +29,6 @@ class TagChangeForm(FlaskForm):
 class BulkTagForm(TagChangeForm):
     """A tag change for the users ticked in a list."""
 
-    user_ids = SelectMultipleField("Users", coerce=int, validate_choice=False, validators=[DataRequired("Tick at least one user.")])
+    user_ids = SelectMultipleField(
+        "Users", coerce=int, validate_choice=False, validators=[DataRequired("Tick at least one user.")]
+    )

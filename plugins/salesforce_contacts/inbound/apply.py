@@ -90,7 +90,9 @@ def read_topics(client: SalesforceClient, cache: TopicCache, record_ids: Sequenc
     names = {topic.id: topic.name for name in cache.names() if (topic := cache.get(name))}
     unknown = sorted({a.topic_id for a in assignments} - names.keys())
     if unknown:
-        found = [Topic(r["Id"], r["Name"]) for r in client.query(f"SELECT Id, Name FROM Topic WHERE Id IN {quote(unknown)}")]
+        found = [
+            Topic(r["Id"], r["Name"]) for r in client.query(f"SELECT Id, Name FROM Topic WHERE Id IN {quote(unknown)}")
+        ]
         cache.learn(found)
         names |= {topic.id: topic.name for topic in found}
     topics: RecordTopics = {record_id: {} for record_id in record_ids}
@@ -224,7 +226,9 @@ class Applier:
             changes = update_user(user, values)
         return f"updated {', '.join(sorted(changes))}" if changes else ""
 
-    def _salesforce_tags(self, fields: Mapping[str, Any], record_topics: dict[str, str | None] | None) -> set[str] | None:
+    def _salesforce_tags(
+        self, fields: Mapping[str, Any], record_topics: dict[str, str | None] | None
+    ) -> set[str] | None:
         if self.options.segmentation is Segmentation.TOPICS:
             return None if record_topics is None else set(record_topics)
         if self.options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST):
@@ -240,9 +244,11 @@ class Applier:
         folded = {name.casefold(): name for name in wanted}
         add = [find_tag(folded[name]) or create_tag(folded[name]) for name in folded.keys() - have.keys()]
         # A single picklist holds one of the user's tags, so it says nothing of the others.
-        remove = [] if self.options.segmentation is Segmentation.PICKLIST else [
-            have[name] for name in have.keys() - folded.keys()
-        ]
+        remove = (
+            []
+            if self.options.segmentation is Segmentation.PICKLIST
+            else [have[name] for name in have.keys() - folded.keys()]
+        )
         if not add and not remove:
             return ""
         with from_salesforce():

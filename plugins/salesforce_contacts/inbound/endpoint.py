@@ -58,8 +58,9 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
         if identity is None:
             return _refuse(409, "The site is not connected to a Salesforce org yet.", endpoint_id)
         if not same_org(message.organization_id, identity.organization_id):
-            return _refuse(403, f"The message comes from org {message.organization_id}, not the connected one.",
-                           endpoint_id)
+            return _refuse(
+                403, f"The message comes from org {message.organization_id}, not the connected one.", endpoint_id
+            )
         queued = 0
         for notification in message.notifications:
             if first_time(plugin.name, notification.id):

@@ -63,11 +63,7 @@ def _notification(element: Element) -> Notification:
     sobject = element.find(f"{{{OUTBOUND}}}sObject")
     if not notification_id or sobject is None:
         raise MalformedMessage("A Notification lacks its Id or sObject.")
-    fields = {
-        _local(child.tag): (child.text or "")
-        for child in sobject
-        if child.get(XSI_NIL) != "true"
-    }
+    fields = {_local(child.tag): (child.text or "") for child in sobject if child.get(XSI_NIL) != "true"}
     record_id = fields.get("Id", "").strip()
     if not record_id:
         raise MalformedMessage("A Notification's sObject lacks its Id.")
