@@ -4,6 +4,8 @@ They are created unbound here and bound to an application in ``create_app``, so 
 module (a plugin included) can import them without importing the application.
 """
 
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +30,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Flask-SQLAlchemy builds ``db.Model`` from ``Base`` at run time, a class mypy cannot see;
+# models subclass ``Model`` so that their columns are typed as the ``Base`` they come from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

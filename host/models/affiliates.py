@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from host.extensions import db
+from host.extensions import Model
 from host.models._time import utcnow
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ class AffiliateStatus(enum.StrEnum):
     SUSPENDED = "suspended"
 
 
-class Affiliate(db.Model):
+class Affiliate(Model):
     """A partner, managed by an admin; not an account on the site."""
 
     __tablename__ = "affiliates"

@@ -5,7 +5,7 @@ import enum
 from sqlalchemy import Enum, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from host.extensions import db
+from host.extensions import Model
 
 
 class CustomFieldOwner(enum.StrEnum):
@@ -15,7 +15,7 @@ class CustomFieldOwner(enum.StrEnum):
     AFFILIATE = "affiliate"
 
 
-class CustomField(db.Model):
+class CustomField(Model):
     """A field the site owner adds to user profiles or affiliates.
 
     Values live in the owner record's ``custom_fields`` JSON under ``key``; plugins

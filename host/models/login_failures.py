@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from host.extensions import db
+from host.extensions import Model
 from host.models._time import utcnow
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed log-in; stored in the database so every process counts them all."""
 
     __tablename__ = "login_failures"

@@ -5,10 +5,10 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from host.extensions import db
+from host.extensions import Model
 
 
-class SiteSetting(db.Model):
+class SiteSetting(Model):
     """One site-wide setting, stored as JSON under its name."""
 
     __tablename__ = "site_settings"

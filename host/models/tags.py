@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from host.extensions import db
+from host.extensions import Model, db
 
 if TYPE_CHECKING:
     from host.models.users import User
@@ -18,7 +18,7 @@ user_tags = Table(
 )
 
 
-class Tag(db.Model):
+class Tag(Model):
     """A label on users; ``apply_on_registration`` tags go on every new user."""
 
     __tablename__ = "tags"

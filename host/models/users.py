@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from host.extensions import db
+from host.extensions import Model
 from host.models._time import utcnow
 from host.models.tags import Tag, user_tags
 
@@ -20,7 +20,7 @@ class Role(enum.StrEnum):
     SUBSCRIBER = "subscriber"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with an account on the site."""
 
     __tablename__ = "users"

@@ -6,10 +6,10 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from host.extensions import db
+from host.extensions import Model
 
 
-class PluginState(db.Model):
+class PluginState(Model):
     """Whether an installed plugin is enabled, and the last error it raised."""
 
     __tablename__ = "plugin_states"
@@ -22,7 +22,7 @@ class PluginState(db.Model):
     last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class PluginRegistryVersion(db.Model):
+class PluginRegistryVersion(Model):
     """A counter bumped whenever any plugin is enabled or disabled.
 
     Every process compares it with the version it last loaded, one indexed read, to
@@ -35,7 +35,7 @@ class PluginRegistryVersion(db.Model):
     version: Mapped[int] = mapped_column(default=0)
 
 
-class PluginSettings(db.Model):
+class PluginSettings(Model):
     """A plugin's settings, as one JSON document; secret values are encrypted."""
 
     __tablename__ = "plugin_settings"
@@ -44,7 +44,7 @@ class PluginSettings(db.Model):
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class PluginData(db.Model):
+class PluginData(Model):
     """A plugin's own state that is not a setting (connection details, caches)."""
 
     __tablename__ = "plugin_data"

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Enum, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from host.extensions import db
+from host.extensions import Model
 from host.models._time import utcnow
 
 
@@ -40,7 +40,7 @@ def _state_column(enum_class: type[enum.StrEnum]) -> Any:
     return mapped_column(Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
 
 
-class SyncEntry(db.Model):
+class SyncEntry(Model):
     """A record that needs syncing by one plugin.
 
     Unique per (plugin, kind, record_id): enqueuing a record that is already waiting
@@ -74,7 +74,7 @@ class SyncEntry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class SyncResult(db.Model):
+class SyncResult(Model):
     """The last delivery result of one record, kept after its entry is gone."""
 
     __tablename__ = "sync_results"
@@ -89,7 +89,7 @@ class SyncResult(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class SyncPause(db.Model):
+class SyncPause(Model):
     """A plugin whose deliveries are on hold, and why."""
 
     __tablename__ = "sync_pauses"
@@ -101,7 +101,7 @@ class SyncPause(db.Model):
     paused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class SyncHourlyCount(db.Model):
+class SyncHourlyCount(Model):
     """Deliveries and failed attempts of one plugin in one hour, for the Sync chart.
 
     Counting per hour keeps the history small whatever the volume.
