@@ -53,6 +53,7 @@ def user_registered(user: UserSnapshot) -> None:
 
     The return value is ignored.
     """
+    ...
 
 
 @hookspec
@@ -69,6 +70,7 @@ def user_updated(user: UserSnapshot, changes: Mapping[str, FieldChange]) -> None
 
     The return value is ignored.
     """
+    ...
 
 
 @hookspec
@@ -82,6 +84,7 @@ def user_deleted(user: UserSnapshot) -> None:
 
     The return value is ignored.
     """
+    ...
 
 
 @hookspec
@@ -97,6 +100,7 @@ def user_tags_changed(user: UserSnapshot, added: frozenset[str], removed: frozen
 
     The return value is ignored.
     """
+    ...
 
 
 # ---------------------------------------------------------------------------
@@ -112,6 +116,7 @@ def affiliate_created(affiliate: AffiliateSnapshot) -> None:
 
     The return value is ignored.
     """
+    ...
 
 
 @hookspec
@@ -124,6 +129,7 @@ def affiliate_updated(affiliate: AffiliateSnapshot, changes: Mapping[str, FieldC
 
     The return value is ignored.
     """
+    ...
 
 
 @hookspec
@@ -134,6 +140,7 @@ def affiliate_deleted(affiliate: AffiliateSnapshot) -> None:
 
     The return value is ignored.
     """
+    ...
 
 
 # ---------------------------------------------------------------------------
@@ -151,6 +158,7 @@ def plugin_blueprints() -> Iterable[Blueprint]:
 
     :return: blueprints to register; their names must start with the plugin's name.
     """
+    ...
 
 
 @hookspec
@@ -162,6 +170,7 @@ def plugin_cli_commands() -> Iterable[click.Command]:
 
     :return: click commands (or groups), added under ``plughost <plugin name>``.
     """
+    ...
 
 
 @hookspec
@@ -173,6 +182,7 @@ def sync_handlers() -> "Mapping[str, SyncHandler]":
 
     :return: a mapping from kind (e.g. ``"user"``, ``"affiliate"``) to its handler.
     """
+    ...
 
 
 # ---------------------------------------------------------------------------
@@ -191,6 +201,7 @@ def plugin_status() -> PluginStatus | None:
         ``connected``, ``needs reauthorization``, ``error``), or None for plain
         "enabled".
     """
+    ...
 
 
 @hookspec
@@ -199,6 +210,7 @@ def admin_menu_items() -> Iterable[MenuItem]:
 
     :return: menu items, shown in a group under the plugin's title.
     """
+    ...
 
 
 @hookspec
@@ -210,6 +222,7 @@ def admin_banners() -> Iterable[Banner]:
 
     :return: banners to show; empty when all is well.
     """
+    ...
 
 
 @hookspec
@@ -219,6 +232,7 @@ def user_admin_panels(user: UserSnapshot) -> Iterable[AdminPanel]:
     :param user: the user the page shows.
     :return: panels to show, each rendered from the plugin's own template.
     """
+    ...
 
 
 @hookspec
@@ -228,3 +242,4 @@ def affiliate_admin_panels(affiliate: AffiliateSnapshot) -> Iterable[AdminPanel]
     :param affiliate: the affiliate the page shows.
     :return: panels to show, each rendered from the plugin's own template.
     """
+    ...

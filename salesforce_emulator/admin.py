@@ -213,8 +213,7 @@ def insert_record(name: str) -> Any:
 def define_object() -> Any:
     definition = _payload()
     with org().lock:
-        org().define_object(definition)
-        sobject = org().schema.get(definition["name"])
+        sobject = org().define_object(definition)
     return jsonify({"name": sobject.name, "keyPrefix": sobject.key_prefix}), 201
 
 
@@ -222,8 +221,7 @@ def define_object() -> Any:
 def define_field(name: str) -> Any:
     definition = _payload()
     with org().lock:
-        org().define_field(name, definition)
-        field = org().schema.get(name).field(definition["name"])
+        field = org().define_field(name, definition)
     return jsonify(field.describe()), 201
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, session
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .config import ConnectedAppConfig
 from .errors import OAuthError
@@ -53,7 +54,7 @@ def authorize() -> Any:
         return _error_page("redirect_uri_mismatch", "redirect_uri must match configuration")
     echo = params.get("state")
 
-    def fail(error: str, description: str) -> Response:
+    def fail(error: str, description: str) -> WerkzeugResponse:
         return redirect(_with_query(redirect_uri, {"error": error, "error_description": description, "state": echo}))
 
     if params.get("response_type") != "code":

@@ -220,7 +220,8 @@ class OutboundMessenger:
                 value = record.get(name)
                 if value is None:
                     continue
-                kind = sobject.field(name).type if sobject and sobject.field(name) else "string"
+                field = sobject.field(name) if sobject else None
+                kind = field.type if field else "string"
                 parts.append(f"     <sf:{name}>{escape(_soap_value(value, kind))}</sf:{name}>")
             parts.append("    </sObject>\n   </Notification>")
         parts += ["  </notifications>", " </soapenv:Body>", "</soapenv:Envelope>"]

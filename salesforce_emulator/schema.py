@@ -208,7 +208,7 @@ def _label_from_name(name: str) -> str:
 
 
 def _system_fields(owner: bool = True, modifiable: bool = True) -> list[Field]:
-    ro = {"createable": False, "updateable": False}
+    ro: dict[str, Any] = {"createable": False, "updateable": False}
     result = [Field("Id", "id", nillable=False, defaulted_on_create=True, **ro)]
     if owner:
         result.append(

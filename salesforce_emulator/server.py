@@ -36,7 +36,7 @@ class _KeepAliveHandler(WSGIRequestHandler):
             started[:] = [status, headers]
             return lambda data: None
 
-        result = self.server.app(environ, start_response)  # type: ignore[attr-defined]
+        result = self.server.app(environ, start_response)
         try:
             body = b"".join(result)
         finally:

@@ -13,7 +13,7 @@ from .duplicates import DuplicateRules
 from .ids import IdGenerator, id18
 from .outbound import OutboundMessenger
 from .persistence import SqlitePersistence
-from .schema import Schema
+from .schema import Field, Schema, SObjectType
 from .store import Change, Store
 from .tokens import TokenService
 
@@ -148,12 +148,14 @@ class Org:
         if self.persistence:
             self.persistence.save("schema", self.added_schema)
 
-    def define_object(self, definition: dict[str, Any]) -> None:
+    def define_object(self, definition: dict[str, Any]) -> SObjectType:
         """A custom object added at run time (kept across restarts with a database)."""
         self._apply_schema({"definition": definition})
+        return self.schema.objects[definition["name"].lower()]
 
-    def define_field(self, object_name: str, definition: dict[str, Any]) -> None:
+    def define_field(self, object_name: str, definition: dict[str, Any]) -> Field:
         self._apply_schema({"object": object_name, "field": definition})
+        return self.schema.objects[object_name.lower()].fields[definition["name"].lower()]
 
     def approve(self, user_id: str, consumer_key: str) -> None:
         """Remember that the user allowed the app, so later authorizations skip the Allow page."""

@@ -86,7 +86,7 @@ def record(name: str, record_id: str) -> Any:
     if request.method == "POST":
         _check_csrf()
         existing = state.store.get(sobject.name, record_id) or abort(404)
-        changes = {
+        changes: dict[str, Any] = {
             f.name: request.form.get(f.name, "")
             for f in sobject.fields.values()
             if f.updateable and f.name in request.form and request.form.get(f.name, "") != _shown(existing.get(f.name))

@@ -6,9 +6,11 @@ the counter has moved: one small query per request or worker batch.
 """
 
 import logging
+from typing import Any, cast
 
 from flask import g
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
@@ -62,10 +64,13 @@ def state_of(name: str) -> PluginState:
 
 
 def _bump_version() -> None:
-    changed = db.session.execute(
-        update(PluginRegistryVersion)
-        .where(PluginRegistryVersion.id == REGISTRY_ROW_ID)
-        .values(version=PluginRegistryVersion.version + 1)
+    changed = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(PluginRegistryVersion)
+            .where(PluginRegistryVersion.id == REGISTRY_ROW_ID)
+            .values(version=PluginRegistryVersion.version + 1)
+        ),
     ).rowcount
     if not changed:
         db.session.add(PluginRegistryVersion(id=REGISTRY_ROW_ID, version=1))

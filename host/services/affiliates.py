@@ -117,7 +117,7 @@ def delete_affiliate(affiliate: Affiliate) -> None:
     db.session.flush()
 
 
-def affiliates_matching(query: str = "") -> Select[tuple[Affiliate]]:
+def affiliates_matching(query: str = "") -> Select[Affiliate]:
     """Affiliates whose name, email or company contain every word of ``query``, newest first."""
     columns = (Affiliate.first_name, Affiliate.last_name, Affiliate.email, Affiliate.company)
     return select(Affiliate).where(matches_words(columns, query)).order_by(Affiliate.id.desc())

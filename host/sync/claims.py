@@ -14,8 +14,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 
 from host.database import write_intent
 from host.extensions import db
@@ -132,11 +134,14 @@ def renew(claim: Claim, lease_seconds: float) -> int:
     :return: how many of its entries the claim still holds.
     """
     with write_transaction():
-        return db.session.execute(
-            update(SyncEntry)
-            .where(SyncEntry.id.in_(claim.entry_ids), SyncEntry.claim_token == claim.token)
-            .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
-            .execution_options(synchronize_session=False)
+        return cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(SyncEntry)
+                .where(SyncEntry.id.in_(claim.entry_ids), SyncEntry.claim_token == claim.token)
+                .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
+                .execution_options(synchronize_session=False)
+            ),
         ).rowcount
 
 

@@ -25,7 +25,7 @@ def worker_command() -> None:
     Run as many as you like, on as many machines as you like: each claims its own
     batches. A batch in flight is finished before the worker exits.
     """
-    loop = DeliveryLoop(current_app._get_current_object())
+    loop = DeliveryLoop(current_app._get_current_object())  # type: ignore[attr-defined]
     signal.signal(signal.SIGTERM, lambda *_: loop.stop())
     signal.signal(signal.SIGINT, lambda *_: loop.stop())
     click.echo("Delivering sync entries; Ctrl-C to stop.")

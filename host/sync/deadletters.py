@@ -4,8 +4,10 @@ Both write through the caller's ``db.session`` and take effect when it commits.
 """
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, delete, select, tuple_, update
+from sqlalchemy.engine import CursorResult
 
 from host.extensions import db
 from host.models._time import utcnow
@@ -15,11 +17,14 @@ from host.sync.outbox import wake_after_commit
 
 def _send_again(*criteria: ColumnElement[bool]) -> int:
     now = utcnow()
-    count = db.session.execute(
-        update(SyncEntry)
-        .where(*criteria)
-        .values(state=EntryState.PENDING, attempts=0, not_before=now, updated_at=now)
-        .execution_options(synchronize_session=False)
+    count = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(SyncEntry)
+            .where(*criteria)
+            .values(state=EntryState.PENDING, attempts=0, not_before=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if count:
         wake_after_commit()

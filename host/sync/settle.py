@@ -8,9 +8,9 @@ worker still holds: a worker that lost its lease changes nothing.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func
+from sqlalchemy import Table, bindparam, delete, func
 
 from host.extensions import db
 from host.models._time import utcnow
@@ -127,7 +127,7 @@ def _write_entries(changes: _Changes) -> None:
             delete(SyncEntry).where(SyncEntry.id.in_(changes.delete_ids)).execution_options(synchronize_session=False)
         )
     if changes.entry_updates:
-        table = SyncEntry.__table__
+        table = cast(Table, SyncEntry.__table__)
         db.session.execute(
             table.update()
             .where(table.c.id == bindparam("entry_id"))

@@ -43,11 +43,11 @@ def record_status(plugin: Plugin | str, kind: str, record_id: str) -> RecordStat
         select(SyncEntry).where(SyncEntry.plugin == name, SyncEntry.kind == kind, SyncEntry.record_id == record_id)
     )
     result = db.session.get(SyncResult, (name, kind, record_id))
-    if entry is None and result is None:
-        return None
     external_id = result.external_id if result else None
     at = as_utc(result.at) if result else None
     if entry is None:
+        if result is None:
+            return None
         return RecordStatus(str(result.state), result.message, external_id, at, result.attempts)
     if entry.state == EntryState.DEAD:
         state = ResultState.DEAD.value

@@ -1,11 +1,16 @@
 """INSERT ... ON CONFLICT for the database in use (PostgreSQL and SQLite both have it)."""
 
+from collections.abc import Callable
+
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from host.extensions import db
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_INSERTS: dict[str, Callable[[type], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
 
 
 def dialect_name(session: Session | None = None) -> str:

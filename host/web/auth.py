@@ -62,7 +62,7 @@ def login() -> tuple[str, int] | str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data, ip=request.remote_addr or "")
+            user = authenticate(form.email.data or "", form.password.data or "", ip=request.remote_addr or "")
         except LoginRefused as refusal:
             db.session.commit()
             form.form_errors.append(refusal.message)

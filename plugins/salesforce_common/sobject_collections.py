@@ -37,6 +37,11 @@ class RecordResult:
         """The first error, the one to act on (a pause outranks a record's own fault)."""
         return self.errors[0] if self.errors else None
 
+    @property
+    def failure(self) -> SalesforceError:
+        """Why a refused record was refused, in a sentence even when Salesforce gave no error."""
+        return self.error or SalesforceError("Salesforce refused the record without giving a reason.")
+
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), COLLECTION_LIMIT):

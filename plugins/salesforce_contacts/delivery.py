@@ -383,7 +383,7 @@ class BatchDelivery:
         if missing:
             results = create_records(self.client, TOPIC, [{"Name": name} for name in missing])
             self.topics.learn(
-                Topic(result.id, name) for name, result in zip(missing, results, strict=True) if result.success
+                Topic(result.id, name) for name, result in zip(missing, results, strict=True) if result.id is not None
             )
 
     def _remove_unknown_assignments(self, items: Sequence[Item]) -> None:

@@ -22,6 +22,13 @@ PREFIX = "link."
 RECORD_PREFIX = "record."
 
 
+def _topics(stored: object) -> dict[str, str | None]:
+    """The stored topic assignments, as written by :meth:`Link.to_json`."""
+    if not isinstance(stored, dict):
+        return {}
+    return {str(name): None if assignment is None else str(assignment) for name, assignment in stored.items()}
+
+
 @dataclass
 class Link:
     salesforce_id: str
@@ -44,7 +51,7 @@ class Link:
             salesforce_id=str(stored["salesforce_id"]),
             object_type=str(stored["object_type"]),
             instance_url=str(stored.get("instance_url") or ""),
-            topics=dict(stored.get("topics") or {}),  # type: ignore[arg-type]
+            topics=_topics(stored.get("topics")),
         )
 
     @property

@@ -7,7 +7,6 @@ from Salesforce (see :mod:`.inbound`) are not queued back to it.
 """
 
 from collections.abc import Iterable, Mapping
-from functools import cached_property
 
 import click
 from flask import Blueprint
@@ -46,12 +45,8 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     settings_fields = SETTINGS_FIELDS
     settings_endpoint = "salesforce_contacts.setup"
 
-    def config(self) -> SalesforceConfig:
-        return salesforce_config(self.settings, self.store)
-
-    @cached_property
-    def connection(self) -> ConnectionViews:
-        return ConnectionViews(
+    def __init__(self) -> None:
+        self.connection = ConnectionViews(
             plugin=self,
             config=self.config,
             callback_path=CALLBACK_PATH,
@@ -60,6 +55,9 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             connect_label="Authorize with Salesforce",
             reconnect_label="Reauthorize with Salesforce",
         )
+
+    def config(self) -> SalesforceConfig:
+        return salesforce_config(self.settings, self.store)
 
     def object_type(self) -> str:
         """The chosen object, read in a transaction of its own.

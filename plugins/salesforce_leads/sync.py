@@ -131,7 +131,7 @@ def _sent(
         return {}
     results = send(group.records)
     return {
-        entry.id: on_success(entry, result) if result.success else outcome_for(result.error)
+        entry.id: on_success(entry, result) if result.success else outcome_for(result.failure)
         for entry, result in zip(group.entries, results, strict=True)
     }
 

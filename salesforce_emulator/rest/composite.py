@@ -3,8 +3,11 @@
 import json
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from werkzeug.datastructures import Headers
 
 from ..dml import MultipleMatches
 from ..errors import ApiError, FieldError
@@ -90,7 +93,7 @@ def collection_create(org: "Org", request: RestRequest) -> RestResponse:
             raise ApiError.of(400, "INVALID_FIELD", "cannot specify Id in an insert call", ["Id"])
         return {"id": org.dml.create(sobject, _fields(record), request.user_id, allow_save(request))}
 
-    return _run_all(org, [(None, lambda r=r: create(r)) for r in records], all_or_none)
+    return _run_all(org, [(None, partial(create, r)) for r in records], all_or_none)
 
 
 @router.route("PATCH", "composite/sobjects")
@@ -106,7 +109,9 @@ def collection_update(org: "Org", request: RestRequest) -> RestResponse:
         fields = {k: v for k, v in fields.items() if k.lower() != "id"}
         return {"id": org.dml.update(sobject, record_id, fields, request.user_id, allow_save(request))}
 
-    operations = [(r.get("id") or r.get("Id") if isinstance(r, dict) else None, lambda r=r: update(r)) for r in records]
+    operations: list[tuple[str | None, Callable[[], dict[str, Any]]]] = [
+        (r.get("id") or r.get("Id") if isinstance(r, dict) else None, partial(update, r)) for r in records
+    ]
     return _run_all(org, operations, all_or_none)
 
 
@@ -138,7 +143,7 @@ def collection_upsert(org: "Org", request: RestRequest, name: str, field_name: s
             ) from None
         return {"id": record_id, "created": created}
 
-    return _run_all(org, [(None, lambda r=r: upsert(r)) for r in records], all_or_none)
+    return _run_all(org, [(None, partial(upsert, r)) for r in records], all_or_none)
 
 
 @router.route("DELETE", "composite/sobjects")
@@ -160,7 +165,7 @@ def collection_delete(org: "Org", request: RestRequest) -> RestResponse:
         org.dml.delete(sobject, record_id, request.user_id)
         return {"id": record_id}
 
-    return _run_all(org, [(normalize_id(i) or i, lambda i=i: delete(i)) for i in ids], all_or_none)
+    return _run_all(org, [(normalize_id(i) or i, partial(delete, i)) for i in ids], all_or_none)
 
 
 @router.route("GET", "composite/sobjects/<name>")
@@ -223,13 +228,16 @@ def _subrequest(org: "Org", request: RestRequest, sub: dict[str, Any], results: 
     found = re.match(r"^/services/data/v(\d+\.\d)/(.*)$", parts.path)
     if not found:
         return RestResponse(404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])
+    headers = Headers(request.headers)
+    for name, value in (sub.get("httpHeaders") or {}).items():
+        headers[name] = value
     inner = RestRequest(
         str(sub.get("method", "GET")).upper(),
         unquote(found.group(2)).rstrip("/"),
         found.group(1),
         dict(parse_qsl(parts.query)),
         body,
-        {**request.headers, **(sub.get("httpHeaders") or {})},
+        headers,
         request.user_id,
         request.base_url,
     )

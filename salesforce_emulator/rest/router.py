@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.datastructures import Headers
+
 from ..errors import ApiError, not_found
 
 if TYPE_CHECKING:
@@ -22,7 +24,8 @@ class RestRequest:
     version: str
     args: Mapping[str, str]
     body: Any
-    headers: Mapping[str, str]
+    #: Looked up without regard to case, as HTTP headers are.
+    headers: Headers
     user_id: str
     base_url: str = ""
 

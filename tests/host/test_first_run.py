@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import requests
@@ -18,7 +19,8 @@ def csrf_token(page: str) -> str:
 
 
 def test_plughost_run_starts_on_sqlite_with_a_setup_page_that_disappears(tmp_path: Path):
-    plughost = shutil.which("plughost")
+    # The console script of the environment running the tests, activated or not.
+    plughost = shutil.which("plughost", path=str(Path(sys.executable).parent))
     assert plughost, "the plughost console script is not installed (pip install -e .)"
     port = free_port()
     instance = tmp_path / "instance"

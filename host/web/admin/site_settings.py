@@ -66,7 +66,10 @@ def add_field() -> str | Response:
     if field_form.validate_on_submit():
         try:
             field = add_custom_field(
-                field_form.owner.data, field_form.key.data, field_form.label.data, required=field_form.required.data
+                field_form.owner.data,
+                field_form.key.data or "",
+                field_form.label.data or "",
+                required=field_form.required.data,
             )
         except InvalidValue as error:
             getattr(field_form, error.field).errors.append(error.message)

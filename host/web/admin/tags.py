@@ -18,7 +18,7 @@ def index() -> str | Response:
     form = NewTagForm()
     if form.validate_on_submit():
         try:
-            tag = create_tag(form.name.data, apply_on_registration=form.apply_on_registration.data)
+            tag = create_tag(form.name.data or "", apply_on_registration=form.apply_on_registration.data)
         except InvalidValue as error:
             form.name.errors = [error.message]
         else:

@@ -56,7 +56,7 @@ def bulk_tags() -> Response:
             flash(" ".join(errors), "error")
         return redirect(_back_to_list())
     users = list(
-        db.session.scalars(select(User).where(User.id.in_(form.user_ids.data)).options(selectinload(User.tags)))
+        db.session.scalars(select(User).where(User.id.in_(form.user_ids.data or [])).options(selectinload(User.tags)))
     )
     changed = _apply_tag_change(form, users)
     db.session.commit()

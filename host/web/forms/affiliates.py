@@ -18,7 +18,7 @@ STATUS_LABELS = {
 }
 
 
-def optional_id(value: object) -> int | None:
+def optional_id(value: str | int | None) -> int | None:
     """Coerce a select's value to an id, the blank choice to None."""
     return int(value) if value not in (None, "", "None") else None
 

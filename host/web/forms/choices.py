@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 
 try:
-    from wtforms.fields.choices import SelectChoice
+    # types-WTForms describes 3.2, which lacks it.
+    from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined, unused-ignore]
 except ImportError:  # WTForms before 3.3 takes the tuples as they are
     SelectChoice = None
 
