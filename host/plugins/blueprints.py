@@ -18,25 +18,41 @@ def _only_while_enabled(plugin_name: str) -> Callable[[], None]:
     return guard
 
 
+def _blueprint_problem(app: Flask, plugin_name: str, blueprints: list[Blueprint]) -> str | None:
+    """Why these blueprints cannot be registered for the plugin, or None if they can."""
+    names = [blueprint.name for blueprint in blueprints]
+    for name in names:
+        if name != plugin_name and not name.startswith(f"{plugin_name}_"):
+            return f"blueprint {name!r} is not named after the plugin (use {plugin_name!r} or {plugin_name}_…)"
+        if name in app.blueprints or names.count(name) > 1:
+            return f"blueprint {name!r} is registered already"
+    return None
+
+
 def register_plugin_blueprints(app: Flask) -> None:
     """Register every installed plugin's blueprints, each guarded by its enabled flag.
 
     Flask allows no new routes once it has served a request, so all are registered
-    now; a disabled plugin's routes answer 404 until it is enabled. A blueprint not
-    named after its plugin is refused, so plugins cannot take each other's endpoints.
+    now; a disabled plugin's routes answer 404 until it is enabled. A plugin with a
+    blueprint not named after it (its name, or its name and ``_``) or whose name is taken
+    is marked broken with none of its blueprints registered, so plugins cannot take each
+    other's endpoints and one mistake does not stop the site.
     A plugin's own settings page is linked only once found among its routes.
     """
     host = current_plugin_host()
-    registered: dict[str, set[str]] = {name: set() for name in host.plugins}
+    by_plugin: dict[str, list[Blueprint]] = {name: [] for name in host.plugins}
     for plugin, blueprint in collect_items("plugin_blueprints", Blueprint, enabled_only=False):
-        if not blueprint.name.startswith(plugin.name):
-            host.startup_errors[plugin.name] = (
-                f"plugin_blueprints: blueprint {blueprint.name!r} is not named after the plugin"
-            )
+        by_plugin[plugin.name].append(blueprint)
+    registered: dict[str, set[str]] = {}
+    for name, blueprints in by_plugin.items():
+        problem = _blueprint_problem(app, name, blueprints)
+        if problem:
+            host.mark_broken(name, f"plugin_blueprints: {problem}")
             continue
-        blueprint.before_request(_only_while_enabled(plugin.name))
-        app.register_blueprint(blueprint)
-        registered[plugin.name].add(blueprint.name)
+        for blueprint in blueprints:
+            blueprint.before_request(_only_while_enabled(name))
+            app.register_blueprint(blueprint)
+        registered[name] = {blueprint.name for blueprint in blueprints}
     for name, plugin in host.plugins.items():
         problem = settings_endpoint_problem(app, plugin, registered[name])
         if problem:

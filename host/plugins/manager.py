@@ -1,7 +1,8 @@
 """Discovery: finding installed plugins and registering them with pluggy."""
 
+import inspect
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from threading import Lock
@@ -64,13 +65,60 @@ def _label(plugin: Plugin) -> str:
         return type(plugin).__name__
 
 
+def _read_every_attribute(plugin: Plugin) -> None:
+    """Read each public attribute once, so a property that raises fails here, not mid-request."""
+    for attribute in dir(plugin):
+        if not attribute.startswith("_"):
+            getattr(plugin, attribute)
+
+
+def _required_parameters(function: Callable[..., object]) -> list[str]:
+    """The parameters a call must supply, as pluggy passes them: by name, those without a default."""
+    return [
+        parameter.name
+        for parameter in inspect.signature(function).parameters.values()
+        if parameter.default is inspect.Parameter.empty
+        and parameter.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    ]
+
+
+def _check_hookimpls(pm: pluggy.PluginManager, plugin: Plugin) -> None:
+    """Refuse a plugin whose hook implementations pluggy would misplace or the host cannot call.
+
+    Checked here rather than left to ``pm.register``, whose checks differ between pluggy
+    releases: every implementation must name a known hook, ask only for arguments the hook
+    gives, and be a plain implementation (the host calls each one on its own, isolated, so
+    wrappers around the others have nothing to wrap).
+    """
+    for attribute in dir(plugin):
+        options = pm.parse_hookimpl_opts(plugin, attribute)
+        if options is None:
+            continue
+        hook_name = options.get("specname") or attribute
+        caller = getattr(pm.hook, hook_name, None)
+        if caller is None or caller.spec is None:
+            raise pluggy.PluginValidationError(plugin, f"no hook is named {hook_name!r}")
+        if options.get("wrapper") or options.get("hookwrapper"):
+            raise pluggy.PluginValidationError(
+                plugin, f"{hook_name}: hook wrappers are not supported; implement the hook plainly"
+            )
+        offered = set(caller.spec.argnames)
+        unknown = [name for name in _required_parameters(getattr(plugin, attribute)) if name not in offered]
+        if unknown:
+            raise pluggy.PluginValidationError(
+                plugin,
+                f"{hook_name} asks for {', '.join(map(repr, unknown))}, which the hook does not give "
+                f"(it gives {', '.join(caller.spec.argnames) or 'nothing'})",
+            )
+
+
 class PluginHost:
     """The installed plugins of one application, registered with one PluginManager.
 
     Registering reads every attribute of a plugin and checks its hooks against the
     specs; a plugin that fails there (a property that raises, a hook with a wrong
-    signature or a misspelt name, a name already taken) is listed as broken, with
-    its error, and the site starts without it.
+    signature or a misspelt name, a hook wrapper, a name already taken) is listed as
+    broken, with its error, and the site starts without it.
     """
 
     def __init__(self, plugins: Iterable[Plugin], broken: Iterable[BrokenPlugin] = ()) -> None:
@@ -94,13 +142,12 @@ class PluginHost:
         name, title = getattr(plugin, "name", None), getattr(plugin, "title", None)
         if not (isinstance(name, str) and name and isinstance(title, str)):
             raise TypeError(f"{type(plugin).__name__} needs a name and a title")
-        if name in self.plugins:
+        if name in self.plugins or self.pm.has_plugin(name):
             raise ValueError(f"another installed plugin is named {name!r}")
+        _read_every_attribute(plugin)
+        _check_hookimpls(self.pm, plugin)
         try:
             self.pm.register(plugin, name=name)
-            unknown = [caller.name for caller in self.pm.get_hookcallers(plugin) or () if not caller.has_spec()]
-            if unknown:
-                raise pluggy.PluginValidationError(plugin, f"no hook is named {', '.join(map(repr, unknown))}")
         except Exception:
             # pluggy may have added some of the plugin's hooks before it failed.
             if self.pm.has_plugin(name):
@@ -110,6 +157,14 @@ class PluginHost:
 
     def get(self, name: str) -> Plugin | None:
         return self.plugins.get(name)
+
+    def mark_broken(self, name: str, error: str) -> None:
+        """Take an installed plugin out after a failure at start-up: its hooks stop, its card says why."""
+        log.error("plugin %s is broken: %s", name, error)
+        if self.pm.has_plugin(name):
+            self.pm.unregister(name=name)
+        self.plugins.pop(name, None)
+        self.broken.append(BrokenPlugin(name, error))
 
 
 def current_plugin_host() -> PluginHost:

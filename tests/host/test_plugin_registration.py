@@ -1,6 +1,7 @@
 """A plugin that fails while being registered is listed as broken; the site starts without it."""
 
-from sample_plugins import Recorder
+from flask import Blueprint
+from sample_plugins import Recorder, Showcase
 
 from host.plugins import Plugin, hookimpl
 from host.snapshots import AffiliateSnapshot, UserSnapshot
@@ -47,6 +48,38 @@ class SecondRecorder(Recorder):
     """Takes a name another plugin already has."""
 
 
+class Wrapper(Plugin):
+    name = "wrapper"
+    title = "Wrapper"
+
+    @hookimpl(wrapper=True)
+    def user_registered(self, user: UserSnapshot):
+        """Would wrap the other plugins' implementations, which the host calls one by one."""
+        return (yield)
+
+
+class StrayBlueprint(Plugin):
+    """Its blueprint is named after another plugin."""
+
+    name = "stray"
+    title = "Stray"
+
+    @hookimpl
+    def plugin_blueprints(self) -> list[Blueprint]:
+        return [Blueprint("showcase_extra", __name__, url_prefix="/plugins/stray")]
+
+
+class TakenBlueprint(Plugin):
+    """Two blueprints of one name."""
+
+    name = "taken"
+    title = "Taken"
+
+    @hookimpl
+    def plugin_blueprints(self) -> list[Blueprint]:
+        return [Blueprint("taken", __name__, url_prefix="/a"), Blueprint("taken", __name__, url_prefix="/b")]
+
+
 def _broken(app) -> dict[str, str]:
     return {plugin.name: plugin.error for plugin in app.extensions["plughost"].broken}
 
@@ -61,6 +94,26 @@ def test_each_failure_becomes_a_broken_plugin_and_the_others_are_installed(make_
     assert broken["misspelt"] == "failed to register: no hook is named 'user_registred'"
     assert broken["untitled"] == "failed to register: Untitled needs a name and a title"
     assert broken["recorder"] == "failed to register: another installed plugin is named 'recorder'"
+
+
+def test_a_hook_wrapper_is_refused_with_a_sentence(make_app):
+    app = make_app(Recorder(), Wrapper())
+
+    assert set(app.extensions["plughost"].plugins) == {"recorder"}
+    assert "hook wrappers are not supported" in _broken(app)["wrapper"]
+
+
+def test_a_plugin_whose_blueprints_clash_is_broken_and_the_site_serves_the_others(make_app, make_user, log_in):
+    app = make_app(Showcase(), StrayBlueprint(), TakenBlueprint())
+
+    broken = _broken(app)
+    assert set(app.extensions["plughost"].plugins) == {"showcase"}
+    assert "'showcase_extra' is not named after the plugin" in broken["stray"]
+    assert "'taken' is registered already" in broken["taken"]
+    assert "showcase_extra" not in app.blueprints
+    admin = log_in(app.test_client(), make_user(app, admin=True))
+    page = admin.get("/admin/marketplace/")
+    assert page.status_code == 200 and 'id="broken-stray"' in page.text
 
 
 def test_the_marketplace_shows_them_with_their_error(make_app, make_user, log_in):
