@@ -56,6 +56,7 @@ def _app_factory() -> Flask:
     app = create_app()
     if auto_migrates(app) and not schema_is_current(app):
         upgrade_database(app)
+        click.echo("plughost: the database schema was brought up to date.", err=True)
     return app
 
 
