@@ -10,17 +10,26 @@ parameters than the configured ones is made again.
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from zxcvbn import zxcvbn
 
 from host.services.errors import InvalidValue
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
+#: zxcvbn's lowest acceptable score (0-4): below it, guessing takes under 10^6 tries.
+MIN_STRENGTH_SCORE = 2
+#: zxcvbn's own limit: its estimate grows costly with length, and the first 72
+#: characters are enough to tell a common password from a strong one.
+STRENGTH_CHARACTERS = 72
 
 #: The hashers by cost name; "fast" uses argon2's minimum memory and one pass.
 HASHERS = {
     "default": PasswordHasher(),
     "fast": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
 }
+
+
+LENGTH_SENTENCE = f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters."
 
 
 def hasher_for(cost: str) -> PasswordHasher:
@@ -36,9 +45,14 @@ def _hasher() -> PasswordHasher:
 
 
 def check_new_password(password: str) -> None:
-    """Refuse a password that is too short or absurdly long."""
+    """Refuse a password that is too short, absurdly long, or easy to guess ("password")."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidValue("password", f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.")
+        raise InvalidValue("password", LENGTH_SENTENCE)
+    estimate = zxcvbn(password[:STRENGTH_CHARACTERS])
+    if estimate["score"] < MIN_STRENGTH_SCORE:
+        feedback = estimate["feedback"]
+        advice = " ".join(filter(None, [feedback["warning"], *feedback["suggestions"]]))
+        raise InvalidValue("password", f"This password is too easy to guess. {advice}".strip())
 
 
 def hash_password(password: str) -> str:

@@ -93,3 +93,19 @@ def test_log_in_edit_the_profile_and_log_out(make_app, make_user):
 
     assert visitor.post("/logout").location == "/"
     assert visitor.get("/account/").location.startswith("/login?next=")
+
+
+def test_registration_refuses_a_common_password_and_names_an_over_long_one(make_app, make_user):
+    app = make_app()
+    make_user(app, admin=True)
+    visitor = app.test_client()
+
+    common = visitor.post("/register", data={**NEW_USER, "password": "password", "password_confirm": "password"})
+    assert "This password is too easy to guess." in common.text
+    too_long = "x" * 300
+    long_one = visitor.post("/register", data={**NEW_USER, "password": too_long, "password_confirm": too_long})
+    assert "Use between 8 and 256 characters." in long_one.text
+    assert "The passwords differ." not in long_one.text
+
+    with app.app_context():
+        assert db.session.scalar(db.select(User).where(User.email == "jane@example.com")) is None

@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from host.models import Role
-from host.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from host.services.passwords import LENGTH_SENTENCE, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from host.web.forms.base import RecordForm
 from host.web.forms.choices import options
 
@@ -43,10 +43,16 @@ class NewPasswordForm(RecordForm):
 
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=LENGTH_SENTENCE)],
     )
+    # The same maximum as the first field, so an over-long password is told so, not "differ".
     password_confirm = PasswordField(
-        "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+        "Repeat the password",
+        validators=[
+            DataRequired(),
+            Length(max=MAX_PASSWORD_LENGTH, message=LENGTH_SENTENCE),
+            EqualTo("password", "The passwords differ."),
+        ],
     )
 
 
