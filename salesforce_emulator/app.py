@@ -8,7 +8,10 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from . import rest
+from . import (
+    bulk,  # noqa: F401  (importing it registers the Bulk API 2.0 routes)
+    rest,
+)
 from .admin import blueprint as admin_blueprint
 from .config import EmulatorConfig, release_label
 from .errors import ApiError
@@ -81,7 +84,9 @@ def _handle(org: Org, version: str, path: str) -> tuple[RestResponse, str]:
         if version not in org.config.versions:
             return _error(ApiError.of(404, "NOT_FOUND", "The requested resource does not exist")), "unknown"
         body: Any = None
-        if request.data:
+        if request.mimetype == "text/csv":
+            body = request.get_data(as_text=True)
+        elif request.data:
             try:
                 body = json.loads(request.data)
             except ValueError:
@@ -122,6 +127,8 @@ def _log(org: Org, label: str, status: int, started: float) -> None:
 def _respond(org: Org, response: RestResponse) -> Response:
     if response.status == 204 or response.body is None:
         result = Response(status=response.status)
+    elif isinstance(response.body, str):
+        result = Response(response.body, response.status, content_type=response.headers.get("Content-Type"))
     else:
         result = Response(json.dumps(response.body), response.status, content_type=JSON)
     for name, value in response.headers.items():

@@ -1,0 +1,90 @@
+"""Ingest jobs: their state, their uploaded rows and their per-row results.
+
+Jobs live beside the org (not in its records), one registry per :class:`Org`, so a
+reset of the records leaves job history alone, as Salesforce keeps jobs for 7 days.
+"""
+
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..state import Org
+
+OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")
+DELIMITERS = {"BACKQUOTE": "`", "CARET": "^", "COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "TAB": "\t"}
+LINE_ENDINGS = {"LF": "\n", "CRLF": "\r\n"}
+TERMINAL = ("JobComplete", "Failed", "Aborted")
+
+
+@dataclass
+class Job:
+    """One ingest job and what processing it produced."""
+
+    id: str
+    operation: str
+    object: str
+    created_by: str
+    created: str
+    version: str
+    external_id_field: str | None = None
+    column_delimiter: str = "COMMA"
+    line_ending: str = "LF"
+    state: str = "Open"
+    error_message: str | None = None
+    upload_rows: list[list[str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    successful: list[list[str]] = field(default_factory=list)
+    failed: list[list[str]] = field(default_factory=list)
+    unprocessed: list[list[str]] = field(default_factory=list)
+    modstamp: str = ""
+
+    def info(self) -> dict[str, Any]:
+        """The job as ``GET /jobs/ingest/{id}`` shows it."""
+        body: dict[str, Any] = {
+            "id": self.id,
+            "operation": self.operation,
+            "object": self.object,
+            "createdById": self.created_by,
+            "createdDate": self.created,
+            "systemModstamp": self.modstamp or self.created,
+            "state": self.state,
+            "concurrencyMode": "Parallel",
+            "contentType": "CSV",
+            "apiVersion": float(self.version),
+            "contentUrl": f"services/data/v{self.version}/jobs/ingest/{self.id}/batches",
+            "lineEnding": self.line_ending,
+            "columnDelimiter": self.column_delimiter,
+            "jobType": "V2Ingest",
+            "numberRecordsProcessed": len(self.successful) + len(self.failed),
+            "numberRecordsFailed": len(self.failed),
+            "retries": 0,
+            "totalProcessingTime": 0,
+            "apiActiveProcessingTime": 0,
+            "apexProcessingTime": 0,
+        }
+        if self.external_id_field:
+            body["externalIdFieldName"] = self.external_id_field
+        if self.error_message:
+            body["errorMessage"] = self.error_message
+        return body
+
+
+class Jobs:
+    """The org's ingest jobs; a lock of its own guards the map, the org's lock guards the records."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Job] = {}
+        self.lock = threading.Lock()
+
+
+_registries: "weakref.WeakKeyDictionary[Org, Jobs]" = weakref.WeakKeyDictionary()
+
+
+def jobs_of(org: "Org") -> Jobs:
+    """The job registry of ``org``, made on first use."""
+    registry = _registries.get(org)
+    if registry is None:
+        registry = _registries.setdefault(org, Jobs())
+    return registry
