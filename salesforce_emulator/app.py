@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
 
 from . import (
     bulk,  # noqa: F401  (importing it registers the Bulk API 2.0 routes)
@@ -38,6 +39,9 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app.register_blueprint(ui_blueprint)
     app.register_blueprint(lightning_blueprint)
 
+    app.register_error_handler(404, _unserved)
+    app.register_error_handler(405, _unserved)
+
     @app.get("/services/data/")
     @app.get("/services/data")
     def versions() -> Response:
@@ -57,6 +61,22 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         return _respond(org, response)
 
     return app
+
+
+def _unserved(error: HTTPException) -> Response | HTTPException:
+    """Paths (or methods) the emulator does not serve answer as Salesforce's API does, a JSON error
+    array, so clients can parse them; only the admin web UI keeps its HTML pages."""
+    if request.path.startswith("/_emulator/ui"):
+        return error
+    code = "NOT_FOUND" if error.code == 404 else "METHOD_NOT_ALLOWED"
+    body = [
+        {
+            "errorCode": code,
+            "message": f"The requested resource does not exist: the Salesforce emulator does not offer "
+            f"{request.method} {request.path}",
+        }
+    ]
+    return Response(json.dumps(body), error.code or 404, content_type=JSON)
 
 
 def _handle(org: Org, version: str, path: str) -> tuple[RestResponse, str]:

@@ -43,9 +43,11 @@ class Dml:
 
     def get(self, sobject: SObjectType, raw_id: str) -> Record:
         record_id = self.check_id(sobject, raw_id)
-        record = self.org.store.get(sobject.name, record_id)
+        record = self.org.store.get(sobject.name, record_id, include_deleted=True)
         if record is None:
             raise not_found()
+        if record.get("IsDeleted"):
+            raise ApiError.of(404, "ENTITY_IS_DELETED", "entity is deleted", [])
         return record
 
     def check_id(self, sobject: SObjectType, raw_id: str) -> str:
@@ -245,7 +247,8 @@ class Dml:
             return _datetime(raw)
         if isinstance(raw, (dict, list)):
             raise _parse_error(raw, "string")
-        return raw if isinstance(raw, str) else str(raw).lower() if isinstance(raw, bool) else str(raw)
+        text = raw if isinstance(raw, str) else str(raw).lower() if isinstance(raw, bool) else str(raw)
+        return _multipicklist(field, text) if field.type == "multipicklist" else text
 
     def _check(self, field: Field, value: Any) -> FieldError | None:
         if value is None:
@@ -342,6 +345,15 @@ class Dml:
                 f"You can't add more than {self.org.config.max_topics_per_record} topics to a record.",
                 ["TopicId"],
             )
+
+
+def _multipicklist(field: Field, text: str) -> str | None:
+    """Salesforce keeps each chosen value once, in the picklist's own order (values the picklist
+    does not list, allowed when it is unrestricted, follow in the order given)."""
+    chosen = list(dict.fromkeys(part for part in text.split(";") if part))
+    order = {value: index for index, value in enumerate(field.picklist_values)}
+    chosen.sort(key=lambda value: order.get(value, len(order)))
+    return ";".join(chosen) or None
 
 
 def _unique_key(sobject: SObjectType, field: Field, value: Any) -> str:

@@ -55,6 +55,19 @@ def malformed_query(message: str) -> ApiError:
     return ApiError.of(400, "MALFORMED_QUERY", message)
 
 
+def query_error(source: str, position: int, message: str, code: str = "MALFORMED_QUERY") -> ApiError:
+    """A SOQL error as Salesforce words it: the query's line, a caret under the culprit, then
+    ``ERROR at Row:R:Column:C`` (both counted from 1, rows split at line breaks) and the sentence."""
+    before = source[:position]
+    row = before.count("\n") + 1
+    line_start = before.rfind("\n") + 1
+    line_end = source.find("\n", position)
+    line = source[line_start : line_end if line_end != -1 else len(source)]
+    column = position - line_start
+    caret = " " * column + "^"
+    return ApiError.of(400, code, f"\n{line}\n{caret}\nERROR at Row:{row}:Column:{column + 1}\n{message}")
+
+
 @dataclass
 class OAuthError(Exception):
     """An OAuth endpoint failure; Salesforce answers these with HTTP 400 by default."""

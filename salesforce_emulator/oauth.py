@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +18,10 @@ from .tokens import AccessToken, pkce_challenge
 
 blueprint = Blueprint("oauth", __name__)
 REFRESH_SCOPES = {"refresh_token", "offline_access"}
+# Salesforce reports granted scopes in its own order, not the request's ("refresh_token api id").
+SCOPE_ORDER = ["refresh_token", "visualforce", "web", "chatter_api", "openid", "api", "id", "full"]
+# A PKCE S256 challenge is the unpadded base64url of a SHA-256 digest: 43 characters.
+CODE_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def org() -> Org:
@@ -33,13 +38,14 @@ def _with_query(url: str, params: dict[str, str | None]) -> str:
 
 
 def _granted_scopes(requested: list[str], app: ConnectedAppConfig) -> list[str]:
-    """Requested scopes as Salesforce reports them: ``offline_access`` is reported as ``refresh_token``."""
+    """Requested scopes as Salesforce reports them: ``offline_access`` as ``refresh_token``, in its order."""
     granted: list[str] = []
     for scope in requested or app.scopes:
         scope = "refresh_token" if scope == "offline_access" else scope
         if scope not in granted:
             granted.append(scope)
-    return granted
+    known = {scope: index for index, scope in enumerate(SCOPE_ORDER)}
+    return sorted(granted, key=lambda scope: known.get(scope, len(known)))
 
 
 @blueprint.route("/services/oauth2/authorize", methods=["GET", "POST"])
@@ -62,6 +68,8 @@ def authorize() -> Any:
     challenge = params.get("code_challenge")
     if challenge and params.get("code_challenge_method", "S256") != "S256":
         return fail("invalid_request", "unsupported code challenge method")
+    if challenge is not None and not CODE_CHALLENGE.fullmatch(challenge):
+        return fail("invalid_request", "invalid code_challenge")
     requested = params.get("scope", "").split()
     if any(scope not in app.scopes and scope != "full" for scope in requested):
         return fail("invalid_scope", "the requested scope is not allowed")
@@ -254,7 +262,8 @@ def identity(org_id: str, user_id: str) -> Any:
     if org_id[:15] != state.org_id15 or user_id[:15] != grant.user_id[:15]:
         return Response("Bad_Id", status=403, mimetype="text/plain")
     user = state.user(grant.user_id)
-    version = request.args.get("version", "latest")
+    # Salesforce leaves the literal ``{version}`` placeholder in the URLs unless ?version= fills it.
+    version = request.args.get("version") or "{version}"
     version = str(state.config.max_version) + ".0" if version == "latest" else version
     base = base_url()
     data = f"{base}/services/data/v{version}"

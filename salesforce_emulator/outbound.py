@@ -1,7 +1,7 @@
 """Outbound messages: SOAP notifications POSTed to a listener when matching records change.
 
 As in Salesforce: up to 100 notifications per message, record data read at send time,
-success only on HTTP 200 with ``<Ack>true</Ack>``, retries with exponential backoff capped
+success only on HTTP 200 with ``<Ack>true</Ack>`` in its SOAP envelope, retries with exponential backoff capped
 at two hours, messages dropped after 24 hours, and delivery at least once (possibly twice).
 Retry times follow the emulator clock, so tests move time forward instead of waiting.
 A message whose ``on`` lists ``"topics"`` is also sent when a record's topics change
@@ -263,9 +263,18 @@ def _soap_value(value: Any, kind: str) -> str:
     return str(value)
 
 
+SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+OUTBOUND_NS = "http://soap.sforce.com/2005/09/outbound"
+ACK_PATH = f"{{{SOAP_NS}}}Body/{{{OUTBOUND_NS}}}notificationsResponse/{{{OUTBOUND_NS}}}Ack"
+
+
 def _acknowledged(content: bytes) -> bool:
+    """Only ``Envelope/Body/notificationsResponse/Ack`` = true, in the SOAP and outbound namespaces,
+    acknowledges: a bare ``<Ack>true</Ack>`` or one in another namespace is retried, as by Salesforce."""
     try:
         root = ElementTree.fromstring(content)
     except ElementTree.ParseError:
         return False
-    return any(element.tag.endswith("Ack") and (element.text or "").strip() == "true" for element in root.iter())
+    if root.tag != f"{{{SOAP_NS}}}Envelope":
+        return False
+    return any((ack.text or "").strip() == "true" for ack in root.findall(ACK_PATH))

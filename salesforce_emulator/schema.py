@@ -175,12 +175,13 @@ class SObjectType:
             "urls": {"sobject": base, "describe": base + "/describe", "rowTemplate": base + "/{ID}"},
         }
 
-    def describe(self, version: str) -> dict[str, Any]:
+    def describe(self, version: str, child_relationships: list[dict[str, Any]]) -> dict[str, Any]:
+        """The full describe; ``child_relationships`` come from the objects that reference this one."""
         result = self.summary(version)
         result.update(
             {
                 "fields": [f.describe() for f in self.fields.values()],
-                "childRelationships": [],
+                "childRelationships": child_relationships,
                 "recordTypeInfos": [],
                 "supportedScopes": [{"label": "All " + self.label_plural.lower(), "name": "everything"}],
                 "urls": {**result["urls"], "compactLayouts": result["urls"]["sobject"] + "/describe/compactLayouts"},
@@ -634,6 +635,23 @@ def field_from_definition(definition: dict[str, Any]) -> Field:
     )
 
 
+# Salesforce's names for the standard child relationships of the emulated objects; other standard
+# references (CreatedById, OwnerId, ...) have none, as in Salesforce.
+CHILD_RELATIONSHIP_NAMES = {
+    ("Contact", "AccountId"): "Contacts",
+    ("Order", "AccountId"): "Orders",
+    ("Order", "Pricebook2Id"): "Orders",
+    ("OrderItem", "OrderId"): "OrderItems",
+    ("OrderItem", "PricebookEntryId"): "OrderItems",
+    ("PricebookEntry", "Pricebook2Id"): "PricebookEntries",
+    ("PricebookEntry", "Product2Id"): "PricebookEntries",
+    ("TopicAssignment", "EntityId"): "TopicAssignments",
+    ("TopicAssignment", "TopicId"): "TopicAssignments",
+}
+# Children Salesforce deletes with their parent (master-detail, and topic assignments).
+CASCADE_DELETES = {("TopicAssignment", "EntityId"), ("TopicAssignment", "TopicId"), ("OrderItem", "OrderId")}
+
+
 class Schema:
     """All object types of the org, looked up case-insensitively by name or key prefix."""
 
@@ -645,6 +663,33 @@ class Schema:
 
     def get(self, name: str) -> SObjectType | None:
         return self.objects.get(name.lower())
+
+    def child_relationships(self, parent: SObjectType) -> list[dict[str, Any]]:
+        """Every reference field of any object that points at ``parent``, as describe lists them;
+        clients build parent-to-child queries from the relationship names."""
+        result = []
+        for child in self.objects.values():
+            for reference in child.fields.values():
+                if parent.name not in reference.reference_to:
+                    continue
+                key = (child.name, reference.name)
+                if reference.custom:
+                    name: str | None = child.label_plural.replace(" ", "") + "__r"
+                else:
+                    name = CHILD_RELATIONSHIP_NAMES.get(key)
+                result.append(
+                    {
+                        "cascadeDelete": key in CASCADE_DELETES,
+                        "childSObject": child.name,
+                        "deprecatedAndHidden": False,
+                        "field": reference.name,
+                        "junctionIdListNames": [],
+                        "junctionReferenceTo": [],
+                        "relationshipName": name,
+                        "restrictedDelete": False,
+                    }
+                )
+        return result
 
     def by_prefix(self, prefix: str) -> SObjectType | None:
         for sobject in self.objects.values():

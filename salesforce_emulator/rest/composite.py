@@ -12,6 +12,7 @@ from werkzeug.datastructures import Headers
 from ..dml import MultipleMatches
 from ..errors import ApiError, FieldError
 from ..ids import normalize_id
+from ..schema import SObjectType
 from .router import RestRequest, RestResponse, router
 from .sobjects import allow_save, record_json, selected_fields, sobject_type
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from ..state import Org
 
 MAX_RECORDS = 200
+MAX_RETRIEVE = 2000
 MAX_SUBREQUESTS = 25
 MAX_QUERIES_AND_COLLECTIONS = 5
 ROLLED_BACK = FieldError(
@@ -31,6 +33,7 @@ HALTED = {
     "message": "The transaction was rolled back since another operation in the same transaction failed.",
 }
 REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)\.([^}]+)\}")
+REFERENCE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 def _too_many() -> ApiError:
@@ -172,9 +175,32 @@ def collection_delete(org: "Org", request: RestRequest) -> RestResponse:
 def collection_retrieve(org: "Org", request: RestRequest, name: str) -> RestResponse:
     sobject = sobject_type(org, name)
     ids = [i for i in request.args.get("ids", "").split(",") if i]
-    if len(ids) > 2000:
-        raise _too_many()
-    fields = selected_fields(sobject, request)
+    return _retrieve(org, request, sobject, ids, selected_fields(sobject, request.args.get("fields")))
+
+
+@router.route("POST", "composite/sobjects/<name>")
+def collection_retrieve_by_post(org: "Org", request: RestRequest, name: str) -> RestResponse:
+    """Retrieve with the ids and fields in a JSON body, for id lists too long for a URL."""
+    sobject = sobject_type(org, name)
+    body = request.body if isinstance(request.body, dict) else {}
+    ids, fields = body.get("ids"), body.get("fields")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise ApiError.of(400, "JSON_PARSER_ERROR", "The request body must contain an ids array of record IDs")
+    if not isinstance(fields, list) or not fields or not all(isinstance(f, str) for f in fields):
+        raise ApiError.of(400, "MISSING_ARGUMENT", "fields: the fields to retrieve must be listed", ["fields"])
+    return _retrieve(org, request, sobject, ids, selected_fields(sobject, ",".join(fields)))
+
+
+def _retrieve(
+    org: "Org", request: RestRequest, sobject: SObjectType, ids: list[str], fields: list[str] | None
+) -> RestResponse:
+    """Each id's record, or null where it is unknown, deleted or of another object, in the given order."""
+    if len(ids) > MAX_RETRIEVE:
+        raise ApiError.of(
+            400,
+            "EXCEEDED_ID_LIMIT",
+            f"record limit reached. cannot retrieve more than {MAX_RETRIEVE} records in this call",
+        )
     results: list[Any] = []
     for raw_id in ids:
         record_id = normalize_id(raw_id)
@@ -269,6 +295,14 @@ def composite(org: "Org", request: RestRequest) -> RestResponse:
             f"{MAX_QUERIES_AND_COLLECTIONS} query or sObject Collections subrequests",
         )
     for sub in subrequests:
+        reference = sub.get("referenceId") if isinstance(sub, dict) else None
+        if not isinstance(reference, str) or not REFERENCE_ID.fullmatch(reference):
+            raise ApiError.of(
+                400,
+                "JSON_PARSER_ERROR",
+                f"Invalid referenceId: {reference}. A referenceId must begin with a letter and contain only "
+                "letters, digits and underscores.",
+            )
         if any(h.lower() in ("accept", "authorization", "content-type") for h in (sub.get("httpHeaders") or {})):
             raise ApiError.of(
                 400,

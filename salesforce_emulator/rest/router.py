@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import Headers
 
-from ..errors import ApiError, not_found
+from ..errors import ApiError
 
 if TYPE_CHECKING:
     from ..state import Org
+
+
+METHOD_ORDER = ["GET", "PATCH", "DELETE", "HEAD", "POST", "PUT"]
 
 
 @dataclass
@@ -67,18 +70,23 @@ class Router:
         return register
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
-        allowed = False
+        allowed: set[str] = set()
         for route in self.routes:
             found = route.pattern.match(path)
             if found:
                 if route.method == method:
                     return route, found.groupdict()
-                allowed = True
+                allowed.add(route.method)
         if allowed:
-            raise ApiError.of(
-                405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are GET,PATCH,DELETE,HEAD,POST"
-            )
-        raise not_found()
+            if "GET" in allowed:
+                allowed.add("HEAD")
+            listed = ",".join(m for m in METHOD_ORDER if m in allowed)
+            raise ApiError.of(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are {listed}")
+        raise ApiError.of(
+            404,
+            "NOT_FOUND",
+            f"The requested resource does not exist: the Salesforce emulator does not offer {method} {path}",
+        )
 
     def dispatch(self, org: "Org", request: RestRequest) -> tuple[RestResponse, str]:
         try:

@@ -36,8 +36,8 @@ def record_json(sobject: SObjectType, record: Record, version: str, fields: list
     return body
 
 
-def selected_fields(sobject: SObjectType, request: RestRequest) -> list[str] | None:
-    wanted = request.args.get("fields")
+def selected_fields(sobject: SObjectType, wanted: str | None) -> list[str] | None:
+    """The canonical names of a comma-separated ``fields`` list, or None (every field) when absent."""
     if not wanted:
         return None
     names = []
@@ -79,7 +79,8 @@ def basic_info(org: "Org", request: RestRequest, name: str) -> RestResponse:
 
 @router.route("GET", "sobjects/<name>/describe")
 def describe(org: "Org", request: RestRequest, name: str) -> RestResponse:
-    return RestResponse(200, sobject_type(org, name).describe(request.version))
+    sobject = sobject_type(org, name)
+    return RestResponse(200, sobject.describe(request.version, org.schema.child_relationships(sobject)))
 
 
 @router.route("POST", "sobjects/<name>")
@@ -94,7 +95,7 @@ def create(org: "Org", request: RestRequest, name: str) -> RestResponse:
 @router.route("GET", "sobjects/<name>/<record_id>")
 def read(org: "Org", request: RestRequest, name: str, record_id: str) -> RestResponse:
     sobject = sobject_type(org, name)
-    fields = selected_fields(sobject, request)
+    fields = selected_fields(sobject, request.args.get("fields"))
     return RestResponse(200, record_json(sobject, org.dml.get(sobject, record_id), request.version, fields))
 
 
@@ -128,7 +129,7 @@ def _multiple(request: RestRequest, sobject: SObjectType, ids: list[str]) -> Api
 @router.route("GET", "sobjects/<name>/<field_name>/<value>")
 def read_by_external_id(org: "Org", request: RestRequest, name: str, field_name: str, value: str) -> RestResponse:
     sobject = sobject_type(org, name)
-    fields = selected_fields(sobject, request)
+    fields = selected_fields(sobject, request.args.get("fields"))
     record = _matches(org, request, sobject, field_name, value)[0]
     return RestResponse(200, record_json(sobject, record, request.version, fields))
 

@@ -6,10 +6,11 @@ with INVALID_FIELD even when the object has no records, as in Salesforce.
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from ..dml import _datetime
-from ..errors import ApiError
+from ..errors import ApiError, query_error
 from ..ids import normalize_id
 from ..schema import Field, SObjectType
 from ..store import Record
@@ -39,8 +40,7 @@ class QueryResult:
 
 
 def _error_at(query: Query, position: int, code: str, message: str) -> ApiError:
-    caret = " " * position + "^"
-    return ApiError.of(400, code, f"\n{query.source}\n{caret}\nERROR at Row:1:Column:{position + 1}\n{message}")
+    return query_error(query.source, position, message, code)
 
 
 class _Resolver:
@@ -100,11 +100,8 @@ def run_query(org: "Org", source: str, include_deleted: bool, version: str) -> Q
     resolver = _Resolver(org, query, sobject)
     counts = [item for item in query.items if item.count]
     if counts and len(counts) != len(query.items):
-        raise ApiError.of(
-            400,
-            "MALFORMED_QUERY",
-            "Field must be grouped or aggregated: the emulator supports COUNT only without other fields",
-        )
+        plain = next(item for item in query.items if not item.count)
+        raise _error_at(query, plain.position, "MALFORMED_QUERY", f"Field must be grouped or aggregated: {plain.path}")
     paths = {item.path.lower(): resolver.resolve(item.path, item.position) for item in query.items if item.path}
     condition = _compile(resolver, query.where) if query.where else None
     orders = [(resolver.resolve(o.path, o.position), o) for o in query.order_by]
@@ -231,6 +228,9 @@ def _compile_comparison(resolver: _Resolver, comparison: Comparison) -> Any:
             return value.lower()
         return value
 
+    if any(isinstance(v, DateRange) for v in values):
+        return _compile_range(org, path, operator, [v for v in values if isinstance(v, DateRange)])
+
     targets = [normal(v) for v in values]
     if operator in ("IN", "NOT IN"):
         members = set(targets)
@@ -284,6 +284,9 @@ def _literal(resolver: _Resolver, comparison: Comparison, field: Field, literal:
         if normalized is None and comparison.operator not in ("LIKE",):
             raise ApiError.of(400, "INVALID_QUERY_FILTER_OPERATOR", f"invalid ID field: {literal.value}")
         return normalized or literal.value
+    if kind in ("date", "datetime") and literal.kind == "dateliteral":
+        name, days = cast(tuple[str, int], literal.value)
+        return _date_range(resolver.org, kind, name, days)
     if kind == "datetime" and literal.kind == "datetime":
         return _datetime(literal.value)
     if kind == "date" and literal.kind == "date":
@@ -297,6 +300,58 @@ def _literal(resolver: _Resolver, comparison: Comparison, field: Field, literal:
             "be enclosed in quotes",
         )
     return literal.value
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """What a date literal such as TODAY or LAST_N_DAYS:7 stands for: ``start <= value < end``,
+    both in the field's stored format so they compare as strings."""
+
+    start: str
+    end: str
+
+
+_RANGES = {  # name -> (first day, day after the last) relative to today, for n days
+    "TODAY": lambda n: (0, 1),
+    "YESTERDAY": lambda n: (-1, 0),
+    "TOMORROW": lambda n: (1, 2),
+    "LAST_N_DAYS": lambda n: (-n, 1),
+    "NEXT_N_DAYS": lambda n: (1, n + 1),
+    "N_DAYS_AGO": lambda n: (-n, -n + 1),
+}
+
+
+def _date_range(org: "Org", kind: str, name: str, days: int) -> DateRange:
+    """Days are whole UTC days (the emulated user's time zone is GMT) on the emulator's clock."""
+    today = datetime.fromtimestamp(org.clock.now(), tz=UTC).date()
+    first, after = _RANGES[name](days)
+
+    def bound(offset: int) -> str:
+        day = (today + timedelta(days=offset)).isoformat()
+        return day if kind == "date" else f"{day}T00:00:00.000+0000"
+
+    return DateRange(bound(first), bound(after))
+
+
+def _compile_range(org: "Org", path: Path, operator: str, ranges: list[DateRange]) -> Any:
+    tests = {
+        "=": lambda v, r: r.start <= v < r.end,
+        "IN": lambda v, r: r.start <= v < r.end,
+        "!=": lambda v, r: not r.start <= v < r.end,
+        "NOT IN": lambda v, r: not r.start <= v < r.end,
+        "<": lambda v, r: v < r.start,
+        "<=": lambda v, r: v < r.end,
+        ">": lambda v, r: v >= r.end,
+        ">=": lambda v, r: v >= r.start,
+    }
+    test = tests[operator]
+    combine = all if operator in ("!=", "NOT IN") else any
+
+    def matches(record: Record) -> bool:
+        value = _value(org, record, path)
+        return value is not None and combine(test(value, r) for r in ranges)
+
+    return matches
 
 
 def _like(pattern: str) -> re.Pattern[str]:

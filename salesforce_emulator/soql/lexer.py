@@ -1,9 +1,9 @@
-"""Tokens of SOQL: identifiers (dotted paths), quoted strings, numbers, date literals, operators."""
+"""Tokens of SOQL: identifiers (dotted paths), quoted strings, numbers, dates, date literals, operators."""
 
 import re
 from dataclasses import dataclass
 
-from ..errors import malformed_query
+from ..errors import ApiError, malformed_query, query_error
 
 _TOKEN = re.compile(
     r"""
@@ -14,6 +14,7 @@ _TOKEN = re.compile(
   | (?P<string>'(?:[^'\\]|\\.)*')
   | (?P<op><=|>=|!=|<>|=|<|>)
   | (?P<punct>[(),])
+  | (?P<nliteral>[A-Za-z_]+:\d+)
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
 """,
     re.VERBOSE,
@@ -35,7 +36,7 @@ _ESCAPES = {
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # ident, string, number, date, datetime, op, punct, eof
+    kind: str  # ident, string, number, date, datetime, nliteral (LAST_N_DAYS:7), op, punct, eof
     text: str
     position: int
     value: object = None
@@ -50,18 +51,29 @@ def tokenize(source: str) -> list[Token]:
     while position < len(source):
         match = _TOKEN.match(source, position)
         if match is None:
-            raise malformed_query(f"unexpected token: '{source[position:].split()[0]}'")
+            raise unexpected(source, source[position:].split()[0], position)
         kind = match.lastgroup or ""
         text = match.group()
         if kind != "space":
-            value: object = _unquote(text) if kind == "string" else float(text) if kind == "number" else text
+            value: object = (
+                _unquote(source, text, position) if kind == "string" else float(text) if kind == "number" else text
+            )
             tokens.append(Token(kind, text, position, value))
         position = match.end()
     tokens.append(Token("eof", "<EOF>", len(source)))
     return tokens
 
 
-def _unquote(text: str) -> str:
+def unexpected(source: str, text: str, position: int) -> ApiError:
+    """Salesforce's syntax error: a bare sentence for the first word, else with the Row/Column block;
+    the end of the query is named ``<EOF>`` without quotes."""
+    shown = text if text == "<EOF>" else f"'{text}'"
+    if position == 0:
+        return malformed_query(f"unexpected token: {shown}")
+    return query_error(source, position, f"unexpected token: {shown}")
+
+
+def _unquote(source: str, text: str, position: int) -> str:
     """Undo SOQL escaping; ``\\%`` and ``\\_`` stay escaped because only LIKE gives them meaning."""
     body = text[1:-1]
     result = []
@@ -71,8 +83,10 @@ def _unquote(text: str) -> str:
         if char == "\\" and index + 1 < len(body):
             following = body[index + 1]
             if following not in _ESCAPES:
-                raise malformed_query(
-                    f"Invalid string literal '{text}'. Illegal character sequence '\\{following}' in string literal."
+                raise query_error(
+                    source,
+                    position,
+                    f"Invalid string literal '{text}'. Illegal character sequence '\\{following}' in string literal.",
                 )
             result.append(_ESCAPES[following])
             index += 2

@@ -2,17 +2,22 @@
 
 One function per grammar rule, each consuming tokens and returning a node::
 
-    query      := SELECT items FROM name [WHERE or] [ORDER BY orders] [LIMIT n] [OFFSET n]
+    query      := SELECT items FROM name [WHERE condition] [ORDER BY orders] [LIMIT n] [OFFSET n]
     items      := item ("," item)*          item := COUNT "(" [path] ")" [alias] | path
-    or         := and (OR and)*             and  := not (AND not)*
-    not        := NOT not | "(" or ")" | comparison
+    condition  := not (AND not)* | not (OR not)*      (AND and OR never mixed without parentheses)
+    not        := NOT not | "(" condition ")" | comparison
     comparison := path (op value | [NOT] IN list | [NOT] LIKE string | INCLUDES list | EXCLUDES list)
+    value      := string | number | date | datetime | TRUE | FALSE | NULL | date literal
 """
 
 from dataclasses import dataclass, field
 
-from ..errors import malformed_query
-from .lexer import Token, tokenize
+from ..errors import ApiError, query_error
+from .lexer import Token, tokenize, unexpected
+
+MAX_OFFSET = 2000
+DATE_LITERALS = {"TODAY", "YESTERDAY", "TOMORROW"}
+N_DATE_LITERALS = {"LAST_N_DAYS", "NEXT_N_DAYS", "N_DAYS_AGO"}
 
 CLAUSE_WORDS = {
     "SELECT",
@@ -39,7 +44,7 @@ CLAUSE_WORDS = {
 
 @dataclass
 class Literal:
-    kind: str  # string, number, boolean, null, date, datetime
+    kind: str  # string, number, boolean, null, date, datetime, dateliteral (value: (name, n))
     value: object
 
 
@@ -109,12 +114,7 @@ class _Parser:
 
     def fail(self, token: Token | None = None) -> Exception:
         token = token or self.current
-        if token.position == 0:
-            return malformed_query(f"unexpected token: '{token.text}'")
-        caret = " " * token.position + "^"
-        return malformed_query(
-            f"\n{self.source}\n{caret}\nERROR at Row:1:Column:{token.position + 1}\nunexpected token: '{token.text}'"
-        )
+        return unexpected(self.source, token.text, token.position)
 
     def expect_keyword(self, *words: str) -> Token:
         if not self.current.is_keyword(*words):
@@ -140,7 +140,7 @@ class _Parser:
         query = Query(self.source, items, name.text, name.position)
         if self.current.is_keyword("WHERE"):
             self.advance()
-            query.where = self.disjunction()
+            query.where = self.condition()
         if self.current.is_keyword("ORDER"):
             self.advance()
             self.expect_keyword("BY")
@@ -154,6 +154,8 @@ class _Parser:
         if self.current.is_keyword("OFFSET"):
             self.advance()
             query.offset = self.integer()
+            if query.offset > MAX_OFFSET:
+                raise ApiError.of(400, "NUMBER_OUTSIDE_VALID_RANGE", f"Maximum SOQL offset allowed is {MAX_OFFSET}")
         if self.current.kind != "eof":
             raise self.fail()
         return query
@@ -183,7 +185,7 @@ class _Parser:
                 alias = self.advance().text
             return SelectItem(path, count=True, alias=alias, position=token.position)
         if token.kind == "punct" and token.text == "(":
-            raise malformed_query("Subqueries are not supported by the emulator")
+            raise query_error(self.source, token.position, "Subqueries are not supported by the emulator")
         return SelectItem(self.path().text, position=token.position)
 
     def order(self) -> Order:
@@ -197,19 +199,18 @@ class _Parser:
             order.nulls_first = self.expect_keyword("FIRST", "LAST").text.upper() == "FIRST"
         return order
 
-    def disjunction(self) -> Condition:
-        operands = [self.conjunction()]
-        while self.current.is_keyword("OR"):
-            self.advance()
-            operands.append(self.conjunction())
-        return operands[0] if len(operands) == 1 else BoolOp("OR", operands)
-
-    def conjunction(self) -> Condition:
+    def condition(self) -> Condition:
+        """Operands joined by one of AND or OR: Salesforce refuses the two mixed without parentheses."""
         operands = [self.negation()]
-        while self.current.is_keyword("AND"):
+        operator: str | None = None
+        while self.current.is_keyword("AND", "OR"):
+            word = self.current.text.upper()
+            if operator not in (None, word):
+                raise self.fail()
+            operator = word
             self.advance()
             operands.append(self.negation())
-        return operands[0] if len(operands) == 1 else BoolOp("AND", operands)
+        return operands[0] if operator is None else BoolOp(operator, operands)
 
     def negation(self) -> Condition:
         if self.current.is_keyword("NOT"):
@@ -217,7 +218,7 @@ class _Parser:
             return BoolOp("NOT", [self.negation()])
         if self.current.text == "(":
             self.advance()
-            condition = self.disjunction()
+            condition = self.condition()
             self.expect(")")
             return condition
         return self.comparison()
@@ -264,4 +265,13 @@ class _Parser:
         if token.is_keyword("NULL"):
             self.advance()
             return Literal("null", None)
+        if token.is_keyword(*DATE_LITERALS):
+            self.advance()
+            return Literal("dateliteral", (token.text.upper(), 0))
+        if token.kind == "nliteral":
+            name, _, number = token.text.partition(":")
+            if name.upper() not in N_DATE_LITERALS:
+                raise self.fail()
+            self.advance()
+            return Literal("dateliteral", (name.upper(), int(number)))
         raise self.fail()

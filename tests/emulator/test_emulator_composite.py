@@ -2,6 +2,8 @@
 
 from emulator_rest_client import Api
 
+from salesforce_emulator.ids import IdGenerator
+
 HALTED = {
     "errorCode": "PROCESSING_HALTED",
     "message": "The transaction was rolled back since another operation in the same transaction failed.",
@@ -166,3 +168,54 @@ def test_composite_limits(api: Api) -> None:
     ]
     assert api.post("composite", {"compositeRequest": queries}).json()[0]["errorCode"] == "LIMIT_EXCEEDED"
     assert api.post("composite", {"compositeRequest": queries[:5]}).status_code == 200
+
+
+def test_collection_retrieve_by_post_takes_up_to_2000_ids(api: Api) -> None:
+    """POST /composite/sobjects/X with {"ids", "fields"} retrieves ids too many for a URL: each record with
+    the chosen fields in the order asked, null for an unknown id; fields is required; at most 2,000 ids."""
+    created = api.post("composite/sobjects", {"records": _contacts(3)}).json()
+    ids = [r["id"] for r in created]
+    unknown = IdGenerator(start=900_000)
+    padding = [unknown.new("003") for _ in range(1997)]
+    body = {"ids": [ids[2], *padding, ids[0][:15], ids[1]], "fields": ["LastName", "email"]}
+    response = api.post("composite/sobjects/Contact", body)
+    assert response.status_code == 200
+    results = response.json()
+    assert len(results) == 2000 and results[1:1998] == [None] * 1997
+    assert results[0] == {
+        "attributes": {"type": "Contact", "url": f"/services/data/v62.0/sobjects/Contact/{ids[2]}"},
+        "LastName": "C2",
+        "Email": "c2@example.com",
+    }
+    assert [r["LastName"] for r in (results[1998], results[1999])] == ["C0", "C1"]
+    too_many = api.post("composite/sobjects/Contact", {**body, "ids": [*body["ids"], unknown.new("003")]})
+    assert too_many.status_code == 400 and too_many.json()[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
+    no_fields = api.post("composite/sobjects/Contact", {"ids": ids})
+    assert no_fields.status_code == 400 and no_fields.json()[0]["errorCode"] == "MISSING_ARGUMENT"
+    bad_field = api.post("composite/sobjects/Contact", {"ids": ids, "fields": ["Nope"]})
+    assert bad_field.status_code == 400 and bad_field.json()[0]["errorCode"] == "INVALID_FIELD"
+    other_type = api.post("composite/sobjects/Lead", {"ids": ids, "fields": ["LastName"]}).json()
+    assert other_type == [None, None, None]
+
+
+def test_composite_reference_ids_must_be_letters_digits_and_underscores(api: Api) -> None:
+    """A referenceId starts with a letter and has only letters, digits and underscores; otherwise the whole
+    request is refused and nothing runs."""
+    for reference in ("bad ref!", "1st", "_lead", "", None):
+        response = api.post(
+            "composite",
+            {
+                "compositeRequest": [
+                    {
+                        "method": "POST",
+                        "url": "/services/data/v62.0/sobjects/Contact",
+                        "referenceId": "good_1",
+                        "body": {"LastName": "Never"},
+                    },
+                    {"method": "GET", "url": "/services/data/v62.0/limits", "referenceId": reference},
+                ]
+            },
+        )
+        assert response.status_code == 400 and response.json()[0]["errorCode"] == "JSON_PARSER_ERROR", reference
+        assert f"Invalid referenceId: {reference}." in response.json()[0]["message"]
+    assert api.query("SELECT COUNT() FROM Contact")["totalSize"] == 0

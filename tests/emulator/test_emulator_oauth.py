@@ -89,7 +89,7 @@ def test_token_response_has_salesforce_fields_and_no_expires_in(emulator: Emulat
         "token_type",
         "issued_at",
     ]
-    assert token["token_type"] == "Bearer" and token["scope"] == "api refresh_token"
+    assert token["token_type"] == "Bearer" and token["scope"] == "refresh_token api"
     assert token["access_token"].startswith(emulator.config.org_id[:15] + "!")
     assert isinstance(token["issued_at"], str) and len(token["issued_at"]) == 13
     assert token["id"] == f"{emulator.base_url}/id/{emulator.config.org_id}/{emulator.org.user_id(emulator.username)}"
@@ -169,6 +169,37 @@ def test_pkce_verifier_is_checked(emulator: EmulatorHandle) -> None:
     wrong = _exchange(emulator, _code(emulator, code_challenge=challenge), "x" * 50)
     assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_request"
     assert _exchange(emulator, _code(emulator, code_challenge=challenge), verifier).status_code == 200
+
+
+@pytest.mark.parametrize("challenge", ["short", "x" * 42 + "!", "A" * 44])
+def test_malformed_pkce_challenge_is_refused_before_login(emulator: EmulatorHandle, challenge: str) -> None:
+    """A code_challenge that is not 43 base64url characters (an S256 digest) gets no code: the callback
+    receives invalid_request with the state, and no login page is shown."""
+    response = emulator.session().get(
+        emulator.authorize_url(state="s-9", code_challenge=challenge), allow_redirects=False
+    )
+    assert response.status_code == 302
+    assert _query(response.headers["Location"]) == {
+        "error": "invalid_request",
+        "error_description": "invalid code_challenge",
+        "state": "s-9",
+    }
+
+
+@pytest.mark.parametrize(
+    ("requested", "granted"),
+    [
+        ("api refresh_token", "refresh_token api"),
+        ("id api offline_access", "refresh_token api id"),
+        ("openid id api refresh_token", "refresh_token openid api id"),
+    ],
+)
+def test_token_scope_is_in_salesforces_order(emulator: EmulatorHandle, requested: str, granted: str) -> None:
+    """The granted scopes come back in Salesforce's own order, whatever order they were asked in;
+    a refresh reports the same."""
+    token = emulator.obtain_token(scope=requested)
+    assert token["scope"] == granted
+    assert _refresh(emulator, token["refresh_token"]).json()["scope"] == granted
 
 
 def test_client_errors(emulator: EmulatorHandle) -> None:
@@ -305,7 +336,13 @@ def test_identity_url_and_userinfo(emulator: EmulatorHandle) -> None:
     http.headers["Authorization"] = f"Bearer {token['access_token']}"
     identity = http.get(token["id"]).json()
     assert identity["username"] == emulator.username and identity["organization_id"] == emulator.config.org_id
-    assert identity["urls"]["rest"].endswith("/services/data/v62.0/")
+    assert identity["urls"]["rest"].endswith("/services/data/v{version}/")
+    assert identity["urls"]["partner"].endswith(f"/services/Soap/u/{{version}}/{emulator.config.org_id[:15]}")
+    pinned = http.get(token["id"], params={"version": "58.0"}).json()
+    assert pinned["urls"]["rest"].endswith("/services/data/v58.0/")
+    assert pinned["urls"]["enterprise"].endswith(f"/services/Soap/c/58.0/{emulator.config.org_id[:15]}")
+    latest = http.get(token["id"], params={"version": "latest"}).json()
+    assert latest["urls"]["query"].endswith("/services/data/v62.0/query/")
     userinfo = http.get(f"{emulator.base_url}/services/oauth2/userinfo").json()
     assert userinfo["sub"] == token["id"] and userinfo["preferred_username"] == emulator.username
     assert emulator.session().get(token["id"]).status_code == 403

@@ -26,18 +26,20 @@ ACK = (
 
 
 class Listener:
-    """A stand-in endpoint that records envelopes and answers Ack true, or false while ``refuse`` is set."""
+    """A stand-in endpoint that records envelopes and answers Ack true, or false while ``refuse`` is set,
+    or ``answer`` verbatim when it is set."""
 
     def __init__(self) -> None:
         self.received: list[bytes] = []
         self.refuse = False
+        self.answer: str | None = None
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}/salesforce/outbound"
 
     def app(self, environ, start_response):  # type: ignore[no-untyped-def]
         request = Request(environ)
         self.received.append(request.get_data())
-        answer = ACK.format("false" if self.refuse else "true")
+        answer = self.answer or ACK.format("false" if self.refuse else "true")
         return Response(answer, content_type="text/xml")(environ, start_response)
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[bytes]:
@@ -109,6 +111,39 @@ def test_unacknowledged_messages_are_retried_with_the_same_notification_id(
         "o:Id", namespaces=NS
     )
     assert emulator.admin.outbound_status()["pending"] == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "<Ack>true</Ack>",
+        '<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse>',
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
+        "<notificationsResponse><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>",
+        '<Envelope xmlns="urn:other"><Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound">'
+        "<Ack>true</Ack></notificationsResponse></Body></Envelope>",
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
+        '<o:notificationsResponse xmlns:o="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack>'
+        "</o:notificationsResponse></soapenv:Body></soapenv:Envelope>",
+    ],
+    ids=["bare", "no-envelope", "no-outbound-namespace", "other-envelope-namespace", "ack-outside-namespace"],
+)
+def test_an_ack_outside_the_soap_envelope_is_not_an_acknowledgement(
+    api: Api, emulator: EmulatorHandle, listener: Listener, answer: str
+) -> None:
+    """Only Envelope/Body/notificationsResponse/Ack in the SOAP and outbound namespaces acknowledges;
+    any other 200 answer leaves the notification pending for a retry, as Salesforce does."""
+    emulator.admin.define_outbound_message("ContactSync", "Contact", ["LastName"], listener.url, on=("create",))
+    listener.answer = answer
+    api.create("Contact", LastName="Bare")
+    listener.wait_for(1)
+    _wait_pending(emulator, attempts=1)
+    [delivery] = emulator.admin.outbound_status()["deliveries"]
+    assert delivery["status"] == 200 and delivery["acknowledged"] is False
+    listener.answer = None
+    emulator.admin.advance_clock(16)
+    emulator.admin.deliver_outbound()
+    wait_for(lambda: emulator.admin.outbound_status()["pending"] == [], "the enveloped Ack to settle the message")
 
 
 def test_rolled_back_changes_send_nothing(api: Api, emulator: EmulatorHandle, listener: Listener) -> None:

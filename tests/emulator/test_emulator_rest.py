@@ -300,3 +300,100 @@ def test_reference_and_type_errors(api: Api) -> None:
     ]
     wrong = api.post("sobjects/Contact", {"LastName": "R", "HasOptedOutOfEmail": "maybe"})
     assert wrong.status_code == 400 and wrong.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
+
+
+def test_a_deleted_record_is_entity_is_deleted(api: Api) -> None:
+    """GET, PATCH and DELETE of a deleted record answer 404 ENTITY_IS_DELETED; an ID that never existed stays
+    404 NOT_FOUND."""
+    record_id = api.create("Contact", LastName="Gone")
+    assert api.delete(f"sobjects/Contact/{record_id}").status_code == 204
+    deleted = [{"message": "entity is deleted", "errorCode": "ENTITY_IS_DELETED", "fields": []}]
+    for response in (
+        api.get(f"sobjects/Contact/{record_id}"),
+        api.get(f"sobjects/Contact/{record_id[:15]}", params={"fields": "LastName"}),
+        api.patch(f"sobjects/Contact/{record_id}", {"Title": "Back"}),
+        api.delete(f"sobjects/Contact/{record_id}"),
+    ):
+        assert (response.status_code, response.json()) == (404, deleted)
+    never = api.get("sobjects/Contact/003KX0000009999AAA")
+    assert never.status_code == 404 and never.json()[0]["errorCode"] == "NOT_FOUND"
+
+
+def test_multipicklist_values_are_stored_once_in_the_picklists_order(api: Api) -> None:
+    """A multi-select value is stored with each value once, in the order the picklist lists them."""
+    record_id = api.create("Contact", LastName="Picky", Interests__c="Webinar;Newsletter;Webinar")
+    assert api.get(f"sobjects/Contact/{record_id}").json()["Interests__c"] == "Newsletter;Webinar"
+    api.patch(f"sobjects/Contact/{record_id}", {"Interests__c": "Products;Events;Products;Newsletter"})
+    assert api.get(f"sobjects/Contact/{record_id}").json()["Interests__c"] == "Newsletter;Events;Products"
+    assert api.query("SELECT Id FROM Contact WHERE Interests__c = 'Events;Newsletter;Products'")["totalSize"] == 1
+
+
+def test_describe_lists_child_relationships(api: Api, emulator: EmulatorHandle) -> None:
+    """Describe lists each object that references this one, with its field and relationship name, custom
+    lookups with the __r name; clients build parent-to-child queries from them."""
+
+    def children(sobject: str) -> dict[tuple[str, str], dict]:
+        described = api.get(f"sobjects/{sobject}/describe").json()["childRelationships"]
+        return {(c["childSObject"], c["field"]): c for c in described}
+
+    contact = children("Contact")
+    assert contact[("TopicAssignment", "EntityId")] == {
+        "cascadeDelete": True,
+        "childSObject": "TopicAssignment",
+        "deprecatedAndHidden": False,
+        "field": "EntityId",
+        "junctionIdListNames": [],
+        "junctionReferenceTo": [],
+        "relationshipName": "TopicAssignments",
+        "restrictedDelete": False,
+    }
+    account = children("Account")
+    assert account[("Contact", "AccountId")]["relationshipName"] == "Contacts"
+    assert account[("Order", "AccountId")]["relationshipName"] == "Orders"
+    assert children("Order")[("OrderItem", "OrderId")]["relationshipName"] == "OrderItems"
+    assert children("Topic")[("TopicAssignment", "TopicId")]["relationshipName"] == "TopicAssignments"
+    user = children("User")
+    assert user[("Contact", "OwnerId")]["relationshipName"] is None
+    emulator.admin.define_field("Contact", {"name": "Partner__c", "type": "reference", "referenceTo": ["Partner__c"]})
+    assert children("Partner__c")[("Contact", "Partner__c")]["relationshipName"] == "Contacts__r"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/services/async/62.0/job"),
+        ("POST", "/services/async/62.0/job/750xx/batch"),
+        ("POST", "/services/Soap/u/62.0"),
+        ("GET", "/services/apexrest/anything"),
+        ("GET", "/nothing/here"),
+        ("DELETE", "/services/oauth2/token"),
+    ],
+)
+def test_paths_the_emulator_does_not_serve_answer_in_salesforces_shape(
+    emulator: EmulatorHandle, method: str, path: str
+) -> None:
+    """Any path (or method) the emulator does not serve answers Salesforce's JSON error array, never an
+    HTML page, with a sentence saying the emulator does not offer it."""
+    response = emulator.session().request(method, emulator.base_url + path)
+    assert response.status_code in (404, 405) and response.headers["Content-Type"].startswith("application/json")
+    [error] = response.json()
+    assert error["errorCode"] == ("NOT_FOUND" if response.status_code == 404 else "METHOD_NOT_ALLOWED")
+    assert error["message"].endswith(f"the Salesforce emulator does not offer {method} {path}")
+
+
+def test_unserved_rest_resources_and_methods(api: Api) -> None:
+    """Inside the REST API an unknown resource is NOT_FOUND saying so; a known one with a method it does not
+    take is 405 listing exactly the methods it does take."""
+    unknown = api.get("search", params={"q": "FIND {x}"})
+    assert unknown.status_code == 404
+    assert unknown.json() == [
+        {
+            "message": "The requested resource does not exist: the Salesforce emulator does not offer GET search",
+            "errorCode": "NOT_FOUND",
+        }
+    ]
+    wrong = api.request("PUT", "composite/sobjects/Contact")
+    assert wrong.status_code == 405
+    assert wrong.json()[0]["message"] == "HTTP Method 'PUT' not allowed. Allowed are GET,HEAD,POST"
+    limits = api.request("DELETE", "limits")
+    assert limits.json()[0]["message"] == "HTTP Method 'DELETE' not allowed. Allowed are GET,HEAD"

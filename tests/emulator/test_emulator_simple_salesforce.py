@@ -43,7 +43,7 @@ def test_describe_global_and_object(sf: Salesforce) -> None:
 
 
 def test_create_get_update_delete(sf: Salesforce) -> None:
-    """Create answers 201 with the new ID, update and delete 204, and a deleted record is 404 NOT_FOUND."""
+    """Create answers 201 with the new ID, update and delete 204, and a deleted record is 404 ENTITY_IS_DELETED."""
     created = sf.Contact.create({"FirstName": "Jane", "LastName": "Doe", "Email": "jane@example.com"})
     assert created["success"] is True and created["errors"] == [] and created["id"].startswith("003")
     record = sf.Contact.get(created["id"])
@@ -54,7 +54,7 @@ def test_create_get_update_delete(sf: Salesforce) -> None:
     assert sf.Contact.delete(created["id"]) == 204
     with pytest.raises(SalesforceResourceNotFound) as raised:
         sf.Contact.get(created["id"])
-    assert raised.value.content[0]["errorCode"] == "NOT_FOUND"
+    assert raised.value.content == [{"message": "entity is deleted", "errorCode": "ENTITY_IS_DELETED", "fields": []}]
 
 
 def test_upsert_by_email_creates_updates_and_reports_ambiguity(sf: Salesforce) -> None:

@@ -4,6 +4,7 @@ import pytest
 from emulator_rest_client import Api
 
 from salesforce_emulator.soql import parse
+from salesforce_emulator.testing import EmulatorHandle
 
 
 @pytest.fixture
@@ -118,3 +119,98 @@ def test_pagination_with_batch_size_header(api: Api) -> None:
     rest = api.http.get(api.handle.base_url + first["nextRecordsUrl"]).json()
     assert rest["done"] is True and len(rest["records"]) == 50 and "nextRecordsUrl" not in rest
     assert api.get("query/01gKX0000000099AAA-200").json()[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
+
+
+def _error(api: Api, soql: str) -> tuple[int, dict]:
+    response = api.get("query", params={"q": soql})
+    return response.status_code, response.json()[0]
+
+
+def test_and_or_mixed_without_parentheses_is_refused(people: Api) -> None:
+    """Salesforce refuses AND and OR at one level; parentheses make the same condition valid."""
+    soql = "SELECT Id FROM Contact WHERE LastName = 'Able' AND FirstName = 'Ann' OR LastName = 'Cole'"
+    status, error = _error(people, soql)
+    assert status == 400 and error["errorCode"] == "MALFORMED_QUERY"
+    column = soql.index(" OR ") + 2
+    assert (
+        error["message"] == f"\n{soql}\n{' ' * (column - 1)}^\nERROR at Row:1:Column:{column}\nunexpected token: 'OR'"
+    )
+    status, error = _error(people, "SELECT Id FROM Contact WHERE LastName = 'Able' OR FirstName = 'Ann' AND Email = ''")
+    assert status == 400 and error["message"].endswith("unexpected token: 'AND'")
+    grouped = "SELECT LastName FROM Contact WHERE (LastName = 'Able' AND FirstName = 'Ann') OR LastName = 'Cole'"
+    assert sorted(_names(people.query(grouped))) == ["Able", "Cole"]
+    chained = "SELECT LastName FROM Contact WHERE LastName = 'Able' OR LastName = 'Cole' OR LastName = 'Baker'"
+    assert len(_names(people.query(chained))) == 3
+
+
+def test_offset_beyond_2000_is_refused(people: Api) -> None:
+    """OFFSET 2000 is the maximum; 2001 is NUMBER_OUTSIDE_VALID_RANGE, not an empty page."""
+    assert people.query("SELECT Id FROM Contact OFFSET 2000")["records"] == []
+    status, error = _error(people, "SELECT Id FROM Contact OFFSET 2001")
+    assert status == 400
+    assert error == {"message": "Maximum SOQL offset allowed is 2000", "errorCode": "NUMBER_OUTSIDE_VALID_RANGE"}
+
+
+def test_date_literals_today_and_last_n_days(api: Api, emulator: EmulatorHandle) -> None:
+    """TODAY, YESTERDAY, LAST_N_DAYS:n, NEXT_N_DAYS:n and N_DAYS_AGO:n stand for whole UTC days on the
+    emulator's clock, on datetime and date fields, with = != < <= > >= comparing against the range."""
+    day = 24 * 3600
+    emulator.admin.set_clock_offset(-10 * day)
+    api.create("Contact", LastName="Old")
+    emulator.admin.set_clock_offset(-3 * day)
+    api.create("Contact", LastName="Week")
+    emulator.admin.set_clock_offset(0)
+    api.create("Contact", LastName="Now")
+    today = api.query("SELECT CreatedDate FROM Contact WHERE LastName = 'Now'")["records"][0]["CreatedDate"][:10]
+
+    def names(where: str) -> list[str]:
+        return sorted(_names(api.query(f"SELECT LastName FROM Contact WHERE {where}")))
+
+    assert names("CreatedDate = TODAY") == ["Now"]
+    assert names("CreatedDate = YESTERDAY") == []
+    assert names("CreatedDate = LAST_N_DAYS:7") == ["Now", "Week"]
+    assert names("CreatedDate < LAST_N_DAYS:7") == ["Old"]
+    assert names("CreatedDate >= LAST_N_DAYS:3") == ["Now", "Week"]
+    assert names("CreatedDate != TODAY") == ["Old", "Week"]
+    assert names("CreatedDate = N_DAYS_AGO:3") == ["Week"]
+    assert names("CreatedDate < TODAY AND CreatedDate > N_DAYS_AGO:11") == ["Old", "Week"]
+    assert names("CreatedDate = NEXT_N_DAYS:5") == []
+    api.create("Contact", LastName="Born", Birthdate=today)
+    assert names("Birthdate = TODAY") == ["Born"]
+    assert names("Birthdate <= TODAY") == ["Born"]
+    assert names("Birthdate > TODAY") == []
+    status, error = _error(api, "SELECT Id FROM Contact WHERE LastName = TODAY")
+    assert status == 400 and error["errorCode"] == "INVALID_FIELD" and "must be of type string" in error["message"]
+    status, error = _error(api, "SELECT Id FROM Contact WHERE CreatedDate = LAST_N_WIDGETS:3")
+    assert status == 400 and error["message"].endswith("unexpected token: 'LAST_N_WIDGETS:3'")
+
+
+@pytest.mark.parametrize(
+    ("soql", "column", "message"),
+    [
+        ("SELECT Id FROM Contact WHERE", 29, "unexpected token: <EOF>"),
+        ("SELECT Id FROM Contact WHERE LastName = 'x' LIMIT", 50, "unexpected token: <EOF>"),
+        ("SELECT Id, FROM Contact", 12, "unexpected token: 'FROM'"),
+        ("SELECT Id FROM Contact WHERE LastName = 'a' AND #", 49, "unexpected token: '#'"),
+        ("SELECT Id FROM Contact WHERE LastName = 'a\\q'", 41, "Invalid string literal ''a\\q''. Illegal character"),
+        ("SELECT COUNT(), LastName FROM Contact", 17, "Field must be grouped or aggregated: LastName"),
+    ],
+)
+def test_malformed_query_names_row_and_column(api: Api, soql: str, column: int, message: str) -> None:
+    """Every MALFORMED_QUERY past the first word repeats the query, puts a caret under the culprit and says
+    ERROR at Row:1:Column:N (counted from 1) before the sentence."""
+    status, error = _error(api, soql)
+    assert status == 400 and error["errorCode"] == "MALFORMED_QUERY" and "fields" not in error
+    head, caret, where, sentence = error["message"].split("\n", 4)[1:]
+    assert head == soql and caret == " " * (column - 1) + "^" and where == f"ERROR at Row:1:Column:{column}"
+    assert sentence.startswith(message)
+
+
+def test_malformed_query_on_a_later_line_counts_rows(api: Api) -> None:
+    """A query over several lines is placed by its row, with the column counted within that line."""
+    status, error = _error(api, "SELECT Id\nFROM Contact\nWHERE LastName == 'x'")
+    assert status == 400
+    assert (
+        error["message"]
+        == "\nWHERE LastName == 'x'\n                ^\nERROR at Row:3:Column:17\nunexpected token: '='"
+    )
