@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 import requests
 from defusedxml import ElementTree
+from more_itertools import chunked
 
 from .store import Change
 
@@ -144,8 +145,7 @@ class OutboundMessenger:
         for notification in due:
             groups.setdefault(notification.message.action_id, []).append(notification)
         for batch_source in groups.values():
-            for start in range(0, len(batch_source), MAX_NOTIFICATIONS):
-                batch = batch_source[start : start + MAX_NOTIFICATIONS]
+            for batch in chunked(batch_source, MAX_NOTIFICATIONS):
                 if self._send(batch):
                     acknowledged += len(batch)
         return acknowledged

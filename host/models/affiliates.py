@@ -8,7 +8,7 @@ from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from host.extensions import Model
-from host.models._time import utcnow
+from host.timestamps import utcnow
 
 if TYPE_CHECKING:
     from host.models.users import User

@@ -6,7 +6,7 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from host.extensions import Model
-from host.models._time import utcnow
+from host.timestamps import utcnow
 
 
 class LoginFailure(Model):

@@ -9,8 +9,8 @@ from sqlalchemy import JSON, DateTime, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from host.extensions import Model
-from host.models._time import utcnow
 from host.models.tags import Tag, user_tags
+from host.timestamps import utcnow
 
 
 class Role(enum.StrEnum):

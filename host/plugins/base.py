@@ -2,6 +2,7 @@
 
 from functools import cached_property
 from importlib import metadata
+from types import ModuleType
 from typing import ClassVar
 
 import pluggy
@@ -38,6 +39,10 @@ class Plugin:
     #: without URL parameters), for a page that shows more than the host's form; the
     #: Marketplace card and the admin menu link to it while the plugin is enabled.
     settings_endpoint: ClassVar[str | None] = None
+    #: Hooks the plugin defines for other plugins: a module (or class) of functions
+    #: marked with :data:`hookspec`, added to the host's before any plugin registers.
+    #: The plugin fires them with :func:`host.api.notify` or :func:`host.api.collect`.
+    hookspecs: ClassVar[ModuleType | type | None] = None
 
     @cached_property
     def version(self) -> str:

@@ -97,6 +97,10 @@ def _check_hookimpls(pm: pluggy.PluginManager, plugin: Plugin) -> None:
         hook_name = options.get("specname") or attribute
         caller = getattr(pm.hook, hook_name, None)
         if caller is None or caller.spec is None:
+            # An optional hook (``@hookimpl(optionalhook=True)``) implements a hook of
+            # another plugin that may be absent; any other hook without a spec is a typo.
+            if options.get("optionalhook"):
+                continue
             raise pluggy.PluginValidationError(plugin, f"no hook is named {hook_name!r}")
         if options.get("wrapper") or options.get("hookwrapper"):
             raise pluggy.PluginValidationError(
@@ -126,6 +130,7 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, Plugin] = {}
         self.broken = list(broken)
+        plugins = [plugin for plugin in plugins if self._add_hookspecs(plugin)]
         for plugin in plugins:
             try:
                 self._register(plugin)
@@ -137,6 +142,22 @@ class PluginHost:
         self.startup_errors: dict[str, str] = {}
         #: Each plugin's own settings page, by plugin name, once found among its routes.
         self.settings_endpoints: dict[str, str] = {}
+
+    def _add_hookspecs(self, plugin: Plugin) -> bool:
+        """Add the hooks a plugin defines for others, before any plugin is registered.
+
+        All specs come first so that a plugin implementing another's hook registers
+        whichever of the two is found first. A plugin whose specs fail is broken.
+        """
+        try:
+            specs = getattr(plugin, "hookspecs", None)
+            if specs is not None:
+                self.pm.add_hookspecs(specs)
+        except Exception as error:  # a third-party plugin can fail in any way
+            log.exception("plugin %s failed to add its hook specifications", _label(plugin))
+            self.broken.append(BrokenPlugin(_label(plugin), f"failed to add its hooks: {error}"))
+            return False
+        return True
 
     def _register(self, plugin: Plugin) -> None:
         name, title = getattr(plugin, "name", None), getattr(plugin, "title", None)

@@ -15,10 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from host.extensions import db
-from host.models._time import utcnow
 from host.plugins.base import ActivationError
 from host.plugins.manager import current_plugin_host
 from host.plugins.models import PluginRegistryVersion, PluginState
+from host.timestamps import utcnow
 
 log = logging.getLogger(__name__)
 

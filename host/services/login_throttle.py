@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from host.extensions import db
 from host.models import LoginFailure
-from host.models._time import as_utc, utcnow
+from host.timestamps import as_utc, utcnow
 
 WINDOW = timedelta(minutes=1)
 

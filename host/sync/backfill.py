@@ -7,9 +7,9 @@ keeps working however many records there are. The entries coalesce with any alre
 queued, and workers pick them up on their next regular look.
 """
 
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
 
+from more_itertools import chunked
 from sqlalchemy.orm import Session
 
 from host.extensions import db
@@ -22,12 +22,6 @@ DEFAULT_CHUNK_SIZE = 1000
 
 class BackfillError(Exception):
     """The plugin cannot backfill that kind; the message says why."""
-
-
-def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def backfill_source(plugin: str, kind: str) -> BackfillSource:
@@ -50,7 +44,7 @@ def backfill(plugin: str, kind: str, chunk_size: int = DEFAULT_CHUNK_SIZE) -> It
     """
     source = backfill_source(plugin, kind)
     with Session(db.engine) as writer:
-        for chunk in _chunks(source.record_ids(), chunk_size):
+        for chunk in chunked(source.record_ids(), chunk_size):
             enqueue_many(plugin, kind, chunk, session=writer)
             writer.commit()
             yield len(chunk)

@@ -21,11 +21,10 @@ from sqlalchemy.engine import CursorResult
 
 from host.database import write_intent
 from host.extensions import db
-from host.models._time import utcnow
-from host.sync.clock import as_utc
 from host.sync.handlers import Entry
 from host.sync.models import EntryState, SyncEntry
 from host.sync.upsert import dialect_name
+from host.timestamps import as_utc, utcnow
 
 
 @contextmanager

@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, delete, select, tuple_, update
 from sqlalchemy.engine import CursorResult
 
 from host.extensions import db
-from host.models._time import utcnow
 from host.sync.models import EntryState, ResultState, SyncEntry, SyncResult
 from host.sync.outbox import wake_after_commit
+from host.timestamps import utcnow
 
 
 def _send_again(*criteria: ColumnElement[bool]) -> int:

@@ -14,7 +14,6 @@ from datetime import datetime
 from flask import Flask
 
 from host.extensions import db
-from host.models._time import utcnow
 from host.plugins.registry import enabled_names
 from host.sync import claims
 from host.sync.claims import Claim
@@ -22,6 +21,7 @@ from host.sync.handlers import Outcome, RetryLater, SyncHandler
 from host.sync.pauses import active_pauses, pause_end
 from host.sync.runtime import sync_runtime
 from host.sync.settle import settle
+from host.timestamps import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy import JSON, DateTime, Enum, Index, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from host.extensions import Model
-from host.models._time import utcnow
+from host.timestamps import utcnow
 
 
 class EntryState(enum.StrEnum):

@@ -13,11 +13,11 @@ from sqlalchemy import case, event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from host.extensions import db
-from host.models._time import utcnow
 from host.plugins import Plugin
 from host.sync.models import EntryState, SyncEntry
 from host.sync.runtime import sync_runtime
 from host.sync.upsert import insert_for
+from host.timestamps import utcnow
 
 #: Session flag: this transaction changed the queue, so wake the engine on commit.
 _WAKE_ON_COMMIT = "plughost_sync_wake"

@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, select
 
 from host.extensions import db
-from host.models._time import utcnow
 from host.plugins.manager import current_plugin_host
 from host.sync.chart import HOURS, HourlyChart, hourly_chart
-from host.sync.clock import as_utc
 from host.sync.models import EntryState, ResultState, SyncEntry, SyncHourlyCount, SyncPause, SyncResult
 from host.sync.pauses import active_pauses, pause_end
 from host.sync.runtime import sync_runtime
+from host.timestamps import as_utc, utcnow
 
 
 @dataclass(frozen=True)

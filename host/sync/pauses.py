@@ -10,12 +10,11 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 
 from host.extensions import db
-from host.models._time import utcnow
 from host.plugins import Plugin
-from host.sync.clock import as_utc
 from host.sync.models import SyncPause
 from host.sync.outbox import plugin_name, wake_after_commit
 from host.sync.upsert import insert_for
+from host.timestamps import as_utc, utcnow
 
 
 def pause(plugin: Plugin | str, reason: str, until: datetime | None = None) -> None:

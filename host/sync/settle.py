@@ -13,7 +13,6 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func
 
 from host.extensions import db
-from host.models._time import utcnow
 from host.sync.backoff import retry_delay
 from host.sync.claims import Claim, hold, write_transaction
 from host.sync.handlers import Done, Entry, Failed, Outcome, Pause, RetryLater
@@ -21,6 +20,7 @@ from host.sync.models import EntryState, ResultState, SyncEntry, SyncHourlyCount
 from host.sync.pauses import pause
 from host.sync.settings import SyncSettings
 from host.sync.upsert import insert_for
+from host.timestamps import utcnow
 
 NO_ANSWER = "The plugin's handler gave no answer for this record."
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from host.extensions import db
 from host.plugins import Plugin
 from host.plugins.registry import enabled_names
-from host.sync.clock import as_utc
 from host.sync.models import EntryState, ResultState, SyncEntry, SyncResult
 from host.sync.outbox import plugin_name
 from host.sync.pauses import active_pauses
+from host.timestamps import as_utc
 
 #: How often :func:`wait_until_drained` looks.
 DRAIN_POLL_SECONDS = 0.02

@@ -10,10 +10,12 @@ records of chunks already sent keep theirs. So a create is never sent twice beca
 a later chunk failed.
 """
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from more_itertools import chunked
 
 from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.errors import ErrorContext, SalesforceError, error_from_payload
@@ -43,11 +45,6 @@ class RecordResult:
         return self.error or SalesforceError("Salesforce refused the record without giving a reason.")
 
 
-def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), COLLECTION_LIMIT):
-        yield items[start : start + COLLECTION_LIMIT]
-
-
 def _result(item: Mapping[str, Any], context: ErrorContext, now: datetime) -> RecordResult:
     errors = tuple(
         error_from_payload(error, context=context, status=None, now=now) for error in item.get("errors") or ()
@@ -63,7 +60,7 @@ def _in_chunks(
 ) -> list[RecordResult]:
     context = client.context(sobject)
     results: list[RecordResult] = []
-    for chunk in _chunks(items):
+    for chunk in chunked(items, COLLECTION_LIMIT):
         try:
             answers = send(chunk)
         except SalesforceError as error:

@@ -10,6 +10,8 @@ as "already assigned".
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from more_itertools import chunked
+
 from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.composite import CompositeRequest, Reference
 from plugins.salesforce_common.errors import DuplicateValue, InvalidObject, SalesforceError
@@ -52,8 +54,7 @@ def find_topics(client: SalesforceClient, names: Iterable[str]) -> list[Topic]:
     """The topics called any of ``names`` (Salesforce compares names case-insensitively)."""
     wanted = sorted(set(names))
     found: list[Topic] = []
-    for start in range(0, len(wanted), _NAMES_PER_QUERY):
-        chunk = wanted[start : start + _NAMES_PER_QUERY]
+    for chunk in chunked(wanted, _NAMES_PER_QUERY):
         records = client.query(f"SELECT Id, Name FROM Topic WHERE Name IN {quote(chunk)}")
         found.extend(Topic(record["Id"], record["Name"]) for record in records)
     return found

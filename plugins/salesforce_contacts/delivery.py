@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from more_itertools import chunked
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -285,8 +286,7 @@ class BatchDelivery:
         fields = {"Id", key_field} | {name for item in items for name in item.record.values}
         found: dict[str, list[dict[str, Any]]] = defaultdict(list)
         keys = sorted({item.record.key_value for item in items})
-        for start in range(0, len(keys), _KEYS_PER_QUERY):
-            chunk = keys[start : start + _KEYS_PER_QUERY]
+        for chunk in chunked(keys, _KEYS_PER_QUERY):
             soql = f"SELECT {', '.join(sorted(fields))} FROM {self.object_type} WHERE {key_field} IN {quote(chunk)}"
             for record in self.client.query(soql):
                 found[str(record.get(key_field) or "").casefold()].append(record)

@@ -24,11 +24,11 @@ from sqlalchemy import func, select
 
 from host.extensions import db
 from host.models import User
-from host.models._time import utcnow
 from host.plugins import Plugin, hookimpl
 from host.snapshots import UserSnapshot
 from host.sync import enqueue
 from host.sync.handlers import Done, Entry, Failed, Outcome, Pause, RetryLater
+from host.timestamps import utcnow
 
 BOARD_ENV = "PLUGHOST_QUEUE_TEST_BOARD"
 #: How long a held handler waits for its release before giving up.

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import host.sync
 from host.extensions import db
 from host.models import User
-from host.models._time import as_utc
 from host.services.errors import InvalidValue
 from host.services.tags import create_tag, find_tag
 from host.services.users import change_tags, update_user
 from host.sync.handlers import Done, Entry, Failed, Outcome
+from host.timestamps import as_utc
 from plugins.salesforce_common import SalesforceClient, SalesforceError, quote
 from plugins.salesforce_common.persistence import lock_stored_value
 from plugins.salesforce_common.queue_outcomes import outcome_for
