@@ -6,23 +6,8 @@ JobComplete) and the per-row results are read back as the client reports them.
 
 import csv
 import io
-from collections.abc import Iterator
 
-import pytest
 from simple_salesforce import Salesforce
-
-from salesforce_emulator.testing import EmulatorHandle
-
-
-@pytest.fixture
-def sf(emulator_https: EmulatorHandle) -> Iterator[Salesforce]:
-    token = emulator_https.obtain_token()
-    yield Salesforce(
-        instance_url=token["instance_url"],
-        session_id=token["access_token"],
-        session=emulator_https.session(),
-        version="59.0",
-    )
 
 
 def _rows(text: str) -> list[dict[str, str]]:

@@ -4,8 +4,6 @@ The session comes from the OAuth web-server flow driven with requests through th
 login and Allow pages; simple-salesforce then only sees ``instance_url`` and ``session_id``.
 """
 
-from collections.abc import Iterator
-
 import pytest
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import (
@@ -17,17 +15,6 @@ from simple_salesforce.exceptions import (
 )
 
 from salesforce_emulator.testing import EmulatorHandle
-
-
-@pytest.fixture
-def sf(emulator_https: EmulatorHandle) -> Iterator[Salesforce]:
-    token = emulator_https.obtain_token()
-    yield Salesforce(
-        instance_url=token["instance_url"],
-        session_id=token["access_token"],
-        session=emulator_https.session(),
-        version="59.0",
-    )
 
 
 def test_describe_global_and_object(sf: Salesforce) -> None:
