@@ -24,6 +24,7 @@ def create_app(
     *,
     plugins: Iterable[Plugin] = (),
     instance_path: str | None = None,
+    inspect_only: bool = False,
 ) -> Flask:
     """Build the site.
 
@@ -32,6 +33,8 @@ def create_app(
         (tests pass theirs here and set ``PLUGHOST_LOAD_ENTRYPOINTS`` to False).
     :param instance_path: the folder for the SQLite database and generated keys;
         ``PLUGHOST_INSTANCE_PATH`` when not given, else Flask's default.
+    :param inspect_only: build the site only to look at it (the command line's help,
+        ``routes``, ``plugins list``): the instance folder and its keys are not created.
     """
     instance_path = instance_path or os.environ.get("PLUGHOST_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
@@ -39,8 +42,9 @@ def create_app(
     app.config.update(environment_settings())
     app.config.update(config or {})
     hasher_for(app.config["PLUGHOST_PASSWORD_HASH_COST"])
-    os.makedirs(app.instance_path, exist_ok=True)
-    ensure_keys(app)
+    if not inspect_only:
+        os.makedirs(app.instance_path, exist_ok=True)
+    ensure_keys(app, keep=not inspect_only)
 
     init_database(app)
     csrf.init_app(app)

@@ -13,15 +13,16 @@ They are imported only when asked for, so no command's imports slow the others d
 and a command does not build the site unless it asks for it.
 """
 
+from contextvars import ContextVar
 from importlib import metadata
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, routes_command, shell_command, with_appcontext
 from werkzeug.serving import run_simple
 
 from host import create_app
-from host.database import auto_migrates, schema_is_current, upgrade_database, write_intent
+from host.database import auto_migrates, has_schema, schema_is_current, upgrade_database, write_intent
 from host.extensions import db
 from host.models import Role
 from host.plugins import ActivationError, registry
@@ -38,6 +39,25 @@ def _contributed_commands() -> dict[str, metadata.EntryPoint]:
     return {entry_point.name: entry_point for entry_point in metadata.entry_points(group=COMMAND_ENTRY_POINT_GROUP)}
 
 
+#: Commands that only look at the site: they build it without creating the instance
+#: folder, its keys or its database, and without migrating (each as its names after ``plughost``).
+INSPECTING_COMMANDS = frozenset({("routes",), ("plugins", "list")})
+
+
+#: Set while the help lists the commands, which needs the site only for the plugins' commands.
+_listing_commands: ContextVar[bool] = ContextVar("plughost_listing_commands", default=False)
+
+
+def _invoked_command() -> tuple[str, ...]:
+    """The names of the command being run, after ``plughost`` (empty for the group itself)."""
+    names: list[str] = []
+    context = click.get_current_context(silent=True)
+    while context is not None and context.parent is not None:
+        names.insert(0, context.info_name or "")
+        context = context.parent
+    return tuple(names)
+
+
 class PlughostGroup(FlaskGroup):
     """Flask's group, plus the commands installed under ``plughost.commands``."""
 
@@ -50,9 +70,22 @@ class PlughostGroup(FlaskGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_contributed_commands()})
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The help's list of commands; the plugins' come from a site built only to be looked at."""
+        token = _listing_commands.set(True)
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            _listing_commands.reset(token)
+
 
 def _app_factory() -> Flask:
-    """The site, its schema brought up to date first where that is automatic."""
+    """The site, its schema brought up to date first where that is automatic.
+
+    A command that only looks (:data:`INSPECTING_COMMANDS`) gets a site that writes nothing.
+    """
+    if _listing_commands.get() or _invoked_command() in INSPECTING_COMMANDS:
+        return create_app(inspect_only=True)
     app = create_app()
     if auto_migrates(app) and not schema_is_current(app):
         upgrade_database(app)
@@ -123,13 +156,19 @@ def _known_plugin(name: str) -> str:
 @with_appcontext
 def list_plugins() -> None:
     """Every installed plugin with its status."""
-    statuses = plugin_statuses()
-    db.session.commit()
-    if not statuses and not current_plugin_host().broken:
+    host = current_plugin_host()
+    if not host.plugins and not host.broken:
         click.echo("No plugins are installed.")
-    for name, plugin in sorted(current_plugin_host().plugins.items()):
-        status = statuses[name]
-        click.echo(f"{name:<24} {plugin.version:<10} {status.kind.value:<22} {status.message}")
+    if has_schema(current_app):
+        # A plugin's status may link to its page, and URLs are built in a request.
+        with current_app.test_request_context():
+            statuses = {name: (status.kind.value, status.message) for name, status in plugin_statuses().items()}
+        db.session.commit()
+    else:
+        statuses = dict.fromkeys(host.plugins, ("disabled", "Not in use (the site has no database yet)."))
+    for name, plugin in sorted(host.plugins.items()):
+        kind, message = statuses[name]
+        click.echo(f"{name:<24} {plugin.version:<10} {kind:<22} {message}")
     for broken in current_plugin_host().broken:
         click.echo(f"{broken.name:<24} {'-':<10} {'error':<22} {broken.error}")
 

@@ -73,27 +73,30 @@ def environment_settings() -> dict[str, str]:
     return {key: os.environ[name] for name, key in ENVIRONMENT_SETTINGS.items() if name in os.environ}
 
 
-def load_or_create_key(app: Flask, filename: str, make_key: Callable[[], str]) -> str:
+def load_or_create_key(app: Flask, filename: str, make_key: Callable[[], str], *, keep: bool = True) -> str:
     """Read a key from the instance folder, generating it there on first run.
 
     The file is created readable by its owner only, so a generated key is as private
-    as the database it protects.
+    as the database it protects. With ``keep`` false a missing key is made up for this
+    process only: a site built just to be inspected writes nothing.
     """
     path = Path(app.instance_path) / filename
     if path.exists():
         return path.read_text().strip()
     key = make_key()
+    if not keep:
+        return key
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
 
 
-def ensure_keys(app: Flask) -> None:
+def ensure_keys(app: Flask, *, keep: bool = True) -> None:
     """Fill in the session and encryption keys when the configuration has none."""
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = load_or_create_key(app, "secret_key", lambda: secrets.token_urlsafe(48))
+        app.config["SECRET_KEY"] = load_or_create_key(app, "secret_key", lambda: secrets.token_urlsafe(48), keep=keep)
     if not app.config.get("PLUGHOST_ENCRYPTION_KEY"):
         app.config["PLUGHOST_ENCRYPTION_KEY"] = load_or_create_key(
-            app, "encryption_key", lambda: Fernet.generate_key().decode("ascii")
+            app, "encryption_key", lambda: Fernet.generate_key().decode("ascii"), keep=keep
         )

@@ -30,7 +30,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, has_request_context, request
 from flask_migrate import upgrade
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect, make_url
 
 from host.config import flag
 from host.extensions import db, migrate
@@ -106,6 +106,22 @@ def schema_is_current(app: Flask) -> bool:
     heads = set(ScriptDirectory.from_config(config).get_heads())
     with app.app_context(), db.engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
+def database_exists(app: Flask) -> bool:
+    """Whether the database is there; connecting to a missing SQLite file would create it."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return True
+    return Path(url.database).exists()
+
+
+def has_schema(app: Flask) -> bool:
+    """Whether the database exists and holds the site's tables; a missing one is not created."""
+    if not database_exists(app):
+        return False
+    with app.app_context(), db.engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
 
 
 def auto_migrates(app: Flask) -> bool:

@@ -1,8 +1,12 @@
-"""First run: `plughost run` on a fresh machine serves a set-up page, then hides it."""
+"""First run: `plughost run` on a fresh machine serves a set-up page, then hides it.
+
+Commands that only look at the site (help, routes, the plugin list) leave a fresh machine as it was.
+"""
 
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,15 +22,54 @@ def csrf_token(page: str) -> str:
     return match.group(1)
 
 
-def test_plughost_run_starts_on_sqlite_with_a_setup_page_that_disappears(tmp_path: Path):
-    # The console script of the environment running the tests, activated or not.
+def console_script() -> str:
+    """The console script of the environment running the tests, activated or not."""
     plughost = shutil.which("plughost", path=str(Path(sys.executable).parent))
     assert plughost, "the plughost console script is not installed (pip install -e .)"
-    port = free_port()
-    instance = tmp_path / "instance"
-    # Nothing configured but where the instance folder is: the embedded defaults.
+    return plughost
+
+
+def embedded_environment(instance: Path) -> dict[str, str]:
+    """Nothing configured but where the instance folder is: the embedded defaults."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("PLUGHOST_")}
     env["PLUGHOST_INSTANCE_PATH"] = str(instance)
+    return env
+
+
+def run_plughost(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([console_script(), *args], env=env, capture_output=True, text=True, timeout=60, check=True)
+
+
+def test_looking_at_a_fresh_site_creates_nothing(tmp_path: Path):
+    instance = tmp_path / "instance"
+    env = embedded_environment(instance)
+
+    helped = run_plughost("--help", env=env)
+    assert "salesforce_contacts" in helped.stdout, "the help lists the plugins' commands"
+    assert "/admin/plugins" in run_plughost("routes", env=env).stdout
+    listed = run_plughost("plugins", "list", env=env)
+    assert "salesforce_leads" in listed.stdout and "no database yet" in listed.stdout
+    for result in (helped, listed):
+        assert result.stderr == ""
+    assert not instance.exists()
+
+
+def test_the_plugin_list_of_a_site_in_use_shows_statuses_without_migrating(tmp_path: Path):
+    env = embedded_environment(tmp_path / "instance")
+    enabled = run_plughost("plugins", "enable", "salesforce_leads", env=env)
+    assert enabled.stderr.splitlines() == ["plughost: the database schema was brought up to date."]
+
+    listed = run_plughost("plugins", "list", env=env)
+    leads = next(line for line in listed.stdout.splitlines() if line.startswith("salesforce_leads"))
+    assert "needs_setup" in leads and "Fill in its settings" in leads
+    assert listed.stderr == "", "a plugin's status is read without errors and the schema is left alone"
+
+
+def test_plughost_run_starts_on_sqlite_with_a_setup_page_that_disappears(tmp_path: Path):
+    port = free_port()
+    instance = tmp_path / "instance"
+    env = embedded_environment(instance)
+    plughost = console_script()
     with serving([plughost, "run", "--port", str(port)], port=port, env=env, log=tmp_path / "server.log") as site:
         browser = requests.Session()
         first_visit = browser.get(site + "/admin/", timeout=5)
