@@ -33,8 +33,20 @@ REQUIRED_FIELDS = ("first_name", "last_name")
 TEXT_FIELDS = ("first_name", "last_name", "company", "phone", "country", "website", "notes")
 
 
-def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` made canonical, or InvalidValue for the first one that breaks a rule."""
+def _check_email_free(email: str, affiliate: Affiliate | None) -> None:
+    """Refuse an address another affiliate has: plugins match affiliates to other systems by email."""
+    taken = select(Affiliate.id).where(Affiliate.email == email)
+    if affiliate is not None:
+        taken = taken.where(Affiliate.id != affiliate.id)
+    if db.session.scalar(taken.limit(1)) is not None:
+        raise InvalidValue("email", "Another affiliate already has this email address.")
+
+
+def _checked(values: Mapping[str, Any], affiliate: Affiliate | None = None) -> dict[str, Any]:
+    """``values`` made canonical, or InvalidValue for the first one that breaks a rule.
+
+    :param affiliate: the affiliate being changed; None for a new one.
+    """
     checked = dict(values)
     for field in TEXT_FIELDS:
         if field in checked:
@@ -44,6 +56,7 @@ def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
             raise InvalidValue(field, "This field is required.")
     if "email" in checked:
         checked["email"] = normalize_email(checked["email"])
+        _check_email_free(checked["email"], affiliate)
     if "status" in checked:
         checked["status"] = AffiliateStatus(checked["status"])
     if checked.get("manager_id") is not None:
@@ -103,7 +116,7 @@ def update_affiliate(affiliate: Affiliate, values: Mapping[str, Any]) -> Mapping
     :return: what changed; empty when the values were already there.
     :raises InvalidValue: a value breaks a rule; nothing is changed.
     """
-    changes = apply_changes(affiliate, _checked(values), AFFILIATE_FIELDS)
+    changes = apply_changes(affiliate, _checked(values, affiliate), AFFILIATE_FIELDS)
     if changes:
         db.session.flush()
         notify("affiliate_updated", affiliate=AffiliateSnapshot.of(affiliate), changes=MappingProxyType(changes))

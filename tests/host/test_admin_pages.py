@@ -6,6 +6,7 @@ from sample_plugins import Showcase
 from host.extensions import db
 from host.models import Affiliate, AffiliateStatus, Tag, User
 from host.plugins import registry
+from host.services.affiliates import create_affiliate
 from host.services.tags import create_tag
 
 
@@ -173,3 +174,46 @@ def test_hook_affiliate_admin_panels(site, admin):
     assert "Showcase sees al@example.com." in page
     with app.app_context():
         assert "UndefinedError" in registry.state_of("showcase").last_error, "a panel that fails to render is reported"
+
+
+def test_affiliates_waiting_for_moderation_are_approved_or_rejected(site, admin):
+    app, _owner = site
+    with app.app_context():
+        ids = [
+            create_affiliate(first_name=name, last_name="Applicant", email=f"{name}@example.com").id
+            for name in ("ann", "bob")
+        ]
+        db.session.commit()
+
+    waiting = admin.get("/admin/affiliates/?status=on_moderation").text
+    assert "ann@example.com" in waiting and "Approve" in waiting and "Reject" in waiting
+    approved = admin.post(
+        f"/admin/affiliates/{ids[0]}/approve", data={"next": "/admin/affiliates/?status=on_moderation"}
+    )
+    assert approved.location == "/admin/affiliates/?status=on_moderation"
+    rejected = admin.post(f"/admin/affiliates/{ids[1]}/reject", follow_redirects=True)
+    assert "bob Applicant was rejected and is suspended." in rejected.text
+    with app.app_context():
+        statuses = [db.session.get(Affiliate, affiliate_id).status for affiliate_id in ids]
+    assert statuses == [AffiliateStatus.ACTIVE, AffiliateStatus.SUSPENDED]
+    assert "ann@example.com" not in admin.get("/admin/affiliates/?status=on_moderation").text
+    assert admin.post(f"/admin/affiliates/{ids[0]}/promote").status_code == 404
+    assert admin.get("/admin/affiliates/?status=bogus").status_code == 200
+
+
+def test_two_affiliates_cannot_share_an_email_address(site, admin):
+    app, _owner = site
+    fields = {"first_name": "Al", "last_name": "Fil", "email": "al@example.com", "status": "active"}
+    assert admin.post("/admin/affiliates/new", data=fields).status_code == 302
+    again = admin.post("/admin/affiliates/new", data={**fields, "email": "AL@Example.com"})
+    assert again.status_code == 200 and "Another affiliate already has this email address." in again.text
+
+    other = {**fields, "first_name": "Bo", "email": "bo@example.com"}
+    admin.post("/admin/affiliates/new", data=other)
+    with app.app_context():
+        bo = db.session.scalar(db.select(Affiliate).where(Affiliate.email == "bo@example.com"))
+    taken = admin.post(f"/admin/affiliates/{bo.id}/edit", data={**other, "email": "al@example.com"})
+    assert "Another affiliate already has this email address." in taken.text
+    assert admin.post(f"/admin/affiliates/{bo.id}/edit", data={**other, "company": "Acme"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Affiliate)) == 2

@@ -1,4 +1,4 @@
-"""The admin's Affiliates pages: list, search, create, view, edit and delete.
+"""The admin's Affiliates pages: list, search, moderate, create, view, edit and delete.
 
 After a create or an edit the admin lands on the affiliate's page, where plugins'
 panels (a sync notice, say) report on what the save set off.
@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from werkzeug.wrappers import Response
 
 from host.extensions import db
-from host.models import Affiliate, CustomFieldOwner
+from host.models import Affiliate, AffiliateStatus, CustomFieldOwner
 from host.services.affiliates import affiliates_matching, create_affiliate, delete_affiliate, update_affiliate
 from host.services.custom_fields import defined_fields
 from host.services.errors import InvalidValue
@@ -18,6 +18,7 @@ from host.web.admin.panels import rendered_panels
 from host.web.forms.affiliates import STATUS_LABELS, AffiliateForm
 from host.web.forms.base import custom_initial_values, with_custom_fields
 from host.web.paging import PER_PAGE, page_number
+from host.web.redirects import safe_next_url
 
 bp = Blueprint("admin_affiliates", __name__, url_prefix="/admin/affiliates")
 
@@ -36,11 +37,43 @@ def _form(affiliate: Affiliate | None = None) -> AffiliateForm:
     return form
 
 
+#: What moderating an affiliate does: (the status it gets, the sentence that says so).
+MODERATION = {
+    "approve": (AffiliateStatus.ACTIVE, "{name} is approved and active."),
+    "reject": (AffiliateStatus.SUSPENDED, "{name} was rejected and is suspended."),
+}
+
+
+def _status_filter() -> AffiliateStatus | None:
+    """The status the list is narrowed to; an unknown one shows everyone."""
+    try:
+        return AffiliateStatus(request.args.get("status", ""))
+    except ValueError:
+        return None
+
+
 @bp.route("/")
 def index() -> str:
     query = request.args.get("q", "").strip()
-    page = db.paginate(affiliates_matching(query), page=page_number(), per_page=PER_PAGE, error_out=False)
-    return render_template("admin/affiliates/index.html", page=page, query=query, status_labels=STATUS_LABELS)
+    status = _status_filter()
+    statement = affiliates_matching(query)
+    if status is not None:
+        statement = statement.where(Affiliate.status == status)
+    page = db.paginate(statement, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/affiliates/index.html", page=page, query=query, status=status, status_labels=STATUS_LABELS
+    )
+
+
+@bp.route("/<int:affiliate_id>/<any(approve, reject):decision>", methods=["POST"])
+def moderate(affiliate_id: int, decision: str) -> Response:
+    """Approve or reject an affiliate, from the list or from its page."""
+    affiliate = _affiliate_or_404(affiliate_id)
+    status, sentence = MODERATION[decision]
+    update_affiliate(affiliate, {"status": status})
+    db.session.commit()
+    flash(sentence.format(name=affiliate.display_name), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for(".show", affiliate_id=affiliate.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
