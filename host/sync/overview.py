@@ -22,6 +22,8 @@ class PluginQueue:
     name: str
     title: str
     pending: int
+    #: Pending entries whose last attempt failed: they are tried again after a back-off.
+    retrying: int
     in_flight: int
     done_last_day: int
     dead: int
@@ -56,6 +58,14 @@ def plugin_queues() -> list[PluginQueue]:
             select(SyncEntry.plugin, SyncEntry.state, func.count()).group_by(SyncEntry.plugin, SyncEntry.state)
         )
     }
+    retrying: dict[str, int] = {
+        plugin: count
+        for plugin, count in db.session.execute(
+            select(SyncEntry.plugin, func.count())
+            .where(SyncEntry.state == EntryState.PENDING, SyncEntry.attempts > 0)
+            .group_by(SyncEntry.plugin)
+        )
+    }
     hourly: dict[str, dict[datetime, tuple[int, int]]] = {}
     for row in db.session.scalars(select(SyncHourlyCount).where(SyncHourlyCount.hour >= day_start)):
         hourly.setdefault(row.plugin, {})[as_utc(row.hour)] = (row.delivered, row.failed)
@@ -65,6 +75,7 @@ def plugin_queues() -> list[PluginQueue]:
             name=plugin,
             title=_title(plugin),
             pending=states.get((plugin, EntryState.PENDING.value), 0),
+            retrying=retrying.get(plugin, 0),
             in_flight=states.get((plugin, EntryState.IN_FLIGHT.value), 0),
             done_last_day=sum(delivered for delivered, _failed in hourly.get(plugin, {}).values()),
             dead=states.get((plugin, EntryState.DEAD.value), 0),

@@ -1,33 +1,112 @@
-"""The admin's front page: counts, and where to go next."""
+"""The admin's front page: counts, each plugin's sync health, the moderation queue, and next steps."""
 
-from flask import Blueprint, Flask, render_template
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, render_template, url_for
 from sqlalchemy import func, select
 
+from host.contributions import PluginStatus, StatusKind
 from host.extensions import db
 from host.models import Affiliate, AffiliateStatus, Tag, User
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import enabled_names
+from host.plugins.status import plugin_statuses
+from host.sync.handlers import BackfillSource
+from host.sync.models import SyncEntry, SyncResult
+from host.sync.overview import PluginQueue, plugin_queues
+from host.sync.runtime import sync_runtime
 
 bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin")
+
+#: How many affiliates waiting for moderation the dashboard lists; the rest are a click away.
+MODERATION_PREVIEW = 5
+#: The states in which a plugin does its work.
+READY = frozenset({StatusKind.ENABLED, StatusKind.CONNECTED})
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One thing a new site still needs, or has done; ``url`` is where to do it."""
+
+    text: str
+    done: bool
+    url: str | None = None
+    command: str | None = None
 
 
 def _count(statement) -> int:
     return db.session.scalar(statement) or 0
 
 
+def _never_synced(plugin: str) -> bool:
+    """Whether nothing of ``plugin``'s was ever queued: its existing records were never sent."""
+    return not any(
+        db.session.scalar(select(table.plugin).where(table.plugin == plugin).limit(1))
+        for table in (SyncEntry, SyncResult)
+    )
+
+
+def _unsent_records(ready: list[str]) -> list[NextStep]:
+    """A step for each connected plugin's records that existed before it and were never sent."""
+    steps = []
+    for (plugin, kind), handler in sorted(sync_runtime().handlers().items()):
+        if plugin not in ready or not isinstance(handler, BackfillSource) or not _never_synced(plugin):
+            continue
+        count = handler.record_count()
+        if count:
+            title = current_plugin_host().plugins[plugin].title
+            steps.append(
+                NextStep(
+                    f"Send the {count} existing {kind} records to {title}",
+                    done=False,
+                    command=f"plughost sync backfill {plugin} {kind}",
+                )
+            )
+    return steps
+
+
+def next_steps(statuses: dict[str, PluginStatus]) -> list[NextStep]:
+    """What a new site needs, in order: a plugin enabled, connected, and its records sent."""
+    plugins = current_plugin_host().plugins
+    enabled = sorted(name for name in enabled_names() if name in plugins)
+    steps = [NextStep("Enable a plugin on the Marketplace", bool(enabled), url_for("admin_marketplace.index"))]
+    unready = [name for name in enabled if statuses[name].kind not in READY]
+    for name in unready:
+        status = statuses[name]
+        steps.append(NextStep(f"Set up {plugins[name].title}: {status.message}", False, status.action_url))
+    if not unready:
+        steps.append(NextStep("Connect the enabled plugins to their services", bool(enabled)))
+    ready = [name for name in enabled if name not in unready]
+    unsent = _unsent_records(ready)
+    steps.extend(unsent or [NextStep("Send the records that existed before", bool(ready))])
+    return steps
+
+
+def _sync_health() -> list[PluginQueue]:
+    """The queues of the enabled plugins."""
+    enabled = enabled_names()
+    return [queue for queue in plugin_queues() if queue.name in enabled]
+
+
 @bp.route("/")
 def index() -> str:
+    waiting = select(Affiliate).where(Affiliate.status == AffiliateStatus.ON_MODERATION)
     counts = {
         "users": _count(select(func.count()).select_from(User)),
         "affiliates": _count(select(func.count()).select_from(Affiliate)),
-        "affiliates_waiting": _count(
-            select(func.count()).select_from(Affiliate).where(Affiliate.status == AffiliateStatus.ON_MODERATION)
-        ),
+        "affiliates_waiting": _count(select(func.count()).select_from(waiting.subquery())),
         "tags": _count(select(func.count()).select_from(Tag)),
         "plugins_enabled": len(enabled_names()),
         "plugins_installed": len(current_plugin_host().plugins),
     }
-    return render_template("admin/dashboard.html", counts=counts)
+    steps = next_steps(plugin_statuses())
+    return render_template(
+        "admin/dashboard.html",
+        counts=counts,
+        steps=steps if not all(step.done for step in steps) else [],
+        queues=_sync_health(),
+        waiting=db.session.scalars(waiting.order_by(Affiliate.id).limit(MODERATION_PREVIEW)).all(),
+    )
 
 
 def init_app(app: Flask) -> None:
