@@ -65,3 +65,26 @@ class AdminPanel:
     title: str
     template: str
     context: dict[str, object]
+
+
+@dataclass(frozen=True)
+class ListCell:
+    """One user's cell in a plugin's column of the Users list: a short text, a link, a colour."""
+
+    text: str
+    url: str | None = None
+    #: ``ok``, ``warning`` or ``error`` shows the text as a coloured badge; None as plain text.
+    level: str | None = None
+    #: Shown on hover: the detail the cell has no room for (a full error, an external id).
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column a plugin adds to the admin's Users list, its cells by user id.
+
+    A user the plugin has nothing to say about has no cell, and the list shows a dash.
+    """
+
+    title: str
+    cells: dict[int, ListCell]

@@ -19,14 +19,14 @@ Two families of hooks live here:
   nothing and is shown as failing.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import click
 import pluggy
 from flask import Blueprint
 
-from host.contributions import AdminPanel, Banner, MenuItem, PluginStatus
+from host.contributions import AdminPanel, Banner, ListColumn, MenuItem, PluginStatus
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 
 if TYPE_CHECKING:
@@ -231,6 +231,19 @@ def user_admin_panels(user: UserSnapshot) -> Iterable[AdminPanel]:
 
     :param user: the user the page shows.
     :return: panels to show, each rendered from the plugin's own template.
+    """
+    ...
+
+
+@hookspec
+def user_list_columns(users: Sequence[UserSnapshot]) -> Iterable[ListColumn]:
+    """Columns the plugin adds to the admin's Users list, filled for one page of users.
+
+    Called each time the list is shown, once for the whole page, so a plugin reads
+    what it needs for every user in one query rather than one per row.
+
+    :param users: the users on the page, in the list's order.
+    :return: columns, each with its title and a cell per user it knows about.
     """
     ...
 

@@ -175,10 +175,19 @@ def change_tags(users: Iterable[User], *, add: Iterable[Tag] = (), remove: Itera
     return changed
 
 
-def users_matching(query: str = "") -> Select[tuple[User]]:
-    """Users whose name or email contain every word of ``query``, newest first."""
+def users_matching(query: str = "", *, role: Role | None = None, tag: Tag | None = None) -> Select[tuple[User]]:
+    """Users whose name or email contain every word of ``query``, newest first.
+
+    :param role: only users with this role; None for every role.
+    :param tag: only users with this tag; None whatever their tags.
+    """
     columns = (User.first_name, User.last_name, User.email)
-    return select(User).where(matches_words(columns, query)).order_by(User.id.desc())
+    statement = select(User).where(matches_words(columns, query))
+    if role is not None:
+        statement = statement.where(User.role == role)
+    if tag is not None:
+        statement = statement.where(User.tags.contains(tag))
+    return statement.order_by(User.id.desc())
 
 
 def admins() -> list[User]:

@@ -16,7 +16,7 @@ import click
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
-from host.contributions import AdminPanel, Banner, BannerLevel, MenuItem, PluginStatus, StatusKind
+from host.contributions import AdminPanel, Banner, BannerLevel, ListCell, ListColumn, MenuItem, PluginStatus, StatusKind
 from host.plugins import ActivationError, FieldKind, Plugin, SettingField, hookimpl
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 from host.sync.handlers import Done, Entry, Outcome
@@ -138,6 +138,15 @@ class Showcase(Plugin):
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> list[AdminPanel]:
         return [AdminPanel("Showcase", "showcase/panel.html", {"email": user.email})]
+
+    @hookimpl
+    def user_list_columns(self, users: Sequence[UserSnapshot]) -> list[ListColumn]:
+        cells = {
+            user.id: ListCell("Linked", url=f"https://showcase.example/{user.id}", level="ok", title=f"SC-{user.id}")
+            for user in users
+            if user.email.endswith("@example.com")
+        }
+        return [ListColumn("Showcase", cells)]
 
     @hookimpl
     def affiliate_admin_panels(self, affiliate: AffiliateSnapshot) -> list[AdminPanel]:

@@ -217,3 +217,62 @@ def test_two_affiliates_cannot_share_an_email_address(site, admin):
     assert admin.post(f"/admin/affiliates/{bo.id}/edit", data={**other, "company": "Acme"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Affiliate)) == 2
+
+
+def test_users_are_filtered_by_role_and_tag(site, admin, make_user):
+    app, _owner = site
+    ann = make_user(app, email="ann@example.com", first_name="Ann")
+    make_user(app, email="bob@example.com", first_name="Bob")
+    with app.app_context():
+        vip = create_tag("vip")
+        db.session.flush()
+        user = db.session.get(User, ann)
+        user.tags.add(vip)
+        db.session.commit()
+        vip_id = vip.id
+
+    admins = admin.get("/admin/users/?role=admin").text
+    assert "owner@example.com" in admins and "ann@example.com" not in admins
+    tagged = admin.get(f"/admin/users/?tag={vip_id}").text
+    assert "ann@example.com" in tagged and "bob@example.com" not in tagged
+    assert "No user matches." in admin.get(f"/admin/users/?tag={vip_id}&role=admin").text
+    for nonsense in ("?role=emperor", "?tag=99999999999999999999", "?tag=-1", "?page=99999999999999999999"):
+        page = admin.get(f"/admin/users/{nonsense}")
+        assert page.status_code == 200, nonsense
+
+
+def test_an_admin_adds_a_user_by_hand(site, admin):
+    app, _owner = site
+    assert "Add the user" in admin.get("/admin/users/new").text
+    fields = {
+        "first_name": "Nia",
+        "last_name": "New",
+        "email": "nia@example.com",
+        "role": "subscriber",
+        "password": "a long first password",
+        "password_confirm": "a long first password",
+    }
+    added = admin.post("/admin/users/new", data=fields, follow_redirects=True)
+    assert "Nia New was added." in added.text
+    again = admin.post("/admin/users/new", data={**fields, "email": "NIA@example.com"})
+    assert again.status_code == 200 and "An account with this email address already exists." in again.text
+    short = admin.post("/admin/users/new", data={**fields, "email": "nib@example.com", "password_confirm": "x"})
+    assert "The passwords differ." in short.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User).where(User.email.like("ni%"))) == 1
+
+
+def test_hook_user_list_columns(site, admin, make_user):
+    app, _owner = site
+    make_user(app, email="ann@example.com", first_name="Ann")
+    make_user(app, email="bob@elsewhere.org", first_name="Bob")
+    assert "<th>Showcase</th>" not in admin.get("/admin/users/").text, "a disabled plugin adds no column"
+    with app.app_context():
+        registry.enable("showcase")
+        db.session.commit()
+    listed = admin.get("/admin/users/").text
+    assert "<th>Showcase</th>" in listed
+    bob_row = next(row for row in listed.split("<tr>") if "bob@elsewhere.org" in row)
+    ann_row = next(row for row in listed.split("<tr>") if "ann@example.com" in row)
+    assert '<span class="badge badge-ok">Linked</span>' in ann_row and 'title="SC-' in ann_row
+    assert "Linked" not in bob_row and "—" in bob_row

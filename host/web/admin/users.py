@@ -1,20 +1,26 @@
-"""The admin's Users page: search, paging, tags one by one or in bulk, edit, delete."""
+"""The admin's Users pages: search and filters, plugins' columns, tags one by one or in bulk, add, edit, delete."""
+
+from dataclasses import dataclass
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from host.contributions import ListColumn
 from host.extensions import db
-from host.models import Tag, User
+from host.models import CustomFieldOwner, Role, Tag, User
+from host.plugins.dispatch import collect_items
+from host.services.custom_fields import defined_fields
 from host.services.errors import InvalidValue
 from host.services.tags import all_tags
-from host.services.users import change_tags, delete_user, users_matching
+from host.services.users import change_tags, delete_user, register_user, users_matching
 from host.snapshots import UserSnapshot
 from host.web.admin.panels import rendered_panels
-from host.web.forms.accounts import AdminUserForm
+from host.web.forms.accounts import ROLE_LABELS, AdminNewUserForm, AdminUserForm
+from host.web.forms.base import with_custom_fields
 from host.web.forms.tags import ADD, BulkTagForm, TagChangeForm
-from host.web.paging import PER_PAGE, page_number
+from host.web.paging import PER_PAGE, id_argument, page_number
 from host.web.profile_editing import profile_form, save_profile
 from host.web.redirects import safe_next_url
 
@@ -37,14 +43,69 @@ def _back_to_list() -> str:
     return safe_next_url(request.form.get("next")) or url_for(".index")
 
 
+@dataclass(frozen=True)
+class UserFilters:
+    """What the list is narrowed to; an unknown role or tag in the URL narrows nothing."""
+
+    query: str = ""
+    role: Role | None = None
+    tag: Tag | None = None
+
+    @classmethod
+    def from_request(cls) -> "UserFilters":
+        role = request.args.get("role", "")
+        tag_id = id_argument("tag")
+        return cls(
+            query=request.args.get("q", "").strip(),
+            role=Role(role) if role in {member.value for member in Role} else None,
+            tag=db.session.get(Tag, tag_id) if tag_id else None,
+        )
+
+    def url_values(self) -> dict[str, str | int | None]:
+        """The filters as query arguments, for links that keep them (the pager's)."""
+        return {"role": self.role.value if self.role else None, "tag": self.tag.id if self.tag else None}
+
+
+def plugin_columns(users: list[User]) -> list[ListColumn]:
+    """The columns enabled plugins add for this page of users."""
+    snapshots = [UserSnapshot.of(user) for user in users]
+    return [column for _plugin, column in collect_items("user_list_columns", ListColumn, users=snapshots)]
+
+
 @bp.route("/")
 def index() -> str:
-    query = request.args.get("q", "").strip()
-    statement = users_matching(query).options(selectinload(User.tags))
+    filters = UserFilters.from_request()
+    statement = users_matching(filters.query, role=filters.role, tag=filters.tag).options(selectinload(User.tags))
     page = db.paginate(statement, page=page_number(), per_page=PER_PAGE, error_out=False)
+    tags = all_tags()
     bulk_form = BulkTagForm()
-    bulk_form.offer_tags(all_tags())
-    return render_template("admin/users/index.html", page=page, query=query, bulk_form=bulk_form)
+    bulk_form.offer_tags(tags)
+    return render_template(
+        "admin/users/index.html",
+        page=page,
+        filters=filters,
+        query=filters.query,
+        roles=ROLE_LABELS,
+        tags=tags,
+        columns=plugin_columns(page.items),
+        bulk_form=bulk_form,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create() -> str | Response:
+    form = with_custom_fields(AdminNewUserForm, defined_fields(CustomFieldOwner.USER))()
+    if form.validate_on_submit():
+        try:
+            user = register_user(**form.service_values())
+        except InvalidValue as error:
+            db.session.rollback()
+            form.show_error(error)
+        else:
+            db.session.commit()
+            flash(f"{user.display_name} was added.", "success")
+            return redirect(url_for(".edit", user_id=user.id))
+    return render_template("admin/users/new.html", form=form)
 
 
 @bp.route("/tags", methods=["POST"])

@@ -13,6 +13,8 @@ NAME_MAX = 80
 PHONE_MAX = 40
 EMAIL_MAX = 254
 
+ROLE_LABELS = {Role.SUBSCRIBER: "Subscriber", Role.ADMIN: "Admin"}
+
 
 class IdentityForm(RecordForm):
     """Who a person is: their name and email address."""
@@ -33,7 +35,7 @@ class ProfileForm(IdentityForm):
 class AdminUserForm(ProfileForm):
     """An admin's edit of someone's account: the profile and the role."""
 
-    role = SelectField("Role", choices=options([(Role.SUBSCRIBER, "Subscriber"), (Role.ADMIN, "Admin")]), coerce=Role)
+    role = SelectField("Role", choices=options(ROLE_LABELS.items()), coerce=Role)
 
 
 class NewPasswordForm(RecordForm):
@@ -68,3 +70,7 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField("Keep me logged in")
+
+
+class AdminNewUserForm(AdminUserForm, NewPasswordForm):
+    """An account an admin adds by hand: the profile, the role and a first password."""
