@@ -18,7 +18,7 @@ from host.sync.outbox import enqueue
 from host.sync.pauses import is_paused, pause, pause_reason, resume
 from host.sync.runtime import EXTENSION_KEY, SyncRuntime, sync_runtime
 from host.sync.settings import SyncSettings, apply_defaults
-from host.sync.status import RecordStatus, record_status, wait_until_drained
+from host.sync.status import RecordStatus, record_status, record_statuses, wait_until_drained
 
 __all__ = [
     "RecordStatus",
@@ -29,6 +29,7 @@ __all__ = [
     "pause",
     "pause_reason",
     "record_status",
+    "record_statuses",
     "resume",
     "retry",
     "stop",

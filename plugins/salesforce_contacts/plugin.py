@@ -6,12 +6,12 @@ errors; the queue's worker delivers them (see :mod:`.delivery`). Changes applied
 from Salesforce (see :mod:`.inbound`) are not queued back to it.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import click
 from flask import Blueprint
 
-from host.contributions import AdminPanel
+from host.contributions import AdminPanel, ListColumn
 from host.plugins import hookimpl
 from host.snapshots import FieldChange, UserSnapshot
 from host.sync import enqueue
@@ -26,7 +26,7 @@ from plugins.salesforce_contacts.inbound import endpoint
 from plugins.salesforce_contacts.inbound.apply import InboundHandler
 from plugins.salesforce_contacts.inbound.echo import applying_from_salesforce
 from plugins.salesforce_contacts.links import load_link
-from plugins.salesforce_contacts.panel import user_panel
+from plugins.salesforce_contacts.panel import user_list_column, user_panel
 from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segmentation, salesforce_config
 
 #: The path to register in the connected app; the plugin's own, so both plugins can share an app.
@@ -120,6 +120,10 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> Iterable[AdminPanel]:
         return [user_panel(self, user)]
+
+    @hookimpl
+    def user_list_columns(self, users: Sequence[UserSnapshot]) -> Iterable[ListColumn]:
+        return [user_list_column(self, users)]
 
 
 plugin = SalesforceContactsPlugin()

@@ -45,3 +45,23 @@ def test_user_page_links_the_record_and_resyncs(site):
     assert response.status_code == 302
     site.drain()
     assert site.api_calls() == 1
+
+
+def test_users_list_shows_each_users_record_or_failure(site):
+    synced = site.register("listed@example.com")
+    site.wait_synced(synced)
+    contact_id = site.record("listed@example.com")["Id"]
+    for last_name in ("One", "Two"):
+        site.sf.admin.insert("Contact", Email="twice@example.com", LastName=last_name)
+    failed = site.register("twice@example.com")
+    failure = site.wait_synced(failed)
+    assert failure.state == "dead"
+
+    page = site.admin.get("/admin/users/").get_data(as_text=True)
+    assert "<th>Salesforce</th>" in page
+    rows = {email: row for row in page.split("<tr>") for email in ("listed@", "twice@") if email in row}
+    assert f"/lightning/r/Contact/{contact_id}/view" in rows["listed@"]
+    assert f'title="Contact {contact_id}"' in rows["listed@"]
+    assert '<span class="badge badge-error">Failed</span>' in rows["twice@"]
+    assert f"/admin/sync/salesforce_contacts/user/{failed}" in rows["twice@"]
+    assert 'title="' in rows["twice@"].split("Failed")[0], "the error is shown on hover"
