@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,8 +62,9 @@ def _node(service_unavailable: Callable[[str], None]) -> str:
 
 
 @pytest.fixture(scope="module")
-def run(emulator_https_server: EmulatorHandle, service_unavailable: Callable[[str], None]) -> ScenarioRun:
-    """One run of the scenario, with query pages of two records and the session expired beforehand."""
+def run(emulator_https_server: EmulatorHandle, service_unavailable: Callable[[str], None]) -> Iterator[ScenarioRun]:
+    """One run of the scenario, with query pages of two records and the session expired beforehand;
+    the org is reset afterwards, as the per-test fixtures would leave it."""
     node = _node(service_unavailable)
     emulator = emulator_https_server
     emulator.reset()
@@ -86,12 +87,13 @@ def run(emulator_https_server: EmulatorHandle, service_unavailable: Callable[[st
         [node, "scenario.js"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
     )
     assert completed.returncode == 0, f"scenario.js exited {completed.returncode}: {completed.stderr}"
-    return ScenarioRun(
+    yield ScenarioRun(
         steps=json.loads(completed.stdout),
         contacts={r["Id"]: r for r in emulator.admin.records("Contact", include_deleted=True)},
         rest_calls=emulator.admin.call_counts(),
         oauth_calls=emulator.admin.oauth_call_counts(),
     )
+    emulator.reset()
 
 
 def test_expired_session_is_refreshed_and_identity_names_the_user(

@@ -119,7 +119,7 @@ async function main() {
       { FirstName: 'No last name' },
     ]),
   );
-  const createdIds = created.filter((r) => r.success).map((r) => r.id);
+  const createdIds = (created ?? []).filter((r) => r.success).map((r) => r.id);
 
   await step('queryFirstPage', async () => {
     const result = await conn.query("SELECT Id FROM Contact WHERE LastName LIKE 'Page%'");
