@@ -92,11 +92,12 @@ def _process_row(org: "Org", job: Job, sobject: object, row: list[str]) -> None:
 
 
 def _sentence(error: ApiError) -> str:
-    """``CODE:message:fields --``, the shape of Salesforce's ``sf__Error`` column."""
+    """Salesforce's ``sf__Error``: ``CODE:message:Field1,Field2 --``, or ``CODE:message:--`` naming no field."""
     first = error.errors[0] if error.errors else None
     if first is None:
         return "UNKNOWN_EXCEPTION:An unexpected error occurred:--"
-    return f"{first.code}:{first.message}:{','.join(first.fields or [])} --"
+    fields = ",".join(first.fields or [])
+    return f"{first.code}:{first.message}:{fields} --" if fields else f"{first.code}:{first.message}:--"
 
 
 def results_csv(job: Job, columns: list[str], rows: list[list[str]]) -> str:
