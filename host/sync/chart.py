@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 WIDTH = 600
-HEIGHT = 140
+HEIGHT = 150
+#: Room above the bars, so the scale's top number is not cut off or drawn over a bar.
+TOP_MARGIN = 10
 #: Room under the bars for the hour labels.
-LABEL_HEIGHT = 18
-#: Room left of the bars for the scale.
+LABEL_HEIGHT = 20
+#: Room left of the bars for the scale, whose numbers end just before it.
 SCALE_WIDTH = 40
 HOURS = 24
 
@@ -41,6 +43,7 @@ class HourLabel:
 class HourlyChart:
     width: int
     height: int
+    plot_top: float
     plot_bottom: float
     scale_max: int
     bars: list[Bar]
@@ -49,6 +52,10 @@ class HourlyChart:
     @property
     def empty(self) -> bool:
         return self.scale_max == 0
+
+    @property
+    def plot_middle(self) -> float:
+        return (self.plot_top + self.plot_bottom) / 2
 
 
 def hourly_chart(counts: Mapping[datetime, tuple[int, int]], now: datetime, hours: int = HOURS) -> HourlyChart:
@@ -61,12 +68,13 @@ def hourly_chart(counts: Mapping[datetime, tuple[int, int]], now: datetime, hour
     values = [counts.get(hour, (0, 0)) for hour in hour_starts]
     scale_max = max((delivered + failed for delivered, failed in values), default=0)
     plot_bottom = HEIGHT - LABEL_HEIGHT
+    plot_height = plot_bottom - TOP_MARGIN
     slot = (WIDTH - SCALE_WIDTH) / hours
     bars, labels = [], []
     for index, (hour, (delivered, failed)) in enumerate(zip(hour_starts, values, strict=True)):
         x = SCALE_WIDTH + index * slot
-        delivered_height = plot_bottom * delivered / scale_max if scale_max else 0.0
-        failed_height = plot_bottom * failed / scale_max if scale_max else 0.0
+        delivered_height = plot_height * delivered / scale_max if scale_max else 0.0
+        failed_height = plot_height * failed / scale_max if scale_max else 0.0
         delivered_y = plot_bottom - delivered_height
         bars.append(
             Bar(
@@ -82,5 +90,5 @@ def hourly_chart(counts: Mapping[datetime, tuple[int, int]], now: datetime, hour
             )
         )
         if index % 6 == 0:
-            labels.append(HourLabel(x, hour.strftime("%H:00")))
-    return HourlyChart(WIDTH, HEIGHT, plot_bottom, scale_max, bars, labels)
+            labels.append(HourLabel(x + slot / 2, hour.strftime("%H:00")))
+    return HourlyChart(WIDTH, HEIGHT, TOP_MARGIN, plot_bottom, scale_max, bars, labels)

@@ -120,3 +120,24 @@ class BackfillSource(Protocol):
     def record_ids(self) -> Iterable[str]:
         """The id of every record of the handler's kind, as strings."""
         ...
+
+
+@dataclass(frozen=True)
+class RecordLabel:
+    """How the Sync pages name a record: a person's name, say, linked to their page."""
+
+    text: str
+    url: str | None = None
+
+
+@runtime_checkable
+class NamesRecords(Protocol):
+    """A handler that can name its records for the Sync pages (else they read "user 7").
+
+    :func:`host.sync.labels.user_labels` and :func:`~host.sync.labels.affiliate_labels`
+    name the host's own records, for handlers of users and affiliates.
+    """
+
+    def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
+        """A label for each record id it knows, read in one query for the whole page."""
+        ...
