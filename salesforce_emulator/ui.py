@@ -90,7 +90,7 @@ def calls() -> Any:
 @blueprint.get("/<name>")
 def records(name: str) -> Any:
     state = org()
-    sobject = state.schema.get(name) or abort(404)
+    sobject = state.schema.get(name) or abort(404, f"This org has no object named {name}.")
     fields = [f.name for f in sobject.fields.values() if f.name not in SYSTEM_FIELDS]
     with state.lock:
         rows = state.store.records(sobject.name)
@@ -107,11 +107,11 @@ def lightning_record(name: str, record_id: str) -> Any:
 @blueprint.route("/<name>/<record_id>", methods=["GET", "POST"])
 def record(name: str, record_id: str) -> Any:
     state = org()
-    sobject = state.schema.get(name) or abort(404)
+    sobject = state.schema.get(name) or abort(404, f"This org has no object named {name}.")
     errors: list[str] = []
     if request.method == "POST":
         check_csrf()
-        existing = state.store.get(sobject.name, record_id) or abort(404)
+        existing = state.store.get(sobject.name, record_id) or abort(404, f"There is no {sobject.label} {record_id}.")
         changes: dict[str, Any] = {
             f.name: request.form.get(f.name, "")
             for f in sobject.fields.values()
@@ -126,7 +126,7 @@ def record(name: str, record_id: str) -> Any:
             return redirect(url_for("emulator_ui.record", name=sobject.name, record_id=record_id))
         except ApiError as error:
             errors = [f"{e.code}: {e.message}" for e in error.errors]
-    current = state.store.get(sobject.name, record_id) or abort(404)
+    current = state.store.get(sobject.name, record_id) or abort(404, f"There is no {sobject.label} {record_id}.")
     return render_template(
         "ui_record.html",
         sobject=sobject,

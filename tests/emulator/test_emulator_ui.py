@@ -56,3 +56,11 @@ def test_records_table_cuts_long_values_and_keeps_them_whole_in_the_tooltip(
     stylesheet = emulator.session().get(f"{emulator.base_url}/static/emulator.css")
     assert stylesheet.status_code == 200 and stylesheet.headers["Content-Type"].startswith("text/css")
     assert ".table-box" in stylesheet.text and "overflow-x: auto" in stylesheet.text
+
+
+def test_unknown_objects_and_records_get_a_sentence(emulator: EmulatorHandle, ui: Session) -> None:
+    unknown = ui.get(f"{emulator.base_url}/_emulator/ui/Nonesuch__c")
+    assert unknown.status_code == 404 and "no object named Nonesuch__c" in unknown.text
+    missing = ui.get(f"{emulator.base_url}/_emulator/ui/Contact/003000000000000AAA")
+    assert missing.status_code == 404 and "There is no Contact 003000000000000AAA" in missing.text
+    assert 'href="/static/emulator.css"' in missing.text
