@@ -50,11 +50,13 @@ Plughost demo
     owner               {OWNER_EMAIL} / {OWNER_PASSWORD}
     sample users        grace@example.com, alan@example.com, katherine@example.com / {USER_PASSWORD}
   Salesforce (emulated) {org.url}/_emulator/ui/
-    records UI token    {org.config.admin_token}
+    admin UI token      {org.config.admin_token}
+    connected apps      {org.url}/_emulator/ui/connections
     Salesforce login    {user.username} / {user.password}
 
 Enable both Salesforce plugins on the Marketplace, then Grant permissions / Authorize
-with Salesforce from their settings pages. Press Ctrl+C to stop.
+with Salesforce from their settings pages. Revoke or Expire sessions on the emulator's
+Connected apps page shows how the site asks to reauthorize. Press Ctrl+C to stop.
 """
         )
         try:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from . import (
     bulk,  # noqa: F401  (importing it registers the Bulk API 2.0 routes)
     rest,
+    ui_connections,  # noqa: F401  (importing it adds the connected-apps pages to the UI)
 )
 from .admin import blueprint as admin_blueprint
 from .config import EmulatorConfig, release_label

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import secrets
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -48,6 +49,19 @@ class AccessToken:
     family: str | None
     issued_at: float
     expires_at: float
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One approval as an admin sees it: a refresh-token family and its live sessions, no token values."""
+
+    family: str
+    app: ConnectedAppConfig
+    user_id: str
+    scopes: list[str]
+    issued_at: float
+    last_used: float
+    sessions: int
 
 
 @dataclass
@@ -188,24 +202,38 @@ class TokenService:
             self.revoke_family(family)
         return len(families)
 
-    def expire_sessions(self) -> int:
+    def expire_sessions(self, family: str | None = None) -> int:
+        """End access tokens (all, or one approval's) while refresh tokens keep working."""
         with self.lock:
-            count = len(self.grants.access)
-            self.grants.access.clear()
+            ended = [k for k, a in self.grants.access.items() if family is None or a.family == family]
+            for key in ended:
+                del self.grants.access[key]
         self.on_change()
-        return count
+        return len(ended)
+
+    def connections(self) -> list[Connection]:
+        """Live approvals, oldest first, each with its count of unexpired sessions."""
+        now = self.clock.now()
+        with self.lock:
+            sessions = Counter(a.family for a in self.grants.access.values() if a.expires_at > now)
+            live = sorted((r for r in self.grants.refresh.values() if not r.rotated), key=lambda r: r.issued_at)
+        return [
+            Connection(r.family, r.app, r.user_id, r.scopes, r.issued_at, r.last_used, sessions[r.family]) for r in live
+        ]
+
+    def connection(self, family: str) -> Connection | None:
+        return next((c for c in self.connections() if c.family == family), None)
 
     def approvals(self) -> list[dict[str, object]]:
         return [
             {
-                "user_id": r.user_id,
-                "app": r.app.name,
-                "family": r.family,
-                "issued_at": r.issued_at,
-                "last_used": r.last_used,
+                "user_id": c.user_id,
+                "app": c.app.name,
+                "family": c.family,
+                "issued_at": c.issued_at,
+                "last_used": c.last_used,
             }
-            for r in self.grants.refresh.values()
-            if not r.rotated
+            for c in self.connections()
         ]
 
     def export(self) -> dict[str, Any]:

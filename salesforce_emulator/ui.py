@@ -6,9 +6,11 @@ through the same validation as the API and fire outbound messages like any chang
 
 import hmac
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
 
 from .errors import ApiError
 from .state import Org
@@ -30,9 +32,33 @@ def require_login() -> Any:
     return redirect(url_for("emulator_ui.login", next=request.path))
 
 
-def _check_csrf() -> None:
-    if not hmac.compare_digest(request.form.get("csrf_token", ""), session.get("ui_csrf", "")):
-        abort(400)
+def check_csrf() -> None:
+    """Refuse a form post without this session's token.
+
+    The emulator depends on Flask alone (not Flask-WTF), so its few forms carry a random
+    per-session token set at login, which another site cannot read to forge a post.
+    """
+    expected = session.get("ui_csrf", "")
+    if not expected or not hmac.compare_digest(request.form.get("csrf_token", ""), expected):
+        abort(400, "This form has expired or did not come from the emulator's pages; open the page again.")
+
+
+@blueprint.errorhandler(400)
+@blueprint.errorhandler(404)
+def ui_error(error: HTTPException) -> tuple[str, int]:
+    """Bad input or an unknown object gets a sentence in the UI's own page, not a bare error."""
+    return render_template("ui_error.html", error=error), error.code or 400
+
+
+@blueprint.context_processor
+def form_token() -> dict[str, str]:
+    return {"csrf_token": session.get("ui_csrf", "")}
+
+
+@blueprint.app_template_filter("when")
+def when(seconds: float) -> str:
+    """An emulator clock reading as a date and time in UTC."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -64,7 +90,7 @@ def calls() -> Any:
 @blueprint.get("/<name>")
 def records(name: str) -> Any:
     state = org()
-    sobject = state.schema.get(name) or abort(404)
+    sobject = state.schema.get(name) or abort(404, f"This org has no object named {name}.")
     fields = [f.name for f in sobject.fields.values() if f.name not in SYSTEM_FIELDS]
     with state.lock:
         rows = state.store.records(sobject.name)
@@ -81,11 +107,11 @@ def lightning_record(name: str, record_id: str) -> Any:
 @blueprint.route("/<name>/<record_id>", methods=["GET", "POST"])
 def record(name: str, record_id: str) -> Any:
     state = org()
-    sobject = state.schema.get(name) or abort(404)
+    sobject = state.schema.get(name) or abort(404, f"This org has no object named {name}.")
     errors: list[str] = []
     if request.method == "POST":
-        _check_csrf()
-        existing = state.store.get(sobject.name, record_id) or abort(404)
+        check_csrf()
+        existing = state.store.get(sobject.name, record_id) or abort(404, f"There is no {sobject.label} {record_id}.")
         changes: dict[str, Any] = {
             f.name: request.form.get(f.name, "")
             for f in sobject.fields.values()
@@ -100,7 +126,7 @@ def record(name: str, record_id: str) -> Any:
             return redirect(url_for("emulator_ui.record", name=sobject.name, record_id=record_id))
         except ApiError as error:
             errors = [f"{e.code}: {e.message}" for e in error.errors]
-    current = state.store.get(sobject.name, record_id) or abort(404)
+    current = state.store.get(sobject.name, record_id) or abort(404, f"There is no {sobject.label} {record_id}.")
     return render_template(
         "ui_record.html",
         sobject=sobject,
@@ -108,7 +134,6 @@ def record(name: str, record_id: str) -> Any:
         errors=errors,
         topics=_topics(state, [record_id]).get(record_id, []),
         shown=_shown,
-        csrf_token=session.get("ui_csrf", ""),
     )
 
 

@@ -43,12 +43,13 @@ def browser(service_unavailable: Callable[[str], None]) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
-    """Open pages, each in a browser context of its own (its own cookies)."""
+def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Open pages, each in a browser context of its own (its own cookies); a desktop
+    window unless ``viewport`` is given, e.g. ``{"width": 390, "height": 844}`` for a phone."""
     contexts = []
 
-    def open_page() -> Page:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def open_page(viewport: dict[str, int] | None = None) -> Page:
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
         context.set_default_timeout(PAGE_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()

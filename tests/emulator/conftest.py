@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
+import requests
 from emulator_rest_client import Api
 from simple_salesforce import Salesforce
 
@@ -12,6 +13,15 @@ from salesforce_emulator.testing import EmulatorHandle
 @pytest.fixture
 def api(emulator: EmulatorHandle) -> Iterator[Api]:
     yield Api(emulator, emulator.obtain_token())
+
+
+@pytest.fixture
+def ui(emulator: EmulatorHandle) -> requests.Session:
+    """A session signed in to the emulator's web UI with the admin token, as a browser would be."""
+    browser = emulator.session()
+    response = browser.post(f"{emulator.base_url}/_emulator/ui/login", data={"token": emulator.config.admin_token})
+    assert response.status_code == 200 and "Objects" in response.text
+    return browser
 
 
 @pytest.fixture
