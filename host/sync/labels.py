@@ -7,7 +7,7 @@ the others, and any that fail, are shown as "<kind> <id>".
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from flask import url_for
 from sqlalchemy import select
@@ -19,11 +19,23 @@ from host.sync.runtime import sync_runtime
 
 log = logging.getLogger(__name__)
 
-#: A page's rows, as (plugin, kind, record_id): what both queue tables' rows have.
-LabelKey = tuple[str, str, str]
-
 
 class QueueRow(Protocol):
+    """What both queue tables' rows have: whose record, of which kind, and its id."""
+
+    @property
+    def plugin(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def record_id(self) -> str: ...
+
+
+class RecordKey(NamedTuple):
+    """One record of one plugin's queue; also a :class:`QueueRow` for a single record's page."""
+
     plugin: str
     kind: str
     record_id: str
@@ -35,9 +47,7 @@ def _ids(record_ids: Sequence[str]) -> list[int]:
 
 def user_labels(record_ids: Sequence[str]) -> dict[str, RecordLabel]:
     """Users' names linked to their admin pages, by id; a deleted user is left out."""
-    users = db.session.execute(
-        select(User.id, User.first_name, User.last_name).where(User.id.in_(_ids(record_ids)))
-    )
+    users = db.session.execute(select(User.id, User.first_name, User.last_name).where(User.id.in_(_ids(record_ids))))
     return {
         str(user_id): RecordLabel(f"{first} {last}", url_for("admin_users.edit", user_id=user_id))
         for user_id, first, last in users
@@ -66,13 +76,13 @@ def _named_by_handler(plugin: str, kind: str, record_ids: Sequence[str]) -> Mapp
         return {}
 
 
-def record_labels(rows: Iterable[QueueRow]) -> dict[LabelKey, RecordLabel]:
+def record_labels(rows: Iterable[QueueRow]) -> dict[RecordKey, RecordLabel]:
     """A label for every row of a Sync page, one handler call per plugin and kind."""
-    keys = sorted({(row.plugin, row.kind, row.record_id) for row in rows})
-    labels: dict[LabelKey, RecordLabel] = {}
+    keys = sorted({RecordKey(row.plugin, row.kind, row.record_id) for row in rows})
+    labels: dict[RecordKey, RecordLabel] = {}
     for (plugin, kind), group in groupby(keys, key=lambda key: key[:2]):
         record_ids = [record_id for _plugin, _kind, record_id in group]
         named = _named_by_handler(plugin, kind, record_ids)
         for record_id in record_ids:
-            labels[(plugin, kind, record_id)] = named.get(record_id) or RecordLabel(f"{kind} {record_id}")
+            labels[RecordKey(plugin, kind, record_id)] = named.get(record_id) or RecordLabel(f"{kind} {record_id}")
     return labels

@@ -35,7 +35,8 @@ class PluginQueue:
         return pause_end(self.pause) if self.pause else None
 
 
-def _title(plugin: str) -> str:
+def plugin_title(plugin: str) -> str:
+    """The plugin's title for people; its name when it is no longer installed."""
     installed = current_plugin_host().get(plugin)
     return installed.title if installed else plugin
 
@@ -45,7 +46,7 @@ def queued_plugins() -> list[str]:
     names = {plugin for plugin, _kind in sync_runtime().handlers()}
     names.update(db.session.scalars(select(SyncEntry.plugin).distinct()))
     names.update(db.session.scalars(select(SyncResult.plugin).distinct()))
-    return sorted(names, key=lambda name: _title(name).lower())
+    return sorted(names, key=lambda name: plugin_title(name).lower())
 
 
 def plugin_queues() -> list[PluginQueue]:
@@ -73,7 +74,7 @@ def plugin_queues() -> list[PluginQueue]:
     return [
         PluginQueue(
             name=plugin,
-            title=_title(plugin),
+            title=plugin_title(plugin),
             pending=states.get((plugin, EntryState.PENDING.value), 0),
             retrying=retrying.get(plugin, 0),
             in_flight=states.get((plugin, EntryState.IN_FLIGHT.value), 0),

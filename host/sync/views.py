@@ -5,9 +5,11 @@ from werkzeug.wrappers import Response
 
 from host.extensions import db
 from host.sync import deadletters, overview
+from host.sync.labels import RecordKey, record_labels
 from host.sync.pauses import resume
 from host.sync.status import record_status
 from host.web.access import refuse_non_admin
+from host.web.paging import MAX_ID, page_number
 from host.web.redirects import safe_next_url
 
 bp = Blueprint("sync_admin", __name__, url_prefix="/admin/sync", template_folder="templates")
@@ -16,9 +18,12 @@ bp.before_request(refuse_non_admin)
 
 def _entry_ids() -> list[int]:
     try:
-        return [int(value) for value in request.form.getlist("entry_id")]
+        ids = [int(value) for value in request.form.getlist("entry_id")]
     except ValueError:
         abort(400)
+    if not all(0 < entry_id <= MAX_ID for entry_id in ids):
+        abort(400)
+    return ids
 
 
 def _back(default: str) -> Response:
@@ -38,8 +43,15 @@ def index() -> str:
 @bp.get("/dead")
 def dead_letters() -> str:
     plugin = request.args.get("plugin", "")
-    page = overview.dead_letters(plugin or None, request.args.get("page", 1, type=int))
-    return render_template("sync/dead_letters.html", page=page, plugin=plugin, plugins=overview.queued_plugins())
+    page = overview.dead_letters(plugin or None, page_number())
+    return render_template(
+        "sync/dead_letters.html",
+        page=page,
+        plugin=plugin,
+        plugins=overview.queued_plugins(),
+        labels=record_labels(page.rows),
+        title=overview.plugin_title,
+    )
 
 
 @bp.get("/records")
@@ -47,9 +59,12 @@ def records() -> str:
     filters = overview.RecordFilter(
         **{key: request.args.get(key, "").strip() for key in ("plugin", "kind", "state", "record_id")}
     )
+    page = overview.record_results(filters, page_number())
     return render_template(
         "sync/records.html",
-        page=overview.record_results(filters, request.args.get("page", 1, type=int)),
+        page=page,
+        labels=record_labels(page.rows),
+        title=overview.plugin_title,
         filters=filters,
         plugins=overview.queued_plugins(),
         kinds=overview.kinds(),
@@ -63,8 +78,16 @@ def record(plugin: str, kind: str, record_id: str) -> str:
     if status is None:
         abort(404)
     entry = overview.entry_of(plugin, kind, record_id)
+    label = record_labels([RecordKey(plugin, kind, record_id)])[RecordKey(plugin, kind, record_id)]
     return render_template(
-        "sync/record.html", plugin=plugin, kind=kind, record_id=record_id, status=status, entry=entry
+        "sync/record.html",
+        plugin=plugin,
+        kind=kind,
+        record_id=record_id,
+        label=label,
+        title=overview.plugin_title,
+        status=status,
+        entry=entry,
     )
 
 

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from host.extensions import db
 from host.models import User
 from host.plugins import Plugin
-from host.sync.handlers import Entry, Outcome
+from host.sync.handlers import Entry, Outcome, RecordLabel
+from host.sync.labels import user_labels
 from plugins.salesforce_common import SalesforceClient, SalesforceError
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.sobject_collections import COLLECTION_LIMIT
@@ -48,3 +49,6 @@ class UserSyncHandler:
     def record_ids(self) -> Iterator[str]:
         for user_id in db.session.scalars(select(User.id).order_by(User.id).execution_options(yield_per=500)):
             yield str(user_id)
+
+    def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
+        return user_labels(record_ids)

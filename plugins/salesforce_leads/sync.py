@@ -18,7 +18,8 @@ from host.extensions import db
 from host.models import Affiliate
 from host.plugins import Plugin
 from host.snapshots import AffiliateSnapshot
-from host.sync.handlers import Done, Entry, Failed, Outcome
+from host.sync.handlers import Done, Entry, Failed, Outcome, RecordLabel
+from host.sync.labels import affiliate_labels
 from plugins.salesforce_common import (
     Describer,
     EntityIsDeleted,
@@ -143,6 +144,11 @@ class AffiliateSync:
 
     def __init__(self, plugin: Plugin) -> None:
         self.plugin = plugin
+
+    # -- NamesRecords --------------------------------------------------------
+
+    def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
+        return affiliate_labels(record_ids)
 
     # -- BackfillSource ----------------------------------------------------
 

@@ -65,3 +65,19 @@ def test_users_list_shows_each_users_record_or_failure(site):
     assert '<span class="badge badge-error">Failed</span>' in rows["twice@"]
     assert f"/admin/sync/salesforce_contacts/user/{failed}" in rows["twice@"]
     assert 'title="' in rows["twice@"].split("Failed")[0], "the error is shown on hover"
+
+
+def test_sync_pages_name_people_and_plugins_and_ask_before_discarding(site):
+    for last_name in ("One", "Two"):
+        site.sf.admin.insert("Contact", Email="twice@example.com", LastName=last_name)
+    user_id = site.register("twice@example.com", first_name="Tess", last_name="Twice")
+    assert site.wait_synced(user_id).state == "dead"
+
+    dead = site.admin.get("/admin/sync/dead").get_data(as_text=True)
+    row = next(row for row in dead.split("<tr>") if "Tess Twice" in row)
+    assert f'title="user {user_id}">Tess Twice</a>' in row and "Salesforce Contacts" in row
+    assert '<details class="confirm">' in row and "Discard the change to Tess Twice?" in row
+    records = site.admin.get("/admin/sync/records").get_data(as_text=True)
+    assert "Tess Twice" in records and f">user {user_id}<" not in records
+    record = site.admin.get(f"/admin/sync/salesforce_contacts/user/{user_id}").get_data(as_text=True)
+    assert "<h1>Tess Twice" in record and f'href="/admin/users/{user_id}"' in record
