@@ -8,6 +8,7 @@ from host.models import Role
 from host.services.passwords import LENGTH_SENTENCE, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from host.web.forms.base import RecordForm
 from host.web.forms.choices import options
+from host.web.forms.site_settings import SiteIdentityForm
 
 NAME_MAX = 80
 PHONE_MAX = 40
@@ -62,6 +63,12 @@ class RegistrationForm(ProfileForm, NewPasswordForm):
 
 class OwnerForm(IdentityForm, NewPasswordForm):
     """The site owner's account, created on the set-up page."""
+
+
+class SetupForm(OwnerForm, SiteIdentityForm):
+    """The set-up page: the owner's account, and what the site is called."""
+
+    form_only = (*OwnerForm.form_only, "site_title", "site_tagline")
 
 
 class LoginForm(FlaskForm):
