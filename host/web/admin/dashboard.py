@@ -1,12 +1,16 @@
 """The admin's front page: counts, and where to go next."""
 
-from flask import Blueprint, Flask, render_template
+from typing import cast
+
+from flask import Blueprint, Flask, current_app, render_template
 from sqlalchemy import func, select
 
 from host.extensions import db
 from host.models import Affiliate, AffiliateStatus, Tag, User
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import enabled_names
+from host.themes.environment import ThemedEnvironment
+from host.themes.failures import current_failures
 
 bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin")
 
@@ -27,7 +31,13 @@ def index() -> str:
         "plugins_enabled": len(enabled_names()),
         "plugins_installed": len(current_plugin_host().plugins),
     }
-    return render_template("admin/dashboard.html", counts=counts)
+    theme_folder = cast(ThemedEnvironment, current_app.jinja_env).folder
+    return render_template(
+        "admin/dashboard.html",
+        counts=counts,
+        theme_folder=theme_folder,
+        theme_failures=current_failures(theme_folder),
+    )
 
 
 def init_app(app: Flask) -> None:
