@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     THEME_FAILURES: {},
 }
 
-AnySession = Session | scoped_session[Session]
+AnySession = Session | scoped_session[Any]
 
 
 def _check_name(name: str) -> None:
@@ -48,10 +48,10 @@ def set_site_setting(name: str, value: Any, session: AnySession | None = None) -
     :raises KeyError: no such setting.
     """
     _check_name(name)
-    session = session or db.session
-    row = session.get(SiteSetting, name)
+    store = session or db.session
+    row = store.get(SiteSetting, name)
     if row is None:
-        session.add(SiteSetting(name=name, value=value))
+        store.add(SiteSetting(name=name, value=value))
     else:
         row.value = value
 

@@ -7,6 +7,7 @@ theme falls back, and ``templates/README.md`` for what a theme may override.
 from pathlib import Path
 
 from flask import Blueprint, Flask
+from flask.sansio.app import App
 
 #: URL under which the theme's ``static/`` folder is served.
 STATIC_URL_PATH = "/theme/static"
@@ -14,7 +15,7 @@ STATIC_URL_PATH = "/theme/static"
 STATIC_ENDPOINT = "theme.static"
 
 
-def theme_folder(app: Flask) -> Path:
+def theme_folder(app: App) -> Path:
     """The active theme folder (``PLUGHOST_THEME_DIR``); it need not exist."""
     return Path(app.config["PLUGHOST_THEME_DIR"]).resolve()
 

@@ -25,7 +25,7 @@ The application's Jinja environment is a :class:`ThemedEnvironment`, so every
 from pathlib import Path
 from typing import Any, cast
 
-from flask import Flask
+from flask.sansio.app import App
 from flask.templating import Environment
 from jinja2 import (
     BaseLoader,
@@ -68,7 +68,7 @@ class ThemedEnvironment(Environment):
 
     template_class = ThemeTemplate
 
-    def __init__(self, app: Flask, **options: Any) -> None:
+    def __init__(self, app: App, **options: Any) -> None:
         packaged_loader: BaseLoader = options.pop("loader", None) or app.create_global_jinja_loader()
         self.folder: Path = theme_folder(app)
         self._admin_names: dict[str, bool] = {}

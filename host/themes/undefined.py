@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Undefined
 
+
 def _asking_template_file() -> tuple[Any, str] | None:
     """The environment and source file of the template code that is asking for a missing value.
 

@@ -12,8 +12,8 @@ from host.extensions import db
 from host.models import Role
 from host.services.errors import InvalidValue
 from host.services.site_settings import set_site_identity
-from host.themes import STATIC_ENDPOINT
 from host.services.users import admin_count, register_user
+from host.themes import STATIC_ENDPOINT
 from host.web.forms.accounts import SetupForm
 
 bp = Blueprint("setup", __name__)

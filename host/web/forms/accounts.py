@@ -1,5 +1,7 @@
 """Forms people fill in about themselves: set-up, registration, log-in and profile."""
 
+from typing import ClassVar
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
@@ -40,7 +42,7 @@ class AdminUserForm(ProfileForm):
 class NewPasswordForm(RecordForm):
     """A new password, typed twice."""
 
-    form_only = ("password_confirm",)
+    form_only: ClassVar[tuple[str, ...]] = ("password_confirm",)
 
     password = PasswordField(
         "Password",

@@ -9,7 +9,6 @@ from host.models import CustomFieldOwner, Tag
 from host.services.custom_fields import KEY_PATTERN
 from host.web.forms.choices import options
 
-
 SITE_TITLE_MAX = 80
 SITE_TAGLINE_MAX = 160
 
