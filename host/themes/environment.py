@@ -120,5 +120,10 @@ class ThemedEnvironment(Environment):
             failure = failure_of(error, self.folder)
             if failure is None:
                 raise
+            try:
+                fallback = self.packaged.get_template(name, globals=globals)
+            except TemplateNotFound:
+                # A theme file of its own: the page that uses it falls back instead.
+                raise error from None
             record_failure(failure, self.folder)
-            return self.packaged.get_template(name, globals=globals)
+            return fallback

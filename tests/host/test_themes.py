@@ -176,3 +176,18 @@ def test_the_checkout_ships_a_theme_for_the_public_pages(make_app, make_user):
     assert front.status_code == 200
     assert "/theme/static/theme.css" in front.text and 'class="site-footer"' in front.text
     assert app.test_client().get("/theme/static/theme.css").status_code == 200
+
+
+def test_a_broken_partial_of_the_themes_own_is_named_and_the_page_falls_back(themed_site, theme):
+    write(theme, "partials/banner.html", "{% if %}")
+    write(
+        theme,
+        "home.html",
+        '{% extends "base.html" %}{% block content %}{% include "partials/banner.html" %}{% endblock %}',
+    )
+    app, owner = themed_site()
+
+    front = app.test_client().get("/")
+    assert front.status_code == 200 and "members' site" in front.text
+    failures = owner.get("/admin/").text
+    assert "<code>partials/banner.html</code>, line 1: syntax error" in failures
