@@ -191,3 +191,13 @@ def test_a_broken_partial_of_the_themes_own_is_named_and_the_page_falls_back(the
     assert front.status_code == 200 and "members' site" in front.text
     failures = owner.get("/admin/").text
     assert "<code>partials/banner.html</code>, line 1: syntax error" in failures
+
+
+def test_the_themes_static_files_are_served_before_set_up(make_app, theme):
+    write(theme, "static/theme.css", "main { margin: 0; }")
+    app = make_app(PLUGHOST_THEME_DIR=str(theme))
+    visitor = app.test_client()
+
+    assert visitor.get("/").headers["Location"].endswith("/setup"), "nothing else is open before set-up"
+    assert visitor.get("/theme/static/theme.css").text == "main { margin: 0; }"
+    assert visitor.get("/theme/static/missing.css").status_code == 404
