@@ -1,7 +1,6 @@
 """Themes: a theme folder overrides packaged templates, falls back when broken, never reaches the admin."""
 
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,8 +11,6 @@ from sample_plugins import Connector, Showcase
 
 from host.extensions import db
 from host.plugins import registry
-
-TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
