@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from host import sync, web
+from host import sync, themes, web
 from host.config import default_settings, ensure_keys, environment_settings
 from host.database import init_database
 from host.extensions import csrf, login_manager
@@ -15,6 +15,7 @@ from host.plugins.blueprints import register_plugin_blueprints
 from host.plugins.commands import register_plugin_commands
 from host.plugins.manager import PluginHost, discover_plugins
 from host.services.passwords import hasher_for
+from host.themes.environment import ThemedEnvironment
 
 __all__ = ["create_app", "hookimpl"]
 
@@ -38,6 +39,8 @@ def create_app(
     """
     instance_path = instance_path or os.environ.get("PLUGHOST_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # Created on first use, after the configuration below names the theme folder.
+    app.jinja_environment = ThemedEnvironment
     app.config.update(default_settings(app.instance_path))
     app.config.update(environment_settings())
     app.config.update(config or {})
@@ -55,6 +58,7 @@ def create_app(
     with app.app_context():
         register_plugin_blueprints(app)
         register_plugin_commands(app)
+    themes.init_app(app)
     web.init_app(app)
     sync.init_app(app)
     return app

@@ -24,9 +24,25 @@ ENVIRONMENT_SETTINGS = {
     "PLUGHOST_AUTO_MIGRATE": "PLUGHOST_AUTO_MIGRATE",
     "PLUGHOST_SECURE_COOKIES": "PLUGHOST_SECURE_COOKIES",
     "PLUGHOST_PASSWORD_HASH_COST": "PLUGHOST_PASSWORD_HASH_COST",
+    "PLUGHOST_THEME_DIR": "PLUGHOST_THEME_DIR",
 }
 
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
+
+#: The folder holding ``host/``: a source checkout when it also holds pyproject.toml.
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def default_theme_folder(instance_path: str) -> Path:
+    """The checkout's shipped theme (top-level ``templates/``), else the instance's ``theme/``.
+
+    An installed site has no checkout: its owner puts a theme in the instance folder,
+    and until then the packaged templates alone render the site.
+    """
+    shipped = CHECKOUT / "templates"
+    if (CHECKOUT / "pyproject.toml").is_file() and shipped.is_dir():
+        return shipped
+    return Path(instance_path) / "theme"
 
 
 def default_settings(instance_path: str) -> dict[str, Any]:
@@ -58,6 +74,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # argon2's cost for password hashes: "default" (strong), or "fast" for test
         # suites only (see host.services.passwords).
         "PLUGHOST_PASSWORD_HASH_COST": "default",
+        # The theme: templates searched before the packaged ones, and its static/ folder.
+        "PLUGHOST_THEME_DIR": str(default_theme_folder(instance_path)),
     }
 
 

@@ -3,7 +3,7 @@
 from flask import Flask, render_template
 
 from host.plugins.registry import commit_recorded_errors
-from host.services.site_settings import affiliate_signup_open, registration_open
+from host.services.site_settings import affiliate_signup_open, registration_open, site_identity
 from host.web import access, account, affiliate_signup, auth, public, security, setup
 from host.web.admin import (
     affiliates,
@@ -42,6 +42,11 @@ def _error_page(error) -> tuple[str, int]:
     return render_template("error.html", code=error.code, message=ERROR_PAGES[error.code]), error.code
 
 
+def _site_context() -> dict[str, object]:
+    """``site`` in every template: the title and tagline of the header and page titles."""
+    return {"site": site_identity()}
+
+
 def init_app(app: Flask) -> None:
     """Register every page and the rules that apply to all of them."""
     security.init_app(app)
@@ -49,6 +54,7 @@ def init_app(app: Flask) -> None:
         module.init_app(app)
     access.init_app(app)
     app.after_request(commit_recorded_errors)
+    app.context_processor(_site_context)
     for code in ERROR_PAGES:
         app.register_error_handler(code, _error_page)
     app.jinja_env.globals.update(

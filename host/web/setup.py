@@ -11,14 +11,16 @@ from werkzeug.wrappers import Response
 from host.extensions import db
 from host.models import Role
 from host.services.errors import InvalidValue
+from host.services.site_settings import set_site_identity
 from host.services.users import admin_count, register_user
-from host.web.forms.accounts import OwnerForm
+from host.themes import STATIC_ENDPOINT
+from host.web.forms.accounts import SetupForm
 
 bp = Blueprint("setup", __name__)
 
 SET_UP_FLAG = "plughost_set_up"
-#: Endpoints that work before set-up: this page and the stylesheet it uses.
-OPEN_BEFORE_SETUP = frozenset({"setup.index", "static"})
+#: Endpoints that work before set-up: this page and the stylesheets it uses.
+OPEN_BEFORE_SETUP = frozenset({"setup.index", "static", STATIC_ENDPOINT})
 
 
 def is_set_up() -> bool:
@@ -41,13 +43,14 @@ def _send_to_setup() -> Response | None:
 def index() -> str | Response:
     if is_set_up():
         abort(404)
-    form = OwnerForm()
+    form = SetupForm()
     if form.validate_on_submit():
         try:
             owner = register_user(role=Role.ADMIN, **form.service_values())
         except InvalidValue as error:
             form.show_error(error)
         else:
+            set_site_identity(form.site_title.data or "", form.site_tagline.data or "")
             db.session.commit()
             login_user(owner)
             flash("Your site is ready. Welcome!", "success")

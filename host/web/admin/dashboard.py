@@ -1,8 +1,9 @@
 """The admin's front page: counts, each plugin's sync health, the moderation queue, and next steps."""
 
 from dataclasses import dataclass
+from typing import cast
 
-from flask import Blueprint, Flask, render_template, url_for
+from flask import Blueprint, Flask, current_app, render_template, url_for
 from sqlalchemy import func, select
 
 from host.contributions import PluginStatus, StatusKind
@@ -15,6 +16,8 @@ from host.sync.handlers import BackfillSource
 from host.sync.models import SyncEntry, SyncResult
 from host.sync.overview import PluginQueue, plugin_queues
 from host.sync.runtime import sync_runtime
+from host.themes.environment import ThemedEnvironment
+from host.themes.failures import current_failures
 
 bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin")
 
@@ -100,12 +103,15 @@ def index() -> str:
         "plugins_installed": len(current_plugin_host().plugins),
     }
     steps = next_steps(plugin_statuses())
+    theme_folder = cast(ThemedEnvironment, current_app.jinja_env).folder
     return render_template(
         "admin/dashboard.html",
         counts=counts,
         steps=steps if not all(step.done for step in steps) else [],
         queues=_sync_health(),
         waiting=db.session.scalars(waiting.order_by(Affiliate.id).limit(MODERATION_PREVIEW)).all(),
+        theme_folder=theme_folder,
+        theme_failures=current_failures(theme_folder),
     )
 
 

@@ -1,4 +1,4 @@
-"""The admin's Site settings page: registration, affiliate sign-up, custom fields."""
+"""The admin's Site settings page: identity, registration, affiliate sign-up, custom fields, theme."""
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
@@ -13,9 +13,12 @@ from host.services.site_settings import (
     REGISTRATION_OPEN,
     affiliate_signup_open,
     registration_open,
+    set_site_identity,
     set_site_setting,
+    site_identity,
 )
 from host.services.tags import all_tags, set_registration_tags
+from host.themes.overview import theme_overview
 from host.web.forms.site_settings import CustomFieldForm, SiteSettingsForm
 
 bp = Blueprint("admin_site_settings", __name__, url_prefix="/admin/settings")
@@ -23,8 +26,11 @@ bp = Blueprint("admin_site_settings", __name__, url_prefix="/admin/settings")
 
 def _settings_form() -> SiteSettingsForm:
     tags = all_tags()
+    identity = site_identity()
     form = SiteSettingsForm(
         data={
+            "site_title": identity.title,
+            "site_tagline": identity.tagline,
             "registration_open": registration_open(),
             "affiliate_signup_open": affiliate_signup_open(),
             "registration_tags": [tag.id for tag in tags if tag.apply_on_registration],
@@ -43,6 +49,7 @@ def _page(settings_form: SiteSettingsForm, field_form: CustomFieldForm) -> str:
             ("User profile fields", defined_fields(CustomFieldOwner.USER)),
             ("Affiliate fields", defined_fields(CustomFieldOwner.AFFILIATE)),
         ],
+        theme=theme_overview(),
     )
 
 
@@ -50,6 +57,7 @@ def _page(settings_form: SiteSettingsForm, field_form: CustomFieldForm) -> str:
 def edit() -> str | Response:
     form = _settings_form()
     if form.validate_on_submit():
+        set_site_identity(form.site_title.data or "", form.site_tagline.data or "")
         set_site_setting(REGISTRATION_OPEN, form.registration_open.data)
         set_site_setting(AFFILIATE_SIGNUP_OPEN, form.affiliate_signup_open.data)
         chosen = form.registration_tags.data or []

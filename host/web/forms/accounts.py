@@ -1,5 +1,7 @@
 """Forms people fill in about themselves: set-up, registration, log-in and profile."""
 
+from typing import ClassVar
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
@@ -8,6 +10,7 @@ from host.models import Role
 from host.services.passwords import LENGTH_SENTENCE, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from host.web.forms.base import RecordForm
 from host.web.forms.choices import options
+from host.web.forms.site_settings import SiteIdentityForm
 
 NAME_MAX = 80
 PHONE_MAX = 40
@@ -41,7 +44,7 @@ class AdminUserForm(ProfileForm):
 class NewPasswordForm(RecordForm):
     """A new password, typed twice."""
 
-    form_only = ("password_confirm",)
+    form_only: ClassVar[tuple[str, ...]] = ("password_confirm",)
 
     password = PasswordField(
         "Password",
@@ -64,6 +67,12 @@ class RegistrationForm(ProfileForm, NewPasswordForm):
 
 class OwnerForm(IdentityForm, NewPasswordForm):
     """The site owner's account, created on the set-up page."""
+
+
+class SetupForm(OwnerForm, SiteIdentityForm):
+    """The set-up page: the owner's account, and what the site is called."""
+
+    form_only = (*OwnerForm.form_only, "site_title", "site_tagline")
 
 
 class LoginForm(FlaskForm):

@@ -1,16 +1,34 @@
-"""The Site settings forms: what is open to the public, and owner-defined fields."""
+"""The Site settings forms: the site's identity, what is open to the public, owner-defined fields."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from host.models import CustomFieldOwner, Tag
 from host.services.custom_fields import KEY_PATTERN
 from host.web.forms.choices import options
 
+SITE_TITLE_MAX = 80
+SITE_TAGLINE_MAX = 160
 
-class SiteSettingsForm(FlaskForm):
+
+class SiteIdentityForm(FlaskForm):
+    """The site's title and tagline, asked on the set-up page and kept in Site settings."""
+
+    site_title = StringField(
+        "Site title",
+        validators=[Optional(), Length(max=SITE_TITLE_MAX)],
+        description="Shown in the header and in every page's title. Left blank, the current title stays.",
+    )
+    site_tagline = StringField(
+        "Tagline (optional)",
+        validators=[Optional(), Length(max=SITE_TAGLINE_MAX)],
+        description="One line under the title saying what the site is for.",
+    )
+
+
+class SiteSettingsForm(SiteIdentityForm):
     registration_open = BooleanField("Anyone may create an account")
     affiliate_signup_open = BooleanField("Anyone may apply to become an affiliate (applications wait for moderation)")
     registration_tags = SelectMultipleField(
