@@ -22,7 +22,7 @@ from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, routes_command, 
 from werkzeug.serving import run_simple
 
 from host import create_app
-from host.database import auto_migrates, has_schema, schema_is_current, upgrade_database, write_intent
+from host.database import auto_migrates, has_schema, schema_is_current, upgrade_database
 from host.extensions import db
 from host.models import Role
 from host.plugins import ActivationError, registry
@@ -130,14 +130,13 @@ def run(info: ScriptInfo, host: str, port: int) -> None:
 @with_appcontext
 def create_admin(email: str, first_name: str, last_name: str, password: str) -> None:
     """Create an admin account (the site owner, on a site set up from the command line)."""
-    with write_intent():
-        try:
-            admin = register_user(
-                email=email, password=password, first_name=first_name, last_name=last_name, role=Role.ADMIN
-            )
-        except InvalidValue as error:
-            raise click.ClickException(f"{error.field}: {error.message}") from error
-        db.session.commit()
+    try:
+        admin = register_user(
+            email=email, password=password, first_name=first_name, last_name=last_name, role=Role.ADMIN
+        )
+    except InvalidValue as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from error
+    db.session.commit()
     click.echo(f"Admin {admin.email} created.")
 
 
@@ -178,13 +177,12 @@ def list_plugins() -> None:
 @with_appcontext
 def enable(name: str) -> None:
     """Enable a plugin in every process of the site."""
-    with write_intent():
-        try:
-            registry.enable(_known_plugin(name))
-        except ActivationError as refusal:
-            db.session.commit()
-            raise click.ClickException(f"{name} was not enabled: {refusal}") from refusal
+    try:
+        registry.enable(_known_plugin(name))
+    except ActivationError as refusal:
         db.session.commit()
+        raise click.ClickException(f"{name} was not enabled: {refusal}") from refusal
+    db.session.commit()
     click.echo(f"{name} is enabled.")
 
 
@@ -193,7 +191,6 @@ def enable(name: str) -> None:
 @with_appcontext
 def disable(name: str) -> None:
     """Disable a plugin in every process of the site; its settings are kept."""
-    with write_intent():
-        registry.disable(_known_plugin(name))
-        db.session.commit()
+    registry.disable(_known_plugin(name))
+    db.session.commit()
     click.echo(f"{name} is disabled.")

@@ -1,36 +1,36 @@
-"""Database set-up: binding the engine, SQLite's connection rules, and migrations.
+"""Database set-up: binding the engine, SQLite's transactions, and migrations.
 
 SQLite is the embedded default, and the host relies on savepoints (each plugin's hook
 runs inside one) and on foreign keys (deleting a user clears its tag links). pysqlite
 handles transactions itself and gets savepoints wrong, so its handling is switched
-off and the transaction is begun explicitly; foreign keys are off in SQLite unless
-asked for; WAL lets the web process and its sync worker read while one writes, and
-the busy timeout makes a writer wait for another instead of failing at once.
+off and this module begins transactions itself; foreign keys are off in SQLite unless
+asked for; WAL lets readers read while one connection writes.
 
-A request that changes things (any method but GET, HEAD, OPTIONS) begins its
-transaction IMMEDIATE, taking the write lock at once: it reads before it writes (is
-this email taken?), and a deferred transaction whose snapshot went stale while the
-sync worker committed would fail its first write with "database is locked" without
-waiting. Page views and the worker stay deferred, so reading never blocks, and a page
-that has another session write (a refreshed Salesforce token) does not wait on
-itself. A view that holds the write lock must commit before anything it calls writes
-through a session of its own. Code that opens a short transaction to read and then
-write (a stored token, a usage counter) wraps it in :func:`write_intent`, so that it
-too waits for the lock instead of failing.
+SQLite has one writer at a time, and this module is the only place that knows it. A
+transaction is begun at its first write, ``BEGIN IMMEDIATE``, which takes the write
+lock, waiting for another writer up to the busy timeout; the reads before it run on
+their own, each seeing the latest commit, as PostgreSQL's default READ COMMITTED does.
+A transaction begun at its first statement instead would read from a snapshot that a
+writer in another process can outdate, and SQLite then fails the first write at once
+("database is locked") rather than waiting. So nothing else in the site or its plugins
+has to say beforehand whether it will write: reads stay concurrent, writers queue.
+``SELECT ... FOR UPDATE`` (SQLAlchemy's ``with_for_update()``), which SQLite lacks,
+counts as a write: it takes the write lock, the one lock SQLite has, so a read that
+must not change before the write that follows it is safe on both databases.
 """
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app
 from flask_migrate import upgrade
-from sqlalchemy import Engine, event, inspect, make_url
+from sqlalchemy import Connection, Engine, event, inspect, make_url
 
 from host.config import flag
 from host.extensions import db, migrate
@@ -40,6 +40,15 @@ MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
 #: How long a SQLite writer waits for another writer before giving up: long enough for
 #: a burst of registrations, each hashing a password while it holds the write lock.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+#: Statements that change the database, or lock what they read: each needs the write lock.
+_WRITING_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
+#: A transaction begun by SQLAlchemy that has not written yet, so SQLite has not begun it.
+_BEGIN_PENDING = "plughost_sqlite_begin_pending"
+#: Which engine and thread a connection holds SQLite's write lock for, to refuse a second
+#: writer that thread would wait on.
+_WRITER = "plughost_sqlite_writer"
+_writers: set[tuple[int, int]] = set()
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -52,35 +61,76 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-#: Request methods that only read, by HTTP's rules.
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-_write_intent: ContextVar[bool] = ContextVar("plughost_write_intent", default=False)
-
-
-@contextmanager
-def write_intent() -> Iterator[None]:
-    """Begin the transactions started in this block with SQLite's write lock taken.
-
-    For a short transaction of its own that reads, then writes what it read; on
-    PostgreSQL this changes nothing.
-    """
-    token = _write_intent.set(True)
-    try:
-        yield
-    finally:
-        _write_intent.reset(token)
+def _writes(statement: str, context: Any) -> bool:
+    if statement.lstrip()[:9].upper().startswith(_WRITING_VERBS):
+        return True
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
 
 
-def _begin_sqlite_transaction(connection: Any) -> None:
-    changing = _write_intent.get() or (has_request_context() and request.method not in SAFE_METHODS)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if changing else "BEGIN")
+def _defer_begin(connection: Connection) -> None:
+    connection.info[_BEGIN_PENDING] = True
+
+
+def _begin_before_first_write(
+    connection: Connection, cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
+) -> None:
+    if connection.info.get(_BEGIN_PENDING) and _writes(statement, context):
+        cursor.execute("BEGIN IMMEDIATE")
+        connection.info[_BEGIN_PENDING] = False
+        writer = (id(connection.engine), threading.get_ident())
+        connection.info[_WRITER] = writer
+        _writers.add(writer)
+
+
+def _forget_transaction(info: dict[str, Any]) -> None:
+    info.pop(_BEGIN_PENDING, None)
+    writer = info.pop(_WRITER, None)
+    if writer is not None:
+        _writers.discard(writer)
+
+
+def _end_transaction(connection: Connection) -> None:
+    _forget_transaction(connection.info)
+
+
+def _returned_to_pool(_dbapi_connection: Any, record: Any) -> None:
+    _forget_transaction(record.info)
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """Make a pysqlite engine honour transactions, savepoints and foreign keys."""
+    """Make a pysqlite engine honour transactions, savepoints and foreign keys, one writer at a time."""
     event.listen(engine, "connect", _configure_sqlite_connection)
-    event.listen(engine, "begin", _begin_sqlite_transaction)
+    event.listen(engine, "begin", _defer_begin)
+    event.listen(engine, "before_cursor_execute", _begin_before_first_write)
+    event.listen(engine, "commit", _end_transaction)
+    event.listen(engine, "rollback", _end_transaction)
+    event.listen(engine.pool, "checkin", _returned_to_pool)
+
+
+@contextmanager
+def independent_transaction() -> Iterator[None]:
+    """Run the block in a database session and transaction of its own, committed when it ends.
+
+    For state that must outlive whatever the caller's transaction does next: a rotated
+    OAuth refresh token is dead at the other end once used, so a sync batch that rolls
+    back must not take the new one with it. The block uses ``db.session`` as usual.
+
+    :raises RuntimeError: on SQLite, when the calling thread has uncommitted writes of
+        its own: the block's writes would wait for them until the busy timeout.
+    """
+    if db.engine.dialect.name == "sqlite" and (id(db.engine), threading.get_ident()) in _writers:
+        raise RuntimeError(
+            "An independent transaction was started while this thread holds uncommitted writes; "
+            "commit them first (SQLite has one writer at a time)."
+        )
+    with current_app.app_context():
+        try:
+            yield
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
 
 
 def init_database(app: Flask) -> None:

@@ -127,9 +127,7 @@ def _create_user(app: Flask, *, admin: bool = False, email: str | None = None, *
         "role": Role.ADMIN if admin else Role.SUBSCRIBER,
         **fields,
     }
-    # As a registration's request does: on SQLite it takes the write lock before reading,
-    # so a commit by the sync worker in between cannot outdate what it read.
-    with app.test_request_context(method="POST"):
+    with app.test_request_context():
         user = register_user(**values)
         db.session.commit()
         return user.id

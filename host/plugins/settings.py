@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
 from host import crypto
 from host.extensions import db
 from host.plugins.models import PluginData, PluginSettings
@@ -144,6 +146,16 @@ class PluginStore:
 
     def _row(self, key: str) -> PluginData | None:
         return db.session.get(PluginData, (self.plugin_name, key))
+
+    def lock(self, key: str) -> None:
+        """Hold the stored value locked until the current transaction ends.
+
+        Another transaction that locks the same value waits, then reads what this one
+        wrote: for read-modify-write of shared state (a cache, an import's progress).
+        """
+        db.session.execute(
+            select(PluginData.key).where(PluginData.plugin == self.plugin_name, PluginData.key == key).with_for_update()
+        )
 
     def get(self, key: str, default: Any = None) -> Any:
         row = self._row(key)

@@ -5,8 +5,8 @@ lease. The worker renews it while its handler runs; a worker that dies stops
 renewing, and once the lease lapses any worker may claim the entries again.
 
 On PostgreSQL, ``SELECT ... FOR UPDATE SKIP LOCKED`` lets any number of workers claim
-side by side, each skipping the rows another is claiming. SQLite has one writer at a
-time: a claim runs in an immediate write transaction, so two claims never interleave.
+side by side, each skipping the rows another is claiming; elsewhere a claim is one
+UPDATE, which the database runs as one writer's.
 """
 
 import uuid
@@ -19,7 +19,6 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 
-from host.database import write_intent
 from host.extensions import db
 from host.sync.handlers import Entry
 from host.sync.models import EntryState, SyncEntry
@@ -31,19 +30,15 @@ from host.timestamps import as_utc, utcnow
 def write_transaction() -> Iterator[None]:
     """A transaction of its own on ``db.session``, committed on success.
 
-    The session's current transaction, which must hold nothing uncommitted, is ended
-    first. On SQLite the new one takes the write lock at its start (see
-    :func:`host.database.write_intent`): a read followed by a write could otherwise
-    find its snapshot outdated by another writer and fail.
+    The session's current transaction, which must hold nothing uncommitted, is ended first.
     """
     db.session.commit()
-    with write_intent():
-        try:
-            yield
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def is_due(now: datetime) -> ColumnElement[bool]:

@@ -42,9 +42,6 @@ def register() -> str | Response:
         return redirect(_home_for(current_user))
     form = with_custom_fields(RegistrationForm, defined_fields(CustomFieldOwner.USER))()
     if form.validate_on_submit():
-        # End the reads before the password is hashed: on SQLite this request holds the
-        # write lock from its first statement, and the sync worker waits on it.
-        db.session.commit()
         try:
             user = register_user(**form.service_values())
         except InvalidValue as error:

@@ -16,11 +16,11 @@ from flask import redirect, session
 from werkzeug.wrappers import Response
 
 from host import crypto
+from host.database import independent_transaction
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import forget_descriptions
 from plugins.salesforce_common.errors import AuthorizationDenied, AuthorizationStateError
 from plugins.salesforce_common.oauth import authorization_url, exchange_code, fetch_identity, new_code_verifier
-from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_common.status import (
     ConnectionStatus,
     Identity,
@@ -105,7 +105,7 @@ def complete_authorization(config: SalesforceConfig, callback_args: Mapping[str,
     )
     tokens = Tokens.from_token_response(response)
     identity = Identity.from_identity_response(fetch_identity(config, tokens.identity_url, tokens.access_token))
-    with own_transaction():
+    with independent_transaction():
         previous = stored_identity(config.store)
         if previous is None or previous.organization_id != identity.organization_id:
             forget_descriptions(config.store)

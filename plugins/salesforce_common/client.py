@@ -70,7 +70,8 @@ class SalesforceClient:
         self._tokens: Tokens = load_tokens(config.store)
         self._http = requests.Session()
         self._http.headers.update({"Accept": "application/json", **(headers or {})})
-        #: The latest ``Sforce-Limit-Info`` reading of this client's calls.
+        #: The latest ``Sforce-Limit-Info`` reading of this client's calls; kept in the
+        #: plugin's store when the client is closed, with the caller's transaction.
         self.api_usage: ApiUsage | None = None
 
     @property
@@ -82,7 +83,10 @@ class SalesforceClient:
         return f"{self._tokens.instance_url}/services/data/v{self.config.version}"
 
     def close(self) -> None:
+        """End the HTTP session and keep the latest API usage, in the caller's transaction."""
         self._http.close()
+        if self.api_usage is not None:
+            save_api_usage(self.config.store, self.api_usage)
 
     def __enter__(self) -> Self:
         return self
@@ -112,7 +116,6 @@ class SalesforceClient:
         usage = parse_limit_info(response.headers.get(LIMIT_INFO_HEADER), datetime.now(UTC))
         if usage is not None:
             self.api_usage = usage
-            save_api_usage(self.config.store, usage)
         return response
 
     def request(

@@ -38,7 +38,6 @@ from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import Describer
 from plugins.salesforce_common.errors import SalesforceError
 from plugins.salesforce_common.oauth import SCOPES
-from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_common.status import ConnectionStatus
 
 HEALTH_KEY = "salesforce.health_check"
@@ -147,14 +146,14 @@ class ConnectionViews:
                 )
         except SalesforceError as error:
             problem = str(error)
-        with own_transaction():
-            self.plugin.store.set(HEALTH_KEY, {"problem": problem})
+        self.plugin.store.set(HEALTH_KEY, {"problem": problem})
+        db.session.commit()
         return problem
 
     def _callback(self) -> Response:
         config = self.config()
-        # The library stores the connection in transactions of its own; on SQLite the
-        # request's transaction would hold the write lock they need.
+        # No database transaction stays open over the calls to Salesforce; the library
+        # stores the connection in transactions of its own.
         db.session.commit()
         try:
             status = complete_authorization(config, request.args)

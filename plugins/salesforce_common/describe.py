@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from host.database import independent_transaction
 from host.plugins.settings import PluginStore
 from plugins.salesforce_common.errors import InvalidObject, RecordNotFound
-from plugins.salesforce_common.persistence import own_transaction
 
 if TYPE_CHECKING:
     from plugins.salesforce_common.client import SalesforceClient
@@ -147,14 +147,14 @@ class Describer:
         self.store = client.config.store
 
     def _cache(self) -> dict[str, Any]:
-        with own_transaction():
+        with independent_transaction():
             cached = self.store.get(DESCRIBE_KEY) or {}
         if cached.get("api_version") != self.client.config.version:
             return {"api_version": self.client.config.version, "objects": {}}
         return cached
 
     def _save(self, cache: dict[str, Any]) -> None:
-        with own_transaction():
+        with independent_transaction():
             self.store.set(DESCRIBE_KEY, cache)
 
     def objects(self, *, refresh: bool = False) -> list[ObjectSummary]:

@@ -13,7 +13,6 @@ from typing import Any
 from host.contributions import Banner, BannerLevel, PluginStatus, StatusKind
 from host.plugins.settings import PluginStore
 from plugins.salesforce_common.limits import ApiUsage
-from plugins.salesforce_common.persistence import own_transaction
 
 CONNECTION_KEY = "salesforce.connection"
 API_USAGE_KEY = "salesforce.api_usage"
@@ -98,8 +97,7 @@ class ConnectionStatus:
 def read_connection_status(store: PluginStore) -> ConnectionStatus:
     """The stored status of the connection kept in ``store``, read in the current session.
 
-    A read needs no transaction of its own, and must not take one: on SQLite a web
-    request's transaction holds the write lock, which a second one would wait for.
+    A read needs no transaction of its own.
     """
     stored = store.get(CONNECTION_KEY)
     usage = store.get(API_USAGE_KEY)
@@ -153,6 +151,5 @@ def set_needs_reauthorization(store: PluginStore, reason: str) -> None:
 
 
 def save_api_usage(store: PluginStore, usage: ApiUsage) -> None:
-    """Keep the latest API usage reading, committed at once."""
-    with own_transaction():
-        store.set(API_USAGE_KEY, usage.to_json())
+    """Keep the latest API usage reading, in the current transaction."""
+    store.set(API_USAGE_KEY, usage.to_json())

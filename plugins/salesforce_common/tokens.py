@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from host.database import independent_transaction
 from host.plugins.settings import PluginStore
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.errors import AuthorizationError, NotConnected, ReauthorizationRequired
 from plugins.salesforce_common.oauth import RefreshRefused, refresh_grant
-from plugins.salesforce_common.persistence import lock_stored_value, own_transaction
 from plugins.salesforce_common.status import CONNECTION_KEY, ConnectionState, set_needs_reauthorization
 from plugins.salesforce_common.transport import require_secure_transport
 
@@ -109,7 +109,7 @@ def _refusal(store: PluginStore) -> ReauthorizationRequired:
 
 def load_tokens(store: PluginStore) -> Tokens:
     """The stored tokens; raise :class:`ReauthorizationRequired` if there are none."""
-    with own_transaction():
+    with independent_transaction():
         tokens = _stored_tokens(store)
         if tokens is None:
             raise _refusal(store)
@@ -125,8 +125,8 @@ def refresh_tokens(config: SalesforceConfig, failed: Tokens) -> Tokens:
     :class:`ReauthorizationRequired` is raised.
     """
     store = config.store
-    with own_transaction():
-        lock_stored_value(store.plugin_name, TOKENS_KEY)
+    with independent_transaction():
+        store.lock(TOKENS_KEY)
         current = _stored_tokens(store)
         if current is None:
             raise _refusal(store)

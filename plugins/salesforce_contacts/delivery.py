@@ -46,7 +46,6 @@ from plugins.salesforce_common import (
     validate_values,
 )
 from plugins.salesforce_common.composite import COMPOSITE_LIMIT
-from plugins.salesforce_common.persistence import lock_stored_value
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.topics import (
     ASSIGNMENT,
@@ -176,8 +175,8 @@ class BatchDelivery:
 
     def save(self) -> None:
         """Write what was learned, in the current session (committed with the outcomes)."""
-        # Take SQLite's write lock before reading, so no commit can slip in between.
-        lock_stored_value(self.store.plugin_name, TOPICS_KEY)
+        # Lock the topic cache before reading it, so concurrent batches apply one after another.
+        self.store.lock(TOPICS_KEY)
         for item in self.items:
             if item.drop_link:
                 forget_link(self.store, item.user.id)

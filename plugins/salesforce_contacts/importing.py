@@ -24,7 +24,6 @@ from host.sync import enqueue
 from host.sync.handlers import Done, Entry, Failed, Outcome
 from plugins.salesforce_common import Describer, SalesforceClient, SalesforceError, quote
 from plugins.salesforce_common.describe import PICKLIST_TYPES
-from plugins.salesforce_common.persistence import lock_stored_value
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.links import load_link
@@ -162,8 +161,8 @@ class Importer:
 
     def apply(self, progress: Progress, page: Page) -> None:
         """Create or link a user per record, with the import's tag, and count what happened."""
-        # Take SQLite's write lock before reading, so no commit can slip in between.
-        lock_stored_value(self.store.plugin_name, PROGRESS_KEY)
+        # Lock the progress before reading, so two pages of one import apply one after another.
+        self.store.lock(PROGRESS_KEY)
         tag = find_tag(progress.value) or create_tag(progress.value)
         skipped: Counter[str] = Counter(progress.skipped)
         progress.total = page.total

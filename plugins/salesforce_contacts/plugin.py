@@ -12,13 +12,13 @@ import click
 from flask import Blueprint
 
 from host.contributions import AdminPanel, ListColumn
+from host.database import independent_transaction
 from host.plugins import hookimpl
 from host.snapshots import FieldChange, UserSnapshot
 from host.sync import enqueue
 from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
 from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
-from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_contacts import cli, import_views, set_password, views
 from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
 from plugins.salesforce_contacts.importing import IMPORT_KIND, ImportHandler
@@ -60,12 +60,8 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
         return salesforce_config(self.settings, self.store)
 
     def object_type(self) -> str:
-        """The chosen object, read in a transaction of its own.
-
-        For code that then calls Salesforce: on SQLite a request's transaction holds
-        the write lock the library's own transactions need.
-        """
-        with own_transaction():
+        """The chosen object, read in a transaction of its own, for code that then calls Salesforce."""
+        with independent_transaction():
             return Options.of(self.settings).object_type
 
     # -- lifecycle: queue, never call ------------------------------------------------

@@ -11,7 +11,6 @@ from typing import Any
 from host.extensions import db
 from host.plugins.models import PluginData
 from host.plugins.settings import PluginStore
-from plugins.salesforce_common.persistence import lock_stored_value
 from plugins.salesforce_common.topics import Topic
 
 TOPICS_KEY = "contacts.topics"
@@ -65,6 +64,6 @@ class TopicCache:
         self._learned, self._replaced = {}, False
 
     def _stored_now(self) -> dict[str, Topic]:
-        lock_stored_value(self.store.plugin_name, TOPICS_KEY)
+        self.store.lock(TOPICS_KEY)
         row = db.session.get(PluginData, (self.store.plugin_name, TOPICS_KEY), populate_existing=True)
         return _topics(row.value if row is not None else None)

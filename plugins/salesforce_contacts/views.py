@@ -85,11 +85,8 @@ def _tag_source_names(plugin: "SalesforceContactsPlugin", options: Options, org:
 
 
 def _settled_settings(plugin: "SalesforceContactsPlugin") -> tuple[Options, SalesforceConfig]:
-    """The settings, with the request's transaction ended before Salesforce is called.
-
-    The library keeps tokens and caches in transactions of its own, which on SQLite
-    would wait for the write lock a request's transaction holds.
-    """
+    """The settings, with the request's transaction ended before Salesforce is called,
+    so no database transaction stays open over a network call."""
     options, config = Options.of(plugin.settings), plugin.config()
     db.session.commit()
     return options, config

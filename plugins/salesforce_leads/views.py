@@ -1,9 +1,8 @@
 """The plugin's admin pages: connection and settings, field mapping, an affiliate's sync.
 
-On SQLite a request's transaction holds the database's write lock from its first
-statement, and the Salesforce library writes tokens, usage and describe in
-transactions of its own; so every view reads what it needs, commits, then calls
-Salesforce.
+Every view reads what it needs and ends the request's transaction before it calls
+Salesforce, so no database transaction stays open over a network call; the library
+writes tokens, usage and describe in transactions of its own.
 """
 
 from typing import TYPE_CHECKING

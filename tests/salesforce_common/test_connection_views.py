@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from salesforce_probe import CALLBACK_PATH, LOGIN_URL, NAME
 
+from host.database import independent_transaction
 from host.extensions import db
-from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_common.status import set_needs_reauthorization
 
 
@@ -64,7 +64,7 @@ def test_panel_shows_callback_url_and_scopes_but_no_secret(probe_admin: FlaskCli
 
 def test_needs_reauthorization_shows_a_banner_and_card_link(probe_admin: FlaskClient, probe_site: Flask) -> None:
     with probe_site.app_context():
-        with own_transaction():
+        with independent_transaction():
             set_needs_reauthorization(probe_site.extensions["plughost"].get(NAME).store, "token revoked")
         db.session.commit()
     page = probe_admin.get("/admin/").get_data(as_text=True)

@@ -47,9 +47,8 @@ class Site:
     # -- set-up ---------------------------------------------------------------------
 
     def writing(self) -> Any:
-        """A context for writes like a request's: on SQLite it takes the write lock first,
-        so a commit by the sync worker in between cannot invalidate what was read."""
-        return self.app.test_request_context(method="POST")
+        """A context for writes, as a request has (hooks may build URLs)."""
+        return self.app.test_request_context()
 
     def configure(self, **values: Any) -> None:
         with self.writing():

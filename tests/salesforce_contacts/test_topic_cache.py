@@ -3,10 +3,10 @@
 from typing import Any
 
 import host.sync
+from host.database import independent_transaction
 from host.extensions import db
 from host.sync.handlers import Entry
 from plugins.salesforce_common import SalesforceClient
-from plugins.salesforce_common.persistence import own_transaction
 from plugins.salesforce_common.topics import Topic
 from plugins.salesforce_contacts.delivery import BatchDelivery
 from plugins.salesforce_contacts.handler import KIND
@@ -37,7 +37,7 @@ def test_a_batch_keeps_what_another_writer_stored_while_it_was_out(site):
             delivery = BatchDelivery(site.plugin.store, client, Options.of(site.plugin.settings), [entry])
             delivery.run()
             # "Refresh available topics" in another session: Dropped is gone from the org.
-            with own_transaction():
+            with independent_transaction():
                 refresh = TopicCache(site.plugin.store)
                 refresh.replace([kept, listed])
                 refresh.save()

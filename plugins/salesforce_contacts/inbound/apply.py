@@ -26,7 +26,6 @@ from host.services.users import change_tags, update_user
 from host.sync.handlers import Done, Entry, Failed, Outcome
 from host.timestamps import as_utc
 from plugins.salesforce_common import SalesforceClient, SalesforceError, quote
-from plugins.salesforce_common.persistence import lock_stored_value
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.topics import Topic, assignments_of
 from plugins.salesforce_contacts.handler import KIND as USER_KIND
@@ -127,8 +126,8 @@ class InboundHandler:
                     topics = read_topics(client, cache, sorted({r.notification.record_id for r in received}))
             except SalesforceError as error:
                 return {entry.id: outcome_for(error) for entry in entries}
-        # Take SQLite's write lock before reading users, so no commit can slip in between.
-        lock_stored_value(self.plugin.name, TOPICS_KEY)
+        # Lock the topic cache before reading users, so concurrent deliveries apply one after another.
+        self.plugin.store.lock(TOPICS_KEY)
         applier = Applier(self.plugin, options, topics)
         outcomes: dict[int, Outcome] = {
             entry.id: Failed("The queued notification lost its content.") for entry in entries if not entry.payload
