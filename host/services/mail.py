@@ -28,7 +28,7 @@ class _Queued:
     subject: str
     body: str
     #: The (sub)transaction the message was queued in; its rollback drops the message.
-    transaction: SessionTransaction | None
+    transaction: SessionTransaction
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -39,7 +39,8 @@ def send_mail(to: str, subject: str, body: str) -> None:
     site before the change it announces is stored.
     """
     session = db.session()
-    transaction = session.get_nested_transaction() or session.get_transaction()
+    # Begin the transaction now if none is open, so that a rollback before the commit drops the message.
+    transaction = session.get_nested_transaction() or session.get_transaction() or session.begin()
     session.info.setdefault(_PENDING, []).append(_Queued(to, subject, body, transaction))
 
 

@@ -1,4 +1,4 @@
-""""Lost your password?": one answer for every address, throttled, and a link that
+""" "Lost your password?": one answer for every address, throttled, and a link that
 works once, for a while, and only as it was sent."""
 
 import re
@@ -73,7 +73,9 @@ def test_the_link_sets_a_new_password_once(site):
     used = visitor.get(link)
     assert used.status_code == 400
     assert "it was already used" in used.text
-    again = visitor.post(link, data={"password": "yet another passphrase", "password_confirm": "yet another passphrase"})
+    again = visitor.post(
+        link, data={"password": "yet another passphrase", "password_confirm": "yet another passphrase"}
+    )
     assert again.status_code == 400
     assert has_password(site, "jane@example.com", NEW_PASSWORD)
 
@@ -104,7 +106,9 @@ def test_an_expired_link_is_refused_with_a_sentence(site, monkeypatch):
     assert has_password(site, "jane@example.com", PASSWORD)
 
 
-@pytest.mark.parametrize("tamper", [lambda link: link[:-2], lambda link: link.replace("reset-password/", "reset-password/x")])
+@pytest.mark.parametrize(
+    "tamper", [lambda link: link[:-2], lambda link: link.replace("reset-password/", "reset-password/x")]
+)
 def test_an_altered_link_is_refused_with_a_sentence(site, tamper):
     visitor = site.test_client()
     visitor.post("/lost-password", data={"email": "jane@example.com"})

@@ -69,7 +69,13 @@ def test_every_post_form_carries_a_csrf_token(guarded_site, log_in, make_user):
 def test_a_post_without_its_token_is_refused(guarded_site, log_in):
     app, owner = guarded_site
     admin = log_in(app.test_client(), owner)
-    for path in ["/admin/tags/", "/admin/marketplace/showcase/disable", "/admin/settings/", "/logout", "/password-strength"]:
+    for path in [
+        "/admin/tags/",
+        "/admin/marketplace/showcase/disable",
+        "/admin/settings/",
+        "/logout",
+        "/password-strength",
+    ]:
         assert admin.post(path, data={"name": "x"}).status_code == 400, path
     assert (
         app.test_client().post("/login", data={"email": "owner@example.com", "password": PASSWORD}).status_code == 400
