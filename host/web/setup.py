@@ -17,8 +17,8 @@ from host.web.forms.accounts import OwnerForm
 bp = Blueprint("setup", __name__)
 
 SET_UP_FLAG = "plughost_set_up"
-#: Endpoints that work before set-up: this page and the stylesheet it uses.
-OPEN_BEFORE_SETUP = frozenset({"setup.index", "static"})
+#: Endpoints that work before set-up: this page, its stylesheet and script, and its password meter.
+OPEN_BEFORE_SETUP = frozenset({"setup.index", "static", "passwords.estimate"})
 
 
 def is_set_up() -> bool:

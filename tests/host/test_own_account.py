@@ -132,3 +132,9 @@ def test_the_strength_estimate_grows_with_the_password(member):
     assert strong["score"] == 4 and strong["acceptable"]
     assert strong["sentence"] == "Strong."
     assert client.post("/password-strength", data={}).status_code == 400
+
+
+def test_the_set_up_page_can_estimate_the_owners_password(make_app):
+    visitor = make_app().test_client()
+    assert 'data-strength-url="/password-strength"' in visitor.get("/setup").text
+    assert visitor.post("/password-strength", data={"password": "password"}).json["score"] == 0
