@@ -7,9 +7,9 @@ from typing import Any
 from flask import Flask
 
 from host import sync, themes, web
-from host.config import default_settings, ensure_keys, environment_settings
+from host.config import default_settings, ensure_keys, environment_settings, mail_settings
 from host.database import init_database
-from host.extensions import csrf, login_manager
+from host.extensions import csrf, login_manager, mail
 from host.plugins import Plugin, hookimpl
 from host.plugins.blueprints import register_plugin_blueprints
 from host.plugins.commands import register_plugin_commands
@@ -44,6 +44,7 @@ def create_app(
     app.config.update(default_settings(app.instance_path))
     app.config.update(environment_settings())
     app.config.update(config or {})
+    app.config.update(mail_settings(app.config, app.instance_path))
     hasher_for(app.config["PLUGHOST_PASSWORD_HASH_COST"])
     if not inspect_only:
         os.makedirs(app.instance_path, exist_ok=True)
@@ -52,6 +53,7 @@ def create_app(
     init_database(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
 
     installed, broken = discover_plugins() if app.config["PLUGHOST_LOAD_ENTRYPOINTS"] else ([], [])
     app.extensions["plughost"] = PluginHost([*installed, *plugins], broken)

@@ -7,7 +7,7 @@ variables prefixed ``PLUGHOST_`` override them for larger deployments.
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,13 @@ ENVIRONMENT_SETTINGS = {
     "PLUGHOST_SECURE_COOKIES": "PLUGHOST_SECURE_COOKIES",
     "PLUGHOST_PASSWORD_HASH_COST": "PLUGHOST_PASSWORD_HASH_COST",
     "PLUGHOST_THEME_DIR": "PLUGHOST_THEME_DIR",
+    "PLUGHOST_MAIL_SERVER": "PLUGHOST_MAIL_SERVER",
+    "PLUGHOST_MAIL_PORT": "PLUGHOST_MAIL_PORT",
+    "PLUGHOST_MAIL_USERNAME": "PLUGHOST_MAIL_USERNAME",
+    "PLUGHOST_MAIL_PASSWORD": "PLUGHOST_MAIL_PASSWORD",
+    "PLUGHOST_MAIL_USE_TLS": "PLUGHOST_MAIL_USE_TLS",
+    "PLUGHOST_MAIL_USE_SSL": "PLUGHOST_MAIL_USE_SSL",
+    "PLUGHOST_MAIL_SENDER": "PLUGHOST_MAIL_SENDER",
 }
 
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
@@ -43,6 +50,12 @@ def default_theme_folder(instance_path: str) -> Path:
     if (CHECKOUT / "pyproject.toml").is_file() and shipped.is_dir():
         return shipped
     return Path(instance_path) / "theme"
+
+
+#: The instance folder's subfolder where mail is written when no SMTP server is set.
+MAIL_FOLDER = "mail"
+#: How long a request may wait on the SMTP server before the message is given up.
+MAIL_TIMEOUT_SECONDS = 10
 
 
 def default_settings(instance_path: str) -> dict[str, Any]:
@@ -76,6 +89,17 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "PLUGHOST_PASSWORD_HASH_COST": "default",
         # The theme: templates searched before the packaged ones, and its static/ folder.
         "PLUGHOST_THEME_DIR": str(default_theme_folder(instance_path)),
+        # Outgoing mail: through this SMTP server when one is named; without one, each
+        # message is written to the instance folder's mail/ and listed on the admin's
+        # Outbox page (see mail_settings).
+        "PLUGHOST_MAIL_SERVER": "",
+        "PLUGHOST_MAIL_PORT": 587,
+        "PLUGHOST_MAIL_USERNAME": "",
+        "PLUGHOST_MAIL_PASSWORD": "",
+        # STARTTLS on the port (587); or TLS from the first byte (465) with USE_SSL.
+        "PLUGHOST_MAIL_USE_TLS": True,
+        "PLUGHOST_MAIL_USE_SSL": False,
+        "PLUGHOST_MAIL_SENDER": "Plughost <no-reply@localhost>",
     }
 
 
@@ -84,6 +108,28 @@ def flag(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() not in FALSE_WORDS
     return bool(value)
+
+
+def mail_settings(settings: Mapping[str, Any], instance_path: str) -> dict[str, Any]:
+    """Flask-Mailman's settings, from the ``PLUGHOST_MAIL_*`` ones.
+
+    Environment values are strings, so the port and the TLS flags are converted here;
+    Flask-Mailman would take "false" for true.
+    """
+    sender = {"MAIL_DEFAULT_SENDER": settings["PLUGHOST_MAIL_SENDER"]}
+    if not settings["PLUGHOST_MAIL_SERVER"]:
+        return {**sender, "MAIL_BACKEND": "file", "MAIL_FILE_PATH": str(Path(instance_path) / MAIL_FOLDER)}
+    return {
+        **sender,
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": settings["PLUGHOST_MAIL_SERVER"],
+        "MAIL_PORT": int(settings["PLUGHOST_MAIL_PORT"]),
+        "MAIL_USERNAME": settings["PLUGHOST_MAIL_USERNAME"] or None,
+        "MAIL_PASSWORD": settings["PLUGHOST_MAIL_PASSWORD"] or None,
+        "MAIL_USE_TLS": flag(settings["PLUGHOST_MAIL_USE_TLS"]) and not flag(settings["PLUGHOST_MAIL_USE_SSL"]),
+        "MAIL_USE_SSL": flag(settings["PLUGHOST_MAIL_USE_SSL"]),
+        "MAIL_TIMEOUT": MAIL_TIMEOUT_SECONDS,
+    }
 
 
 def environment_settings() -> dict[str, str]:

@@ -7,6 +7,7 @@ module (a plugin included) can import them without importing the application.
 from typing import TYPE_CHECKING
 
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -40,3 +41,4 @@ else:
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+mail = Mail()

@@ -1,4 +1,9 @@
-"""Logging in: checking a password, within the log-in rate limit."""
+"""Checking who someone is, within the log-in rate limit.
+
+Logging in, confirming the current password before a change that matters, and
+asking for a password-reset link all count against the same limit, per IP and per
+address: each is a way to guess at an account, or to flood its inbox.
+"""
 
 from functools import cache
 
@@ -49,3 +54,34 @@ def authenticate(email: str, password: str, *, ip: str) -> User:
         user.password_hash = hash_password(password)
     login_throttle.clear_failures(email)
     return user
+
+
+def _refuse_when_throttled(ip: str, email: str, what: str) -> None:
+    wait = login_throttle.seconds_until_allowed(ip, email)
+    if wait:
+        raise LoginRefused(f"Too many {what}. Try again in {wait} seconds.", retry_after=wait)
+
+
+def confirm_password(user: User, password: str, *, ip: str) -> None:
+    """Check a logged-in person's password before a change that matters; the caller commits either way.
+
+    :raises LoginRefused: the password is wrong, or too many were lately.
+    """
+    _refuse_when_throttled(ip, user.email, "wrong passwords")
+    if not verify_password(user.password_hash, password):
+        login_throttle.record_failure(ip, user.email)
+        raise LoginRefused("That is not your current password.")
+
+
+def account_for_reset(email: str, *, ip: str) -> User | None:
+    """The account a password-reset link should go to, if any; the caller commits either way.
+
+    Every request counts against the limit, whether the address has an account or
+    not, so the limit reveals nothing about which addresses have one.
+
+    :raises LoginRefused: too many requests lately, from this IP or for this address.
+    """
+    email = email.strip().lower()
+    _refuse_when_throttled(ip, email, "requests")
+    login_throttle.record_failure(ip, email)
+    return find_user_by_email(email)

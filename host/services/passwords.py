@@ -7,6 +7,8 @@ parameters, so either verifies the other's; on log-in a hash made with other
 parameters than the configured ones is made again.
 """
 
+from dataclasses import dataclass
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -30,6 +32,26 @@ HASHERS = {
 
 
 LENGTH_SENTENCE = f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters."
+#: What each zxcvbn score means to the person typing, from 0 to 4.
+SCORE_WORDS = ("Very weak", "Weak", "Fair", "Good", "Strong")
+
+
+@dataclass(frozen=True)
+class Strength:
+    """zxcvbn's estimate of a password, as told to the person choosing it."""
+
+    score: int
+    #: zxcvbn's warning and suggestions, as one sentence or more; may be empty.
+    advice: str
+
+    @property
+    def acceptable(self) -> bool:
+        return self.score >= MIN_STRENGTH_SCORE
+
+    @property
+    def sentence(self) -> str:
+        """The verdict and the advice, e.g. "Weak. This is a very common password."."""
+        return f"{SCORE_WORDS[self.score]}. {self.advice}".strip()
 
 
 def hasher_for(cost: str) -> PasswordHasher:
@@ -44,15 +66,20 @@ def _hasher() -> PasswordHasher:
     return hasher_for(current_app.config["PLUGHOST_PASSWORD_HASH_COST"])
 
 
+def strength(password: str) -> Strength:
+    """How hard ``password`` is to guess, by zxcvbn, with its advice for a better one."""
+    estimate = zxcvbn(password[:STRENGTH_CHARACTERS])
+    feedback = estimate["feedback"]
+    return Strength(int(estimate["score"]), " ".join(filter(None, [feedback["warning"], *feedback["suggestions"]])))
+
+
 def check_new_password(password: str) -> None:
     """Refuse a password that is too short, absurdly long, or easy to guess ("password")."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise InvalidValue("password", LENGTH_SENTENCE)
-    estimate = zxcvbn(password[:STRENGTH_CHARACTERS])
-    if estimate["score"] < MIN_STRENGTH_SCORE:
-        feedback = estimate["feedback"]
-        advice = " ".join(filter(None, [feedback["warning"], *feedback["suggestions"]]))
-        raise InvalidValue("password", f"This password is too easy to guess. {advice}".strip())
+    estimate = strength(password)
+    if not estimate.acceptable:
+        raise InvalidValue("password", f"This password is too easy to guess. {estimate.advice}".strip())
 
 
 def hash_password(password: str) -> str:

@@ -4,10 +4,11 @@ from flask import Flask, render_template
 
 from host.plugins.registry import commit_recorded_errors
 from host.services.site_settings import affiliate_signup_open, registration_open, site_identity
-from host.web import access, account, affiliate_signup, auth, public, security, setup
+from host.web import access, account, affiliate_signup, auth, passwords, public, security, setup
 from host.web.admin import (
     affiliates,
     dashboard,
+    mail_outbox,
     marketplace,
     menu,
     plugin_settings,
@@ -20,6 +21,7 @@ BLUEPRINT_MODULES = (
     public,
     setup,
     auth,
+    passwords,
     account,
     affiliate_signup,
     dashboard,
@@ -29,6 +31,7 @@ BLUEPRINT_MODULES = (
     marketplace,
     plugin_settings,
     site_settings,
+    mail_outbox,
 )
 
 #: Error pages rendered in the site's look instead of the server's default.

@@ -11,6 +11,7 @@ from host.services.custom_fields import defined_fields
 from host.services.errors import InvalidValue
 from host.services.site_settings import registration_open
 from host.services.users import register_user
+from host.web.account_mail import send_welcome
 from host.web.forms.accounts import LoginForm, RegistrationForm
 from host.web.forms.base import with_custom_fields
 from host.web.redirects import safe_next_url
@@ -47,6 +48,7 @@ def register() -> str | Response:
         except InvalidValue as error:
             form.show_error(error)
         else:
+            send_welcome(user)
             db.session.commit()
             login_user(user)
             flash("Welcome! Your account is ready.", "success")

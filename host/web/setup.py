@@ -19,8 +19,8 @@ from host.web.forms.accounts import SetupForm
 bp = Blueprint("setup", __name__)
 
 SET_UP_FLAG = "plughost_set_up"
-#: Endpoints that work before set-up: this page and the stylesheets it uses.
-OPEN_BEFORE_SETUP = frozenset({"setup.index", "static", STATIC_ENDPOINT})
+#: Endpoints that work before set-up: this page, its stylesheets and script, and its password meter.
+OPEN_BEFORE_SETUP = frozenset({"setup.index", "static", STATIC_ENDPOINT, "passwords.estimate"})
 
 
 def is_set_up() -> bool:

@@ -1,61 +1,66 @@
-"""Set-password links for users created from Salesforce, which the admin copies to them.
+"""Set-password links for users created from Salesforce: mailed to them, shown to the admin.
 
-The site sends no email, so a user created by a webhook or an import cannot choose a
-password by themselves. The link is signed with the site's secret key, expires, and
-works once: it carries a fingerprint of the password hash, which setting the password
-changes.
+A user created by a webhook or an import cannot choose a password by themselves, so
+the plugin mails them a link once the user is stored, and the admin's user page
+shows a fresh one to hand over should the mail go astray. They are the host's
+password links (:mod:`host.services.password_links`): signed, expiring, and dead
+once the password is set.
 """
 
-import hashlib
+import logging
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from host.extensions import db
 from host.models import User
 from host.plugins.settings import PluginStore
 from host.services.errors import InvalidValue
+from host.services.mail import send_mail
+from host.services.password_links import InvalidLink, password_token, user_for_token
 from host.services.users import set_password
-from host.web.urls import public_url
+from host.web.forms.accounts import NewPasswordForm
+from host.web.urls import NoPublicAddress, public_url
 
 if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
 
+log = logging.getLogger(__name__)
+
 MAX_AGE_SECONDS = 14 * 24 * 3600
 INVITED_PREFIX = "invited."
-_SALT = "salesforce_contacts.set_password"
+PURPOSE = "salesforce_contacts.set_password"
+ENDPOINT = "salesforce_contacts_password.set_password_page"
 
 
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+def _link(user: User) -> str:
+    return public_url(ENDPOINT, token=password_token(user, PURPOSE))
 
 
 def invite(store: PluginStore, user: User) -> None:
-    """Remember that ``user`` still has to choose a password."""
+    """Remember that ``user`` still has to choose a password, and mail them a link to.
+
+    Outside a request (the sync worker) the link needs ``PLUGHOST_EXTERNAL_URL``;
+    without it no mail goes, and the admin's user page still shows the link.
+    """
     store.set(f"{INVITED_PREFIX}{user.id}", True)
+    try:
+        link = _link(user)
+    except NoPublicAddress as missing:
+        log.warning("No set-password mail for %s: %s", user.email, missing)
+        return
+    body = render_template(
+        "salesforce_contacts/mail/set_password.txt", user=user, link=link, days=MAX_AGE_SECONDS // 86400
+    )
+    send_mail(user.email, "Choose your password", body)
 
 
 def set_password_url(store: PluginStore, user: User) -> str | None:
     """A fresh link for a user who has not chosen a password yet; None otherwise."""
     if not store.get(f"{INVITED_PREFIX}{user.id}"):
         return None
-    token = _serializer().dumps({"user": user.id, "hash": _fingerprint(user)})
-    return public_url("salesforce_contacts_password.set_password_page", token=token)
-
-
-def _user_for(token: str) -> User | None:
-    try:
-        claims = _serializer().loads(token, max_age=MAX_AGE_SECONDS)
-    except BadSignature:
-        return None
-    user = db.session.get(User, int(claims.get("user", 0)))
-    return user if user is not None and claims.get("hash") == _fingerprint(user) else None
+    return _link(user)
 
 
 def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
@@ -64,25 +69,22 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     )
 
     @bp.route("/<token>", methods=["GET", "POST"])
-    def set_password_page(token: str) -> str | Response:
-        user = _user_for(token)
-        if user is None:
-            abort(404)
-        error = None
-        if request.method == "POST":
-            password = request.form.get("password", "")
-            if password != request.form.get("confirm", ""):
-                error = "The two passwords differ."
+    def set_password_page(token: str) -> tuple[str, int] | str | Response:
+        try:
+            user = user_for_token(token, PURPOSE, max_age_seconds=MAX_AGE_SECONDS)
+        except InvalidLink as refusal:
+            return render_template("auth/link_refused.html", message=refusal.message), 404
+        form = NewPasswordForm()
+        if form.validate_on_submit():
+            try:
+                set_password(user, form.password.data or "")
+            except InvalidValue as error:
+                form.show_error(error)
             else:
-                try:
-                    set_password(user, password)
-                except InvalidValue as refusal:
-                    error = refusal.message
-                else:
-                    plugin.store.delete(f"{INVITED_PREFIX}{user.id}")
-                    db.session.commit()
-                    flash("Your password is set; you can log in now.", "success")
-                    return redirect(url_for("auth.login"))
-        return render_template("salesforce_contacts/set_password.html", user=user, error=error)
+                plugin.store.delete(f"{INVITED_PREFIX}{user.id}")
+                db.session.commit()
+                flash("Your password is set; you can log in now.", "success")
+                return redirect(url_for("auth.login"))
+        return render_template("salesforce_contacts/set_password.html", user=user, form=form)
 
     return bp

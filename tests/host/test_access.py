@@ -16,6 +16,7 @@ ADMIN_PAGES = [
     "/admin/settings/",
     "/admin/plugins/admin_page/settings",
     "/admin/sync/",
+    "/admin/outbox/",
 ]
 
 

@@ -50,6 +50,8 @@ def test_every_post_form_carries_a_csrf_token(guarded_site, log_in, make_user):
         "/admin/settings/",
         "/admin/plugins/showcase/settings",
         "/account/",
+        "/account/password",
+        "/account/delete",
     ]
     forms = 0
     for path in pages:
@@ -57,7 +59,7 @@ def test_every_post_form_carries_a_csrf_token(guarded_site, log_in, make_user):
             assert "csrf_token" in form, path
             forms += 1
     visitor = app.test_client()
-    for path in ["/login", "/affiliates/join"]:
+    for path in ["/login", "/affiliates/join", "/lost-password"]:
         for form in POST_FORM.findall(visitor.get(path).text):
             assert "csrf_token" in form, path
             forms += 1
@@ -67,7 +69,13 @@ def test_every_post_form_carries_a_csrf_token(guarded_site, log_in, make_user):
 def test_a_post_without_its_token_is_refused(guarded_site, log_in):
     app, owner = guarded_site
     admin = log_in(app.test_client(), owner)
-    for path in ["/admin/tags/", "/admin/marketplace/showcase/disable", "/admin/settings/", "/logout"]:
+    for path in [
+        "/admin/tags/",
+        "/admin/marketplace/showcase/disable",
+        "/admin/settings/",
+        "/logout",
+        "/password-strength",
+    ]:
         assert admin.post(path, data={"name": "x"}).status_code == 400, path
     assert (
         app.test_client().post("/login", data={"email": "owner@example.com", "password": PASSWORD}).status_code == 400

@@ -1,12 +1,15 @@
 """Outbound messages from Salesforce change site users: sent by the emulator itself,
 over real HTTP, applied once, never echoed back, and refused when they are not genuine."""
 
+import re
+
 import requests
 from sqlalchemy import func, select
 
 import host.sync
 from host.extensions import db
 from host.models import User
+from host.services.mail_files import written_mail
 from host.services.users import update_user
 from host.sync.models import SyncEntry, SyncResult
 from plugins.salesforce_contacts.inbound.endpoints import Action, add_endpoint
@@ -164,6 +167,8 @@ def test_a_topic_added_or_removed_in_salesforce_reaches_the_user_tags(site, live
 
 
 def test_the_add_endpoint_creates_a_user_with_tags_and_a_set_password_link(site, live_site, salesforce_user):
+    # The worker builds the mailed link from the site's public address.
+    site.app.config["PLUGHOST_EXTERNAL_URL"] = live_site.url
     _directions(site, FirstName=Direction.BOTH, LastName=Direction.BOTH)
     site.sf.admin.define_outbound_message(
         "NewContacts", "Contact", FIELDS, _webhook(site, live_site, Action.ADD), on=("create", "update", "topics")
@@ -179,11 +184,17 @@ def test_the_add_endpoint_creates_a_user_with_tags_and_a_set_password_link(site,
 
     page = site.admin.get(f"/admin/users/{user_id}")
     link = _set_password_link(page.get_data(as_text=True))
+    with site.app.app_context():
+        mailed = [message for message in written_mail() if message.to == "new@example.com"]
+    assert [message.subject for message in mailed] == ["Choose your password"]
+    mailed_link = _set_password_link(mailed[0].body)
     visitor = site.app.test_client()
+    assert visitor.get(mailed_link).status_code == 200
     assert visitor.get(link).status_code == 200
-    answer = visitor.post(link, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+    answer = visitor.post(link, data={"password": "a brand new secret", "password_confirm": "a brand new secret"})
     assert answer.status_code == 302
     assert visitor.get(link).status_code == 404
+    assert visitor.get(mailed_link).status_code == 404
 
 
 def _find(site, email: str) -> int | None:
@@ -191,11 +202,11 @@ def _find(site, email: str) -> int | None:
         return db.session.scalar(select(User.id).where(User.email == email))
 
 
-def _set_password_link(html: str) -> str:
-    marker = "/salesforce_contacts/set-password/"
-    start = html.index(marker)
-    end = html.index('"', start)
-    return html[start:end]
+def _set_password_link(text: str) -> str:
+    """The path of the set-password link in a page or a mail."""
+    found = re.search(r"/salesforce_contacts/set-password/[\w.-]+", text)
+    assert found, "no set-password link"
+    return found.group(0)
 
 
 ENVELOPE = """<?xml version="1.0" encoding="UTF-8"?>

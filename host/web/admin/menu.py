@@ -18,6 +18,7 @@ HOST_PAGES = (
     ("Tags", "admin_tags.index"),
     ("Marketplace", "admin_marketplace.index"),
     ("Site settings", "admin_site_settings.edit"),
+    ("Outbox", "admin_outbox.index"),
 )
 #: The sync queue's page, served by ``host.sync``.
 SYNC_PAGE = MenuItem("Sync", "/admin/sync")

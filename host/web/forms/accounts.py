@@ -1,4 +1,4 @@
-"""Forms people fill in about themselves: set-up, registration, log-in and profile."""
+"""Forms people fill in about themselves: set-up, registration, log-in, profile and password."""
 
 from typing import ClassVar
 
@@ -41,6 +41,28 @@ class AdminUserForm(ProfileForm):
     role = SelectField("Role", choices=options(ROLE_LABELS.items()), coerce=Role)
 
 
+def _current_password(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class CurrentPasswordForm(FlaskForm):
+    """The password a person has now, confirming it is them at the keyboard.
+
+    Defined before :class:`NewPasswordForm` so that, combined with it, this field
+    comes first (WTForms orders fields as they were created).
+    """
+
+    current_password = _current_password("Current password")
+
+
+#: Marks a password input that shows zxcvbn's estimate as it is typed (see macros/forms.html).
+STRENGTH_METER = {"data-strength-meter": True, "autocomplete": "new-password"}
+
+
 class NewPasswordForm(RecordForm):
     """A new password, typed twice."""
 
@@ -49,6 +71,7 @@ class NewPasswordForm(RecordForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=LENGTH_SENTENCE)],
+        render_kw=STRENGTH_METER,
     )
     # The same maximum as the first field, so an over-long password is told so, not "differ".
     password_confirm = PasswordField(
@@ -83,3 +106,25 @@ class LoginForm(FlaskForm):
 
 class AdminNewUserForm(AdminUserForm, NewPasswordForm):
     """An account an admin adds by hand: the profile, the role and a first password."""
+
+
+class ChangePasswordForm(CurrentPasswordForm, NewPasswordForm):
+    """A logged-in person's new password, after the one they have now."""
+
+
+class LostPasswordForm(FlaskForm):
+    """The address to send a password-reset link to."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
+
+
+class DeleteAccountForm(FlaskForm):
+    """A person's own account deletion, which their password confirms."""
+
+    password = _current_password("Your password")
+
+
+class PasswordStrengthForm(FlaskForm):
+    """A password being typed, sent by the strength meter for zxcvbn's estimate."""
+
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
