@@ -112,7 +112,7 @@ def test_deleting_ones_account_asks_first(accounts, screenshots):
     member.get_by_label("Your password").fill(PASSWORD)
     member.get_by_role("button", name="Yes, delete my account").click()
     expect(member.get_by_text("Your account is deleted.")).to_be_visible()
-    expect(member.get_by_role("navigation").get_by_role("link", name="Log in")).to_be_visible()
+    expect(member.get_by_role("navigation", name="Account").get_by_role("link", name="Log in")).to_be_visible()
 
     owner.goto(base_url + "/admin/users/?q=mia")
     expect(owner.get_by_text("mia@example.com")).to_have_count(0)
