@@ -1,12 +1,14 @@
 """The admin's Users page: search, paging, tags one by one or in bulk, edit, delete."""
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from host.extensions import db
 from host.models import Tag, User
+from host.services.consents import ADMIN, ConsentOrigin, source_label
 from host.services.errors import InvalidValue
 from host.services.tags import all_tags
 from host.services.users import change_tags, delete_user, users_matching
@@ -69,7 +71,7 @@ def edit(user_id: int) -> str | Response:
     user = _user_or_404(user_id)
     form = profile_form(AdminUserForm, user)
     if form.validate_on_submit():
-        changes = save_profile(form, user)
+        changes = save_profile(form, user, ConsentOrigin(ADMIN, note=f"by {current_user.email}"))
         if changes is not None:
             flash("The user is saved." if changes else "Nothing changed.", "success")
             return redirect(url_for(".edit", user_id=user.id))
@@ -80,6 +82,7 @@ def edit(user_id: int) -> str | Response:
         user=user,
         form=form,
         tag_form=tag_form,
+        source_label=source_label,
         plugin_panels=rendered_panels("user_admin_panels", user=UserSnapshot.of(user)),
     )
 
