@@ -64,7 +64,7 @@ class AdminUserForm(ProfileForm):
 class NewPasswordForm(RecordForm):
     """A new password, typed twice."""
 
-    form_only = ("password_confirm",)
+    form_only: ClassVar[tuple[str, ...]] = ("password_confirm",)
 
     password = PasswordField(
         "Password",
