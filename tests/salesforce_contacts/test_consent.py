@@ -206,3 +206,31 @@ def test_linking_to_an_existing_contact_never_clears_its_opt_out(make_site, stra
     _edit(site, user_id, phone="+1 555 0100")
     site.drain()
     assert site.record("known@example.com")["HasOptedOutOfEmail"] is True
+
+
+def test_the_setup_page_explains_consent_and_offers_only_checkboxes_for_the_sms_opt_out(site):
+    site.sf.admin.define_field("Contact", {"name": "Nickname__c", "type": "string", "length": 40})
+    site.sf.admin.define_field("Contact", {"name": "Texts_Off__c", "type": "boolean"})
+    site.admin.post("/admin/plugins/salesforce_contacts/refresh")
+    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    picker = page.split('id="sms_opt_out_field"', 1)[1].split("</select>", 1)[0]
+    assert 'value="Texts_Off__c"' in picker
+    assert "Nickname__c" not in picker and 'value="HasOptedOutOfEmail"' not in picker
+    assert "How consent is synced" in page and "<code>HasOptedOutOfEmail</code> (email)" in page
+    # The opt-out is no mapping row: it follows the consent, not a user field.
+    assert 'name="map-HasOptedOutOfEmail"' not in page
+
+    refused = site.admin.post(
+        "/admin/plugins/salesforce_contacts/mapping", data={"sms_opt_out_field": "Nickname__c"}, follow_redirects=True
+    )
+    assert refused.status_code == 200
+    assert "Nickname__c is not a checkbox field of Contact; nothing was saved." in refused.get_data(as_text=True)
+    with site.app.app_context():
+        assert not site.plugin.settings.get("sms_opt_out_field")
+
+    site.admin.post("/admin/plugins/salesforce_contacts/mapping", data={"sms_opt_out_field": "Texts_Off__c"})
+    with site.app.app_context():
+        assert site.plugin.settings.get("sms_opt_out_field") == "Texts_Off__c"
+    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    assert "<code>Texts_Off__c</code> (text messages)" in page
+    assert "Texts_Off__c" in page.split("Include these fields in it:", 1)[1].split("</p>", 1)[0]
