@@ -10,6 +10,7 @@ from host.extensions import db
 from host.models import User
 from host.plugins import registry
 from host.services.users import update_user
+from host.sync.models import SyncResult
 from host.timestamps import as_utc
 from plugins.salesforce_contacts.inbound.endpoints import Action, add_endpoint
 
@@ -49,6 +50,12 @@ def _consent(site, user_id: int, channel: str) -> tuple[bool, str | None, dateti
         )
 
 
+def _inbound_messages(site) -> list[str]:
+    with site.app.app_context():
+        results = db.session.scalars(db.select(SyncResult).where(SyncResult.kind == "inbound"))
+        return [result.message for result in results]
+
+
 def _edit(site, user_id: int, **values) -> None:
     with site.writing():
         update_user(db.session.get(User, user_id), values)
@@ -82,6 +89,8 @@ def test_an_opt_out_in_salesforce_stays_through_unrelated_edits_until_the_user_c
     assert (granted, source) == (False, "salesforce")
     assert at == _salesforce_time(site.record("reader@example.com")["LastModifiedDate"])
     assert history == [(False, "salesforce"), (True, "user")]
+    label = {"email": "email", "sms": "text messages"}[channel]
+    assert any(f"{label} consent withdrawn" in message for message in _inbound_messages(site))
 
     _edit(site, user_id, phone="+44 20 7946 0000")
     site.drain()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import host.sync
 from host.extensions import db
-from host.models import User
+from host.models import Channel, User
 from host.services.consents import FIELD_OF, ConsentOrigin
 from host.services.errors import InvalidValue
 from host.services.tags import create_tag, find_tag
@@ -219,7 +219,12 @@ class Applier:
                 done.append(self._fields(user, changed))
         marks = self._consents(user, item, record, known, created)
         if marks and not created:
-            done.append(f"opt-outs from Salesforce: {', '.join(sorted(marks))}")
+            done.append(
+                "; ".join(
+                    f"{Channel(channel).label.lower()} consent {'given' if getattr(user, FIELD_OF[Channel(channel)]) else 'withdrawn'}"
+                    for channel in sorted(marks)
+                )
+            )
         record_topics = None if self.topics is None else self.topics.get(notification.record_id, {})
         if _pending_outbound(self.plugin.name, user.id) and not created:
             done.append("tags kept: the site's change is on its way to Salesforce")
