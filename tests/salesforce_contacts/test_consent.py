@@ -90,7 +90,8 @@ def test_an_opt_out_in_salesforce_stays_through_unrelated_edits_until_the_user_c
     assert at == _salesforce_time(site.record("reader@example.com")["LastModifiedDate"])
     assert history == [(False, "salesforce"), (True, "user")]
     label = {"email": "email", "sms": "text messages"}[channel]
-    assert any(f"{label} consent withdrawn" in message for message in _inbound_messages(site))
+    site.drain()
+    assert any(f"{label} consent withdrawn" in message for message in _inbound_messages(site)), _inbound_messages(site)
 
     _edit(site, user_id, phone="+44 20 7946 0000")
     site.drain()
