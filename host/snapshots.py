@@ -12,6 +12,11 @@ from types import MappingProxyType
 from typing import Any
 
 from host.models import Affiliate, User
+from host.timestamps import as_utc
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment is not None else None
 
 
 def _frozen(values: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -33,6 +38,12 @@ class UserSnapshot:
     created_at: datetime
     tags: frozenset[str] = frozenset()
     custom_fields: Mapping[str, Any] = field(default_factory=dict)
+    #: When and through what (``user``, ``admin``, ``import``, a system's name) each
+    #: consent was last chosen; None when no choice was recorded.
+    email_consent_at: datetime | None = None
+    email_consent_source: str | None = None
+    sms_consent_at: datetime | None = None
+    sms_consent_source: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -52,6 +63,10 @@ class UserSnapshot:
             created_at=user.created_at,
             tags=frozenset(tag.name for tag in user.tags),
             custom_fields=_frozen(user.custom_fields),
+            email_consent_at=_utc(user.email_consent_at),
+            email_consent_source=user.email_consent_source,
+            sms_consent_at=_utc(user.sms_consent_at),
+            sms_consent_source=user.sms_consent_source,
         )
 
 

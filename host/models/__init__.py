@@ -1,6 +1,7 @@
 """The host's tables: people, affiliates, tags and site-wide settings."""
 
 from host.models.affiliates import Affiliate, AffiliateStatus
+from host.models.consents import Channel, ConsentChange
 from host.models.custom_fields import CustomField, CustomFieldOwner
 from host.models.login_failures import LoginFailure
 from host.models.site_settings import SiteSetting
@@ -10,6 +11,8 @@ from host.models.users import Role, User
 __all__ = [
     "Affiliate",
     "AffiliateStatus",
+    "Channel",
+    "ConsentChange",
     "CustomField",
     "CustomFieldOwner",
     "LoginFailure",

@@ -16,6 +16,7 @@ from host.extensions import db
 from host.models import CustomFieldOwner, Role, Tag, User
 from host.plugins.dispatch import notify
 from host.services.changes import CUSTOM_FIELDS, apply_changes
+from host.services.consents import CONSENT_FIELDS, ConsentOrigin, initial_consent, record_consent
 from host.services.custom_fields import check_custom_values
 from host.services.emails import normalize_email
 from host.services.errors import DuplicateEmail, InvalidValue
@@ -23,16 +24,8 @@ from host.services.passwords import check_new_password, hash_password
 from host.services.search import matches_words
 from host.snapshots import FieldChange, UserSnapshot
 
-#: The fields :func:`update_user` changes (besides ``custom_fields``).
-PROFILE_FIELDS = (
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "marketing_email_consent",
-    "marketing_sms_consent",
-    "role",
-)
+#: The fields :func:`update_user` changes (besides ``custom_fields`` and the consents).
+PROFILE_FIELDS = ("email", "first_name", "last_name", "phone", "role")
 NAME_FIELDS = ("first_name", "last_name")
 
 
@@ -77,9 +70,13 @@ def register_user(
     marketing_sms_consent: bool = False,
     custom_fields: Mapping[str, Any] | None = None,
     role: Role = Role.SUBSCRIBER,
+    consent_origin: ConsentOrigin | None = None,
 ) -> User:
     """Create an account, give it the registration tags, and fire ``user_registered``.
 
+    Both consents are recorded as chosen at registration, ticked or not.
+
+    :param consent_origin: who chose the consents; the new user, unless given.
     :raises InvalidValue: a value breaks a rule (``DuplicateEmail`` for a taken address).
     """
     check_new_password(password)
@@ -90,10 +87,12 @@ def register_user(
         last_name=_required_text("last_name", last_name),
         phone=phone.strip(),
         role=role,
-        marketing_email_consent=marketing_email_consent,
-        marketing_sms_consent=marketing_sms_consent,
         custom_fields=check_custom_values(CustomFieldOwner.USER, custom_fields or {}),
     )
+    origin = consent_origin or ConsentOrigin(note="at registration")
+    consents = {"marketing_email_consent": marketing_email_consent, "marketing_sms_consent": marketing_sms_consent}
+    for name, channel in CONSENT_FIELDS.items():
+        initial_consent(user, channel, consents[name], origin)
     registration_tags = set(db.session.scalars(select(Tag).where(Tag.apply_on_registration)))
     with _unique_email():
         db.session.add(user)
@@ -102,15 +101,21 @@ def register_user(
     return user
 
 
-def update_user(user: User, values: Mapping[str, Any]) -> Mapping[str, FieldChange]:
+def update_user(
+    user: User, values: Mapping[str, Any], consent_origin: ConsentOrigin | None = None
+) -> Mapping[str, FieldChange]:
     """Change profile fields and fire ``user_updated`` when anything changed.
 
-    :param values: new values by field name (see :data:`PROFILE_FIELDS`), and
-        optionally ``custom_fields``, merged into the stored ones key by key.
+    :param values: new values by field name (see :data:`PROFILE_FIELDS`), optionally
+        ``custom_fields``, merged into the stored ones key by key, and the consents
+        (``marketing_email_consent``, ``marketing_sms_consent``).
+    :param consent_origin: who chose the consents given; the user, now, unless given.
+        A consent chosen before the current one was is left as it is.
     :return: what changed; empty when the values were already there.
     :raises InvalidValue: a value breaks a rule; nothing is changed.
     """
     values = dict(values)
+    consents = {name: bool(values.pop(name)) for name in CONSENT_FIELDS if name in values}
     if "email" in values:
         values["email"] = normalize_email(values["email"])
     for field in NAME_FIELDS:
@@ -124,6 +129,10 @@ def update_user(user: User, values: Mapping[str, Any]) -> Mapping[str, FieldChan
         values[CUSTOM_FIELDS] = check_custom_values(CustomFieldOwner.USER, values[CUSTOM_FIELDS])
     with _unique_email():
         changes = apply_changes(user, values, PROFILE_FIELDS)
+    origin = consent_origin or ConsentOrigin()
+    for name, granted in consents.items():
+        if (change := record_consent(user, CONSENT_FIELDS[name], granted, origin)) is not None:
+            changes[name] = change
     if changes:
         notify("user_updated", user=UserSnapshot.of(user), changes=MappingProxyType(changes))
     return changes

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 from host.extensions import db
 from host.models import User
 from host.services.auth import LoginRefused, confirm_password
+from host.services.consents import USER, ConsentOrigin
 from host.services.errors import InvalidValue
 from host.services.users import delete_user, set_password
 from host.web.forms.accounts import ChangePasswordForm, DeleteAccountForm, ProfileForm
@@ -25,7 +26,7 @@ def profile() -> str | Response:
     user = _me()
     form = profile_form(ProfileForm, user)
     if form.validate_on_submit():
-        changes = save_profile(form, user)
+        changes = save_profile(form, user, ConsentOrigin(USER, note="on their profile page"))
         if changes is not None:
             flash("Your profile is saved." if changes else "Nothing changed.", "success")
             return redirect(url_for("account.profile"))

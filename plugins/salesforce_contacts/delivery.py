@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from host.extensions import db
 from host.models import User
 from host.plugins.settings import PluginStore
+from host.services.consents import ConsentOrigin
 from host.snapshots import UserSnapshot
 from host.sync.handlers import Done, Entry, Failed, Outcome, RetryLater
 from plugins.salesforce_common import (
@@ -58,11 +59,13 @@ from plugins.salesforce_common.topics import (
     unassign_topic,
     upsert_topic,
 )
+from plugins.salesforce_contacts.consent import SALESFORCE, apply_opt_outs, marks_after_sending, opted_out
 from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_link
 from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
 from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
 from plugins.salesforce_contacts.settings import Deletion, MergeStrategy, Options, Segmentation
+from plugins.salesforce_contacts.site_users import field_value
 from plugins.salesforce_contacts.topic_cache import TOPICS_KEY, TopicCache
 
 #: Keys per ``IN (...)`` list when looking existing records up.
@@ -86,6 +89,10 @@ class Item:
     topic_problems: list[str] = field(default_factory=list)
     outcome: Outcome | None = None
     drop_link: bool = False
+    #: Whether Salesforce took the record's values (or, when only linking, the link).
+    sent: bool = False
+    #: Channels the matched existing record had opted out of.
+    existing_opt_outs: set[str] = field(default_factory=set)
 
 
 def _not_there(error: SalesforceError | None) -> bool:
@@ -140,7 +147,14 @@ class BatchDelivery:
             link = links.get(entry.record_id)
             if link is not None and link.object_type.lower() != self.object_type.lower():
                 link = None
-            values = record_values(user, self.options, mapping, description, creating=link is None)
+            values = record_values(
+                user,
+                self.options,
+                mapping,
+                description,
+                creating=link is None,
+                consent_marks=link.consent if link is not None else None,
+            )
             item = Item(entry, user, values, link)
             if link is not None:
                 item.salesforce_id = link.salesforce_id
@@ -181,11 +195,32 @@ class BatchDelivery:
             if item.drop_link:
                 forget_link(self.store, item.user.id)
             elif item.salesforce_id:
-                link = Link(item.salesforce_id, self.object_type, self.client.instance_url, item.assigned)
+                marks = dict(item.link.consent) if item.link is not None else {}
+                if item.sent:
+                    marks |= self._consent_marks(item)
+                link = Link(item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks)
                 save_link(self.store, item.user.id, link)
         for entry in self.deleted:
             forget_link(self.store, entry.record_id)
         self.topics.save()
+
+    def _consent_marks(self, item: Item) -> dict[str, str]:
+        """What the record now holds of the site's consents.
+
+        Linked to an existing record without overwriting it, the record's opt-outs
+        stand and the site takes them; both then hold the site's current choices.
+        """
+        fields = item.record.consent_fields
+        if not item.linked_existing:
+            return marks_after_sending(item.user, fields, item.record.opt_outs)
+        user = db.session.get(User, item.user.id)
+        if user is None:
+            return {}
+        origin = ConsentOrigin(
+            SALESFORCE, note=f"{self.object_type} {item.salesforce_id} had opted out when the user was linked to it"
+        )
+        apply_opt_outs(user, {channel: True for channel in item.existing_opt_outs}, origin)
+        return marks_after_sending(user, fields, fields.values())
 
     def _done(self, item: Item) -> Outcome:
         if item.linked_existing and item.skip_topics:
@@ -252,6 +287,7 @@ class BatchDelivery:
         if not record_answer.ok:
             self._record_failed(item, record_answer.error)
             return
+        item.sent = True
         if item.link is None:
             item.salesforce_id = record_answer.body["id"]
             item.created = record_answer.status == 201
@@ -282,7 +318,9 @@ class BatchDelivery:
     def _existing(self, items: Sequence[Item]) -> dict[str, list[dict[str, Any]]]:
         """Records already matching the users' keys, by folded key value."""
         key_field = self.options.match_field
-        fields = {"Id", key_field} | {name for item in items for name in item.record.values}
+        fields = {"Id", key_field} | {
+            name for item in items for name in [*item.record.values, *item.record.consent_fields.values()]
+        }
         found: dict[str, list[dict[str, Any]]] = defaultdict(list)
         keys = sorted({item.record.key_value for item in items})
         for chunk in chunked(keys, _KEYS_PER_QUERY):
@@ -305,13 +343,15 @@ class BatchDelivery:
             )
             for item, result in zip(to_upsert, results, strict=True):
                 if result.success:
-                    item.salesforce_id, item.created = result.id, bool(result.created)
+                    item.salesforce_id, item.created, item.sent = result.id, bool(result.created), True
                 else:
                     self._record_failed(item, result.error)
         if to_update:
             results = update_records(self.client, self.object_type, [body for _item, body in to_update])
             for (item, _body), result in zip(to_update, results, strict=True):
-                if not result.success:
+                if result.success:
+                    item.sent = True
+                else:
                     self._record_failed(item, result.error)
 
     def _match_existing(self, items: Sequence[Item]) -> tuple[list[Item], list[tuple[Item, dict[str, Any]]]]:
@@ -335,10 +375,17 @@ class BatchDelivery:
                 to_create.append(item)
             else:
                 item.salesforce_id, item.linked_existing = matches[0]["Id"], True
+                item.existing_opt_outs = {
+                    channel.value
+                    for channel, name in item.record.consent_fields.items()
+                    if opted_out(field_value(matches[0], name))
+                }
                 if self.options.merge_strategy is MergeStrategy.LINK_ONLY:
-                    item.skip_topics = True
+                    item.skip_topics = item.sent = True
                 elif filled := fill_only_empty(item.record, matches[0]):
                     updates.append((item, {"Id": item.salesforce_id, **filled}))
+                else:
+                    item.sent = True
         return to_create, updates
 
     def _send_topics(self, items: Sequence[Item]) -> None:

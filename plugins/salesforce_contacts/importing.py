@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from host.extensions import db
 from host.plugins.settings import PluginStore
+from host.services.consents import IMPORT, ConsentOrigin
 from host.services.errors import InvalidValue
 from host.services.tags import create_tag, find_tag
 from host.services.users import change_tags
@@ -25,6 +26,14 @@ from host.sync.handlers import Done, Entry, Failed, Outcome
 from plugins.salesforce_common import Describer, SalesforceClient, SalesforceError, quote
 from plugins.salesforce_common.describe import PICKLIST_TYPES
 from plugins.salesforce_common.queue_outcomes import outcome_for
+from plugins.salesforce_contacts.consent import (
+    apply_opt_outs,
+    marks_after_sending,
+    opt_out_fields,
+    opted_out,
+    record_consents,
+)
+from plugins.salesforce_contacts.inbound.apply import parse_salesforce_datetime
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.links import load_link
 from plugins.salesforce_contacts.mapping import incoming_mapping
@@ -111,7 +120,16 @@ class Importer:
 
     def _fields(self, client: SalesforceClient) -> list[str]:
         description = Describer(client).describe(self.options.object_type)
-        wanted = ["Id", "Email", "FirstName", "LastName", self.options.match_field, *self.mapping]
+        wanted = [
+            "Id",
+            "Email",
+            "FirstName",
+            "LastName",
+            "LastModifiedDate",
+            self.options.match_field,
+            *self.mapping,
+            *opt_out_fields(self.options, description).values(),
+        ]
         return list(dict.fromkeys(info.name for name in wanted if (info := description.field(name))))
 
     def _first_query(self, client: SalesforceClient, progress: Progress) -> str:
@@ -190,26 +208,49 @@ class Importer:
         db.session.commit()
         return page.next_url
 
+    def _origin(self, record: dict[str, Any], note: str) -> ConsentOrigin:
+        """The import's choice, made when Salesforce last changed the record."""
+        stamp = field_value(record, "LastModifiedDate")
+        return ConsentOrigin(IMPORT, at=parse_salesforce_datetime(str(stamp)) if stamp else None, note=note)
+
     def _one(self, record: dict[str, Any], tag: Any) -> str:
         record_id = str(record["Id"])
         if not field_value(record, "Email"):
             return "no email address"
         user = find_user(self.store, self.options, record_id, record)
+        consent_fields = opt_out_fields(self.options, None)
         outcome = "linked"
+        name = f"{self.options.object_type} {record_id}"
         if user is not None:
             link = load_link(self.store, user.id)
             if link is not None and link.salesforce_id != record_id:
                 return "the email belongs to a user linked to another record"
             if link is not None:
                 outcome = "already linked"
+            # Linking never clears the record's opt-outs: the user takes them.
+            opt_outs = {
+                channel.value: True
+                for channel, field_name in consent_fields.items()
+                if opted_out(field_value(record, field_name))
+            }
+            apply_opt_outs(
+                user, opt_outs, ConsentOrigin(IMPORT, note=f"{name} had opted out when the import linked it")
+            )
         else:
             try:
                 with db.session.begin_nested():
-                    user = create_user(self.store, record, self.mapping)
+                    user = create_user(
+                        self.store,
+                        record,
+                        self.mapping,
+                        record_consents(consent_fields, record),
+                        self._origin(record, f"imported from {name}"),
+                    )
             except InvalidValue as error:
                 return f"refused by the site: {error.message}"
             outcome = "created"
-        link_user(self.store, user, record_id, self.options.object_type)
+        marks = marks_after_sending(user, consent_fields, consent_fields.values())
+        link_user(self.store, user, record_id, self.options.object_type, consent=marks)
         with from_salesforce():
             change_tags([user], add=[tag])
         return outcome

@@ -5,7 +5,9 @@ sync updates the record by Id (an email change cannot break the match) and chang
 only the topics that changed. Assignment ids are kept so removing a topic is one
 delete, not a lookup and a delete; an id is None when Salesforce already had the
 assignment and did not say which it was. A reverse entry (``record.<Salesforce id>``)
-finds the user a notification from Salesforce is about.
+finds the user a notification from Salesforce is about. Per consent channel, the
+link also keeps the time of the site's choice the record is known to hold (see
+:mod:`plugins.salesforce_contacts.consent`).
 """
 
 from collections.abc import Iterable
@@ -29,6 +31,10 @@ def _topics(stored: object) -> dict[str, str | None]:
     return {str(name): None if assignment is None else str(assignment) for name, assignment in stored.items()}
 
 
+def _consent(stored: object) -> dict[str, str]:
+    return {str(channel): str(at) for channel, at in stored.items()} if isinstance(stored, dict) else {}
+
+
 @dataclass
 class Link:
     salesforce_id: str
@@ -36,6 +42,8 @@ class Link:
     instance_url: str = ""
     #: Topic name (as the site spells it) to its TopicAssignment id, if known.
     topics: dict[str, str | None] = field(default_factory=dict)
+    #: Consent channel to the ISO time of the choice the record holds.
+    consent: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -43,6 +51,7 @@ class Link:
             "object_type": self.object_type,
             "instance_url": self.instance_url,
             "topics": self.topics,
+            "consent": self.consent,
         }
 
     @classmethod
@@ -52,6 +61,7 @@ class Link:
             object_type=str(stored["object_type"]),
             instance_url=str(stored.get("instance_url") or ""),
             topics=_topics(stored.get("topics")),
+            consent=_consent(stored.get("consent")),
         )
 
     @property

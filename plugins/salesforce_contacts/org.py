@@ -36,6 +36,10 @@ class OrgView:
     def match_fields(self) -> list[FieldInfo]:
         return [info for info in self.writable_fields() if info.external_id or info.name == "Email"]
 
+    def checkbox_fields(self) -> list[FieldInfo]:
+        """The fields an opt-out can be kept in."""
+        return [info for info in self.writable_fields() if info.type == "boolean"]
+
     def picklist_fields(self) -> list[FieldInfo]:
         return [info for info in self.writable_fields() if info.type in PICKLIST_TYPES]
 

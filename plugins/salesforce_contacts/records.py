@@ -1,15 +1,16 @@
-"""The values a user's Salesforce record gets: mapping, defaults, consent, tags, key."""
+"""The values a user's Salesforce record gets: mapping, defaults, opt-outs, tags, key."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from host.models import Channel
 from host.snapshots import UserSnapshot
 from plugins.salesforce_common import ObjectDescription
+from plugins.salesforce_contacts.consent import opt_out_fields, outgoing_opt_outs
 from plugins.salesforce_contacts.mapping import mapped_values
 from plugins.salesforce_contacts.segmentation import picklist_value
 from plugins.salesforce_contacts.settings import Options, Segmentation
-
-EMAIL_OPT_OUT_FIELD = "HasOptedOutOfEmail"
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,10 @@ class RecordValues:
     values: dict[str, Any]
     key_field: str
     key_value: str
-    #: Fields that mark an opt-out: sent even when only empty fields are filled.
+    #: Opt-out values to send: an opt-out is sent even when only empty fields are filled.
     opt_outs: dict[str, bool]
-
-
-def _has_field(description: ObjectDescription | None, name: str) -> bool:
-    return description is not None and description.field(name) is not None
+    #: The record's opt-out field per channel, sent or not.
+    consent_fields: dict[Channel, str] = field(default_factory=dict)
 
 
 def _required_defaults(
@@ -59,15 +58,20 @@ def record_values(
     mapping: dict[str, str],
     description: ObjectDescription | None,
     creating: bool = True,
+    consent_marks: Mapping[str, str] | None = None,
 ) -> RecordValues:
-    """What ``user``'s record should hold, by field API name; ``creating`` when it may not exist yet."""
+    """What ``user``'s record should hold, by field API name; ``creating`` when it may not exist yet.
+
+    The opt-outs are the site's stored choices, never a mapped value: see
+    :func:`plugins.salesforce_contacts.consent.outgoing_opt_outs`, given the link's
+    ``consent_marks``.
+    """
     values = _required_defaults(user, options, mapped_values(user, mapping, description), description, creating)
 
-    opt_outs: dict[str, bool] = {}
-    if _has_field(description, EMAIL_OPT_OUT_FIELD):
-        opt_outs[EMAIL_OPT_OUT_FIELD] = not user.marketing_email_consent
-    if options.sms_opt_out_field:
-        opt_outs[options.sms_opt_out_field] = not user.marketing_sms_consent
+    consent_fields = opt_out_fields(options, description)
+    folded = {name.lower() for name in consent_fields.values()}
+    values = {name: value for name, value in values.items() if name.lower() not in folded}
+    opt_outs = outgoing_opt_outs(user, consent_fields, consent_marks or {})
     values.update(opt_outs)
 
     if options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST) and options.segmentation_field:
@@ -82,7 +86,7 @@ def record_values(
     else:
         key_value = user.email
         values = {name: value for name, value in values.items() if name.lower() != "email"} | {"Email": user.email}
-    return RecordValues(values, options.match_field, key_value, opt_outs)
+    return RecordValues(values, options.match_field, key_value, opt_outs, consent_fields)
 
 
 def fill_only_empty(values: RecordValues, existing: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from host.extensions import db
 from host.models import User
 from host.plugins.settings import PluginStore
+from host.services.consents import ConsentOrigin
 from host.services.users import find_user_by_email, register_user
 from plugins.salesforce_common.status import read_connection_status
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
@@ -48,9 +49,17 @@ def find_user(store: PluginStore, options: Options, record_id: str, fields: Mapp
     return user
 
 
-def create_user(store: PluginStore, fields: Mapping[str, Any], mapping: Mapping[str, str]) -> User:
+def create_user(
+    store: PluginStore,
+    fields: Mapping[str, Any],
+    mapping: Mapping[str, str],
+    consents: Mapping[str, bool] | None = None,
+    consent_origin: ConsentOrigin | None = None,
+) -> User:
     """A new user for a record, with an unusable random password and a set-password invitation.
 
+    :param consents: ``marketing_email_consent`` and ``marketing_sms_consent`` as the
+        record's opt-outs say, chosen by ``consent_origin``.
     :raises InvalidValue: the record's values break a site rule (no or a bad email).
     """
     values = profile_values(incoming_values(fields, mapping))
@@ -64,6 +73,9 @@ def create_user(store: PluginStore, fields: Mapping[str, Any], mapping: Mapping[
             last_name=str(values.get("last_name") or field_value(fields, "LastName") or local_part),
             phone=str(values.get("phone") or ""),
             custom_fields=values.get("custom_fields"),
+            marketing_email_consent=(consents or {}).get("marketing_email_consent", False),
+            marketing_sms_consent=(consents or {}).get("marketing_sms_consent", False),
+            consent_origin=consent_origin,
         )
     db.session.flush()
     invite(store, user)
@@ -71,12 +83,20 @@ def create_user(store: PluginStore, fields: Mapping[str, Any], mapping: Mapping[
 
 
 def link_user(
-    store: PluginStore, user: User, record_id: str, object_type: str, topics: dict[str, str | None] | None = None
+    store: PluginStore,
+    user: User,
+    record_id: str,
+    object_type: str,
+    topics: dict[str, str | None] | None = None,
+    consent: Mapping[str, str] | None = None,
 ) -> Link:
-    """Link ``user`` to the record, keeping the topics known unless new ones are given."""
+    """Link ``user`` to the record, keeping the topics known unless new ones are given,
+    and the consent marks, updated with ``consent``."""
     link = load_link(store, user.id)
-    known = link.topics if link is not None and link.salesforce_id == record_id else {}
+    same = link is not None and link.salesforce_id == record_id
+    known = link.topics if link is not None and same else {}
+    marks = {**(link.consent if link is not None and same else {}), **(consent or {})}
     instance_url = read_connection_status(store).instance_url or ""
-    link = Link(record_id, object_type, instance_url, known if topics is None else topics)
+    link = Link(record_id, object_type, instance_url, known if topics is None else topics, marks)
     save_link(store, user.id, link)
     return link

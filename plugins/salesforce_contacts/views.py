@@ -18,7 +18,8 @@ from host.services.tags import create_tag, find_tag
 from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
 from host.web.urls import public_url
-from plugins.salesforce_common import SalesforceConfig, SalesforceError
+from plugins.salesforce_common import ObjectDescription, SalesforceConfig, SalesforceError
+from plugins.salesforce_contacts.consent import opt_out_fields
 from plugins.salesforce_contacts.handler import KIND
 from plugins.salesforce_contacts.inbound.apply import STAMP_FIELDS
 from plugins.salesforce_contacts.inbound.endpoints import (
@@ -48,9 +49,13 @@ MAP_PREFIX = "map-"
 DIRECTION_PREFIX = "direction-"
 
 
-def fields_to_include(plugin: "SalesforceContactsPlugin", options: Options) -> list[str]:
+def fields_to_include(
+    plugin: "SalesforceContactsPlugin", options: Options, description: ObjectDescription | None
+) -> list[str]:
     """The fields an outbound message must send for the endpoints to work."""
     fields = ["Id", "Email", STAMP_FIELDS[0]]
+    if description is not None:
+        fields += opt_out_fields(options, description).values()
     if options.matches_by_external_id:
         fields.append(options.match_field)
     if options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST) and options.segmentation_field:
@@ -71,7 +76,7 @@ def webhook_rows(plugin: "SalesforceContactsPlugin") -> list[dict[str, str]]:
 
 
 #: Settings the page edits with lists read from the org, so left out of its settings form.
-CHOSEN_FROM_ORG = frozenset({"object_type", "match_field", "segmentation_field"})
+CHOSEN_FROM_ORG = frozenset({"object_type", "match_field", "segmentation_field", "sms_opt_out_field"})
 
 
 def _tag_source_names(plugin: "SalesforceContactsPlugin", options: Options, org: OrgView) -> list[str]:
@@ -126,7 +131,8 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
             direction_prefix=DIRECTION_PREFIX,
             webhooks=webhook_rows(plugin),
             webhook_actions=list(Action),
-            webhook_fields=fields_to_include(plugin, options),
+            webhook_fields=fields_to_include(plugin, options, org.description),
+            consent_fields=opt_out_fields(options, org.description),
             **connection,
         )
 
@@ -162,17 +168,27 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     @bp.route("/mapping", methods=["POST"])
     @admin_required
     def mapping() -> Response:
-        options = Options.of(plugin.settings)
+        options, config = _settled_settings(plugin)
         chosen = {
             name.removeprefix(MAP_PREFIX): value
             for name, value in request.form.items()
             if name.startswith(MAP_PREFIX) and value
         }
+        sms_field = request.form.get("sms_opt_out_field", "").strip()
+        if sms_field:
+            org = read_org(config, options.object_type)
+            if org.description is None:
+                flash(f"The SMS opt-out field cannot be checked now: {org.problem} Nothing was saved.", "error")
+                return back()
+            if sms_field not in {info.name for info in org.checkbox_fields()}:
+                flash(f"{sms_field} is not a checkbox field of {options.object_type}; nothing was saved.", "error")
+                return back()
         try:
             plugin.settings.update(
                 {
                     "match_field": request.form.get("match_field", ""),
                     "segmentation_field": request.form.get("segmentation_field", ""),
+                    "sms_opt_out_field": sms_field,
                 }
             )
         except SettingsValidationError as refusal:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -11,6 +12,7 @@ from host.contributions import ListColumn
 from host.extensions import db
 from host.models import CustomFieldOwner, Role, Tag, User
 from host.plugins.dispatch import collect_items
+from host.services.consents import ADMIN, ConsentOrigin, source_label
 from host.services.custom_fields import defined_fields
 from host.services.errors import InvalidValue
 from host.services.tags import all_tags
@@ -97,7 +99,9 @@ def create() -> str | Response:
     form = with_custom_fields(AdminNewUserForm, defined_fields(CustomFieldOwner.USER))()
     if form.validate_on_submit():
         try:
-            user = register_user(**form.service_values())
+            user = register_user(
+                **form.service_values(), consent_origin=ConsentOrigin(ADMIN, note=f"by {current_user.email}")
+            )
         except InvalidValue as error:
             db.session.rollback()
             form.show_error(error)
@@ -130,7 +134,7 @@ def edit(user_id: int) -> str | Response:
     user = _user_or_404(user_id)
     form = profile_form(AdminUserForm, user)
     if form.validate_on_submit():
-        changes = save_profile(form, user)
+        changes = save_profile(form, user, ConsentOrigin(ADMIN, note=f"by {current_user.email}"))
         if changes is not None:
             flash("The user is saved." if changes else "Nothing changed.", "success")
             return redirect(url_for(".edit", user_id=user.id))
@@ -141,6 +145,7 @@ def edit(user_id: int) -> str | Response:
         user=user,
         form=form,
         tag_form=tag_form,
+        source_label=source_label,
         plugin_panels=rendered_panels("user_admin_panels", user=UserSnapshot.of(user)),
     )
 

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import host.sync
 from host.extensions import db
-from host.models import User
+from host.models import Channel, User
+from host.services.consents import FIELD_OF, ConsentOrigin
 from host.services.errors import InvalidValue
 from host.services.tags import create_tag, find_tag
 from host.services.users import change_tags, update_user
@@ -28,6 +29,15 @@ from host.timestamps import as_utc
 from plugins.salesforce_common import SalesforceClient, SalesforceError, quote
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.topics import Topic, assignments_of
+from plugins.salesforce_contacts.consent import (
+    SALESFORCE,
+    Marks,
+    apply_opt_outs,
+    incoming_opt_outs,
+    marks_after_sending,
+    opt_out_fields,
+    record_consents,
+)
 from plugins.salesforce_contacts.handler import KIND as USER_KIND
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.inbound.endpoints import Action
@@ -163,6 +173,7 @@ class Applier:
         self.options = options
         self.topics = topics
         self.mapping = incoming_mapping(plugin.store, options.object_type)
+        self.consent_fields = opt_out_fields(options, None)
 
     def apply(self, item: Received) -> Outcome:
         notification = item.notification
@@ -176,7 +187,13 @@ class Applier:
                 return Done(f"Skipped {record}: no site user matches it.")
             if not field_value(notification.fields, "Email"):
                 return Failed(f"{record} has no Email in the message; add the Email field to the outbound message.")
-            user = create_user(self.store, notification.fields, self.mapping)
+            user = create_user(
+                self.store,
+                notification.fields,
+                self.mapping,
+                record_consents(self.consent_fields, notification.fields),
+                self._origin(item, record),
+            )
             created = True
         link = load_link(self.store, user.id)
         if link is not None and link.salesforce_id != notification.record_id:
@@ -191,19 +208,28 @@ class Applier:
         local_edit = as_utc(user.updated_at)
         locally_changed = not stored.get("applied_at") or local_edit > datetime.fromisoformat(stored["applied_at"])
         known = dict(stored.get("values") or {})
-        sent = {name: value for name in self.mapping if (value := field_value(notification.fields, name)) is not None}
+        watched = [*self.mapping, *self.consent_fields.values()]
+        sent = {name: value for name in watched if (value := field_value(notification.fields, name)) is not None}
         changed = {name: value for name, value in sent.items() if known.get(name) != value}
         if item.action is not Action.UPDATE_TAGS and not created:
             if stamp is not None and locally_changed and local_edit > stamp:
                 done.append("fields kept: the site's change is newer")
             else:
                 done.append(self._fields(user, changed))
+        marks = self._consents(user, item, record, known, created)
+        if marks and not created:
+            done.append(
+                "; ".join(
+                    f"{Channel(channel).label.lower()} consent {'given' if getattr(user, FIELD_OF[Channel(channel)]) else 'withdrawn'}"
+                    for channel in sorted(marks)
+                )
+            )
         record_topics = None if self.topics is None else self.topics.get(notification.record_id, {})
         if _pending_outbound(self.plugin.name, user.id) and not created:
             done.append("tags kept: the site's change is on its way to Salesforce")
         else:
             done.append(self._tags(user, notification.fields, record_topics))
-        link_user(self.store, user, notification.record_id, self.options.object_type, record_topics)
+        link_user(self.store, user, notification.record_id, self.options.object_type, record_topics, marks)
         db.session.flush()
         newest = max(filter(None, (stamp, last_applied)), default=None)
         self.store.set(
@@ -216,6 +242,21 @@ class Applier:
         )
         summary = "; ".join(part for part in done if part) or "Nothing changed"
         return Done(f"{summary} ({record} → user {user.id}).", external_id=notification.record_id)
+
+    def _origin(self, item: Received, record: str) -> ConsentOrigin:
+        """Choices made in Salesforce, at the time Salesforce changed the record."""
+        if item.stamp is None:
+            return ConsentOrigin(SALESFORCE, note=f"{record} changed in Salesforce (time not in the message)")
+        return ConsentOrigin(SALESFORCE, at=item.stamp, note=f"{record} changed in Salesforce")
+
+    def _consents(self, user: User, item: Received, record: str, known: Mapping[str, Any], created: bool) -> Marks:
+        """Take the opt-outs that changed in Salesforce; the marks of the channels now agreed."""
+        if created:
+            return marks_after_sending(user, self.consent_fields, self.consent_fields.values())
+        changes = incoming_opt_outs(self.consent_fields, item.notification.fields, known)
+        applied = apply_opt_outs(user, changes, self._origin(item, record))
+        channels = {channel: name for channel, name in self.consent_fields.items() if FIELD_OF[channel] in applied}
+        return marks_after_sending(user, channels, channels.values())
 
     def _fields(self, user: User, fields: Mapping[str, Any]) -> str:
         values = profile_values(incoming_values(fields, self.mapping))
