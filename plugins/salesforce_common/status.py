@@ -94,7 +94,7 @@ class ConnectionStatus:
 
     @property
     def summary(self) -> str:
-        """One plain-text line for a flash or the CLI, e.g. ``Connected to Acme (00D...) as jane@example.com``."""
+        """One plain-text line for a flash, e.g. ``Connected to Acme (00D...) as jane@example.com``."""
         if self.state is ConnectionState.CONNECTED and self.identity:
             return _connected_to(self.identity, self.identity.organization_text)
         return self._not_connected
