@@ -22,6 +22,7 @@ from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, routes_command, 
 from werkzeug.serving import run_simple
 
 from host import create_app
+from host.contributions import PluginStatus
 from host.database import auto_migrates, has_schema, schema_is_current, upgrade_database
 from host.extensions import db
 from host.models import Role
@@ -151,6 +152,11 @@ def _known_plugin(name: str) -> str:
     return name
 
 
+def _plain(status: PluginStatus) -> str:
+    """A status's message with its hover text after it, for a terminal."""
+    return f"{status.message} ({status.title})" if status.title else status.message
+
+
 @plugins.command("list")
 @with_appcontext
 def list_plugins() -> None:
@@ -161,7 +167,7 @@ def list_plugins() -> None:
     if has_schema(current_app):
         # A plugin's status may link to its page, and URLs are built in a request.
         with current_app.test_request_context():
-            statuses = {name: (status.kind.value, status.message) for name, status in plugin_statuses().items()}
+            statuses = {name: (status.kind.value, _plain(status)) for name, status in plugin_statuses().items()}
         db.session.commit()
     else:
         statuses = dict.fromkeys(host.plugins, ("disabled", "Not in use (the site has no database yet)."))

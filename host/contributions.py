@@ -28,6 +28,9 @@ class PluginStatus:
     #: Where the admin should go to act on it (e.g. a Reauthorize link).
     action_url: str | None = None
     action_label: str | None = None
+    #: Shown on hover over the message, and after it in ``plughost plugins list``: the
+    #: detail a person rarely needs (an ID behind a name).
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Banner:
     level: BannerLevel = BannerLevel.WARNING
     action_url: str | None = None
     action_label: str | None = None
+    #: Shown on hover over the message, like :attr:`PluginStatus.title`.
+    title: str | None = None
 
 
 @dataclass(frozen=True)

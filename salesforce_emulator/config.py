@@ -83,7 +83,7 @@ class EmulatorConfig:
     https: bool = False
     cert_dir: str | None = None
     database: str | None = None
-    org_id: str = "00DKX0000000001AAA"
+    org_id: str = "00DKX00000000012AA"
     org_name: str = "Emulated Org"
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     users: list[UserConfig] = field(default_factory=lambda: [UserConfig()])

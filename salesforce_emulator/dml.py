@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 NUMERIC = {"int", "double", "currency", "percent"}
+#: Objects whose records exist but no API user may change: an update is an access refusal,
+#: not an unsupported operation.
+READ_ONLY_OBJECTS = {"Organization"}
 
 
 class MultipleMatches(Exception):
@@ -363,6 +366,8 @@ def _unique_key(sobject: SObjectType, field: Field, value: Any) -> str:
 
 
 def _unsupported(sobject: SObjectType, operation: str) -> ApiError:
+    if operation == "update" and sobject.name in READ_ONLY_OBJECTS:
+        return ApiError.of(400, "INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id")
     return ApiError.of(400, "INVALID_TYPE_FOR_OPERATION", f"entity type {sobject.name} does not support {operation}")
 
 

@@ -336,6 +336,50 @@ def _object(
     return sobject
 
 
+ORGANIZATION_TYPES = [
+    "Developer Edition",
+    "Enterprise Edition",
+    "Professional Edition",
+    "Unlimited Edition",
+    "Performance Edition",
+    "Essentials Edition",
+]
+
+
+def _organization() -> SObjectType:
+    """The org itself: one record whose Id is the org ID, read by SOQL and describe only.
+
+    Salesforce gives it no IsDeleted or OwnerId, and the API cannot insert, update or delete it.
+    """
+    ro: dict[str, Any] = {"createable": False, "updateable": False}
+    organization = _object(
+        "Organization",
+        "00D",
+        [
+            Field("Name", "string", length=80, nillable=False, **ro),
+            Field("Division", "string", length=80, **ro),
+            Field("City", "string", length=40, **ro),
+            Field("Country", "string", length=80, **ro),
+            Field("PrimaryContact", "string", "Primary Contact", length=80, **ro),
+            Field("OrganizationType", "picklist", "Edition", picklist_values=ORGANIZATION_TYPES, **ro),
+            Field("IsSandbox", "boolean", "Is Sandbox", nillable=False, defaulted_on_create=True, **ro),
+            Field("InstanceName", "string", "Instance Name", length=5, **ro),
+            Field("NamespacePrefix", "string", "Namespace Prefix", length=15, **ro),
+            Field("TrialExpirationDate", "datetime", "Trial Expiration Date", **ro),
+            Field("LanguageLocaleKey", "string", "Language", length=40, **ro),
+            Field("TimeZoneSidKey", "string", "Time Zone", length=40, **ro),
+        ],
+        owner=False,
+        label="Organization",
+        createable=False,
+        updateable=False,
+        deletable=False,
+        upsertable=False,
+    )
+    del organization.fields["isdeleted"]
+    return organization
+
+
 def standard_objects() -> list[SObjectType]:
     """Standard objects with their real API names, types, lengths and required fields."""
     name_required = Field("Name", "string", length=255, nillable=False)
@@ -469,6 +513,7 @@ def standard_objects() -> list[SObjectType]:
             deletable=False,
             upsertable=False,
         ),
+        _organization(),
         _object(
             "Product2",
             "01t",

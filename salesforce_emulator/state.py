@@ -17,6 +17,9 @@ from .schema import Field, Schema, SObjectType
 from .store import Change, Store
 from .tokens import TokenService
 
+#: The instance the org lives on, as Salesforce names its pods (NA1, EU12, ...).
+INSTANCE_NAME = "KX1"
+
 DAY = 86400
 
 
@@ -112,6 +115,7 @@ class Org:
         self.users: dict[str, str] = {}
         self.consents: set[tuple[str, str]] = set()
         self._seed_users()
+        self._seed_organization()
         if self.persistence:
             self._attach_persistence(self.persistence, restore)
         self.outbound.reset()
@@ -189,6 +193,39 @@ class Org:
                 },
                 "created",
             )
+
+    def _seed_organization(self) -> None:
+        """The Organization record: read-only through the API, as in Salesforce."""
+        now = self.clock.timestamp()
+        creator = next(iter(self.users.values()), None)
+        self.store.put(
+            "Organization",
+            {
+                "Id": self.config.org_id,
+                "Name": self.config.org_name,
+                "Division": None,
+                "City": None,
+                "Country": None,
+                "PrimaryContact": self._primary_contact(),
+                "OrganizationType": "Developer Edition",
+                "IsSandbox": False,
+                "InstanceName": INSTANCE_NAME,
+                "NamespacePrefix": None,
+                "TrialExpirationDate": None,
+                "LanguageLocaleKey": "en_US",
+                "TimeZoneSidKey": "GMT",
+                "CreatedDate": now,
+                "CreatedById": creator,
+                "LastModifiedDate": now,
+                "LastModifiedById": creator,
+                "SystemModstamp": now,
+            },
+            "created",
+        )
+
+    def _primary_contact(self) -> str | None:
+        first = self.config.users[0] if self.config.users else None
+        return f"{first.first_name} {first.last_name}".strip() if first else None
 
     def close(self) -> None:
         if self.persistence:

@@ -3,9 +3,9 @@
 :func:`start_authorization` remembers a fresh ``state`` and PKCE verifier in the
 admin's Flask session and redirects to Salesforce; :func:`complete_authorization`
 takes them back out (whatever happens next, so each state is accepted once), checks
-the callback against them, exchanges the code and stores the connection. A denied,
-forged or replayed callback raises before anything is stored, so an existing
-connection keeps working.
+the callback against them, exchanges the code and stores the connection, then the
+org's name (:mod:`.organization`). A denied, forged or replayed callback raises
+before anything is stored, so an existing connection keeps working.
 """
 
 import secrets
@@ -21,11 +21,13 @@ from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import forget_descriptions
 from plugins.salesforce_common.errors import AuthorizationDenied, AuthorizationStateError
 from plugins.salesforce_common.oauth import authorization_url, exchange_code, fetch_identity, new_code_verifier
+from plugins.salesforce_common.organization import fetch_organization_name
 from plugins.salesforce_common.status import (
     ConnectionStatus,
     Identity,
     read_connection_status,
     set_connected,
+    set_organization_name,
     stored_identity,
 )
 from plugins.salesforce_common.tokens import Tokens, save_tokens
@@ -111,6 +113,10 @@ def complete_authorization(config: SalesforceConfig, callback_args: Mapping[str,
             forget_descriptions(config.store)
         save_tokens(config.store, tokens)
         set_connected(config.store, identity, tokens.instance_url)
+    name = fetch_organization_name(config)
+    if name:
+        with independent_transaction():
+            set_organization_name(config.store, name)
     return read_connection_status(config.store)
 
 

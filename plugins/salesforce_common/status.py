@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from host.contributions import Banner, BannerLevel, PluginStatus, StatusKind
 from host.plugins.settings import PluginStore
 from plugins.salesforce_common.limits import ApiUsage
@@ -26,12 +28,15 @@ class ConnectionState(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Identity:
-    """Who the connection acts as, from Salesforce's identity URL."""
+    """Who the connection acts as, from Salesforce's identity URL, and the org's name."""
 
     user_id: str
     username: str
     organization_id: str
     display_name: str
+    #: The org's Name, read once at connection time; empty for connections stored before
+    #: names were kept, or when Salesforce would not say. People then see the org ID.
+    organization_name: str = ""
 
     @classmethod
     def from_identity_response(cls, payload: Mapping[str, Any]) -> "Identity":
@@ -42,13 +47,35 @@ class Identity:
             display_name=str(payload.get("display_name") or ""),
         )
 
+    @property
+    def organization_label(self) -> str:
+        """The org as a page names it: its Name, or its ID when the name is unknown."""
+        return self.organization_name or self.organization_id
+
+    @property
+    def organization_text(self) -> str:
+        """The org in plain text, where nothing can be hovered: ``Acme (00D...)``."""
+        if self.organization_name:
+            return f"{self.organization_name} ({self.organization_id})"
+        return self.organization_id
+
+    @property
+    def organization_hover(self) -> str | None:
+        """The org ID for a title attribute, when the org is shown by name."""
+        return f"Salesforce org ID {self.organization_id}" if self.organization_name else None
+
     def to_json(self) -> dict[str, str]:
         return {
             "user_id": self.user_id,
             "username": self.username,
             "organization_id": self.organization_id,
             "display_name": self.display_name,
+            "organization_name": self.organization_name,
         }
+
+
+def _connected_to(identity: Identity, organization: str) -> str:
+    return f"Connected to {organization} as {identity.username}"
 
 
 @dataclass(frozen=True)
@@ -66,18 +93,34 @@ class ConnectionStatus:
 
     @property
     def summary(self) -> str:
-        """One line for a card or banner, e.g. ``Connected to 00D... as jane@example.com``."""
+        """One plain-text line for a flash, e.g. ``Connected to Acme (00D...) as jane@example.com``."""
         if self.state is ConnectionState.CONNECTED and self.identity:
-            return f"Connected to {self.identity.organization_id} as {self.identity.username}"
+            return _connected_to(self.identity, self.identity.organization_text)
+        return self._not_connected
+
+    def summary_html(self) -> Markup:
+        """The summary for a page: the org by its name, with its ID on hover."""
+        if self.state is ConnectionState.CONNECTED and self.identity and self.identity.organization_hover:
+            return Markup('Connected to <span title="{}">{}</span> as {}').format(
+                self.identity.organization_hover, self.identity.organization_name, self.identity.username
+            )
+        return escape(self.summary)
+
+    @property
+    def _not_connected(self) -> str:
         if self.state is ConnectionState.NEEDS_REAUTHORIZATION:
             return f"Needs reauthorization: {self.reason}"
         return "Not connected to Salesforce"
 
     def plugin_status(self, authorize_url: str) -> PluginStatus:
-        """The Marketplace card's status, with an Authorize link when one is needed."""
-        if self.state is ConnectionState.CONNECTED:
+        """The Marketplace card's status, with an Authorize link when one is needed.
+
+        The card names the org; its ID is the card's hover text.
+        """
+        if self.state is ConnectionState.CONNECTED and self.identity:
             usage = f". {self.api_usage.summary}" if self.api_usage else ""
-            return PluginStatus(StatusKind.CONNECTED, f"{self.summary}{usage}")
+            message = _connected_to(self.identity, self.identity.organization_label)
+            return PluginStatus(StatusKind.CONNECTED, f"{message}{usage}", title=self.identity.organization_hover)
         if self.state is ConnectionState.NEEDS_REAUTHORIZATION:
             return PluginStatus(StatusKind.NEEDS_REAUTHORIZATION, self.summary, authorize_url, "Reauthorize")
         return PluginStatus(StatusKind.NEEDS_SETUP, self.summary, authorize_url, "Authorize")
@@ -86,11 +129,13 @@ class ConnectionStatus:
         """A notice for every admin page while the connection needs reauthorization."""
         if self.state is not ConnectionState.NEEDS_REAUTHORIZATION:
             return None
+        org = f" with {self.identity.organization_label}" if self.identity else ""
         return Banner(
-            f"{plugin_title} has stopped syncing. Salesforce needs reauthorization: {self.reason}",
+            f"{plugin_title} has stopped syncing{org}. Salesforce needs reauthorization: {self.reason}",
             BannerLevel.ERROR,
             authorize_url,
             "Reauthorize",
+            title=self.identity.organization_hover if self.identity else None,
         )
 
 
@@ -131,6 +176,13 @@ def set_connected(store: PluginStore, identity: Identity, instance_url: str) -> 
             "changed_at": datetime.now(UTC).isoformat(),
         },
     )
+
+
+def set_organization_name(store: PluginStore, name: str) -> None:
+    """Keep the org's name beside the stored identity, in the current session."""
+    stored = store.get(CONNECTION_KEY)
+    if stored and stored.get("identity"):
+        store.set(CONNECTION_KEY, {**stored, "identity": {**stored["identity"], "organization_name": name}})
 
 
 def set_needs_reauthorization(store: PluginStore, reason: str) -> None:

@@ -97,7 +97,8 @@ def allow_access(page: Page, emulator: EmulatorHandle, app: ConnectedAppConfig, 
 
 def connected_as(emulator: EmulatorHandle) -> re.Pattern[str]:
     """What the site says of a connection to the emulated org as its user."""
-    return re.compile(rf"Connected to 00D\w+ as {re.escape(emulator.username)}")
+    org = emulator.config
+    return re.compile(rf"Connected to {re.escape(org.org_name)} (\({org.org_id}\) )?as {re.escape(emulator.username)}")
 
 
 def expect_connected(page: Page, emulator: EmulatorHandle) -> None:

@@ -123,7 +123,7 @@ class Showcase(Plugin):
 
     @hookimpl
     def plugin_status(self) -> PluginStatus:
-        return PluginStatus(StatusKind.CONNECTED, "Connected to showcase.example.")
+        return PluginStatus(StatusKind.CONNECTED, "Connected to showcase.example.", title="Account 42")
 
     @hookimpl
     def admin_menu_items(self) -> list[MenuItem]:

@@ -59,7 +59,9 @@ def test_list_enable_and_disable_plugins(site):
     assert "showcase is enabled." in plughost(site, "plugins", "enable", "showcase").output
     with site.app_context():
         assert registry.is_enabled("showcase")
-    assert "connected" in plughost(site, "plugins", "list").output
+    assert (
+        "connected              Connected to showcase.example. (Account 42)" in plughost(site, "plugins", "list").output
+    )
 
     plughost(site, "plugins", "disable", "showcase")
     with site.app_context():

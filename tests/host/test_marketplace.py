@@ -84,7 +84,9 @@ def test_hook_plugin_status(make_app, make_user, log_in):
         registry.enable("showcase")
         db.session.commit()
     admin = log_in(app.test_client(), make_user(app, admin=True))
-    assert "Connected to showcase.example." in card(admin.get("/admin/marketplace/").text, "showcase")
+    assert '<span title="Account 42">Connected to showcase.example.</span>' in card(
+        admin.get("/admin/marketplace/").text, "showcase"
+    )
 
 
 def test_hook_admin_menu_items(make_app, make_user, log_in):

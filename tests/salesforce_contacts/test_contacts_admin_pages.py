@@ -10,7 +10,8 @@ def test_setup_page_shows_the_connection_objects_mapping_and_help(site):
     assert 'value="Lead"' in page and 'value="Partner__c"' in page
     assert "Last Name" in page and "Required" in page
     card = site.admin.get("/admin/marketplace/").get_data(as_text=True)
-    assert f"Connected to {site.sf.config.org_id} as {site.sf.username}" in card
+    org = site.sf.config
+    assert f'<span title="Salesforce org ID {org.org_id}">Connected to {org.org_name} as {site.sf.username}' in card
 
 
 def test_choosing_lead_flags_its_required_fields(site):

@@ -13,7 +13,8 @@ def test_grant_permissions_connects_and_checks_the_destination_object(site: Site
     assert query["code_challenge_method"] == ["S256"]
     assert query["redirect_uri"] == [SITE_URL + CALLBACK_PATH]
     page = site.callback(site.emulator.authorize_with_requests(authorize_url))
-    assert f"Connected to {site.emulator.config.org_id} as {site.emulator.username}" in page
+    org = site.emulator.config
+    assert f"Connected to {org.org_name} ({org.org_id}) as {site.emulator.username}" in page
     assert "Reauthorize" in page
     marketplace = site.admin.get("/admin/marketplace/").get_data(as_text=True)
     assert f"as {site.emulator.username}" in marketplace

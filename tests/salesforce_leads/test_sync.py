@@ -147,7 +147,11 @@ def test_a_revoked_refresh_token_pauses_with_a_banner_and_delivers_after_reautho
     assert status["ok"] is None and status["state"] in ("pending", "retrying")
     assert "Waiting: syncing to Salesforce is paused." in status["message"]
     page = connected.admin.get("/admin/affiliates/").get_data(as_text=True)
-    assert "Salesforce Leads has stopped syncing. Salesforce needs reauthorization" in page
+    org = emulator.config
+    assert (
+        f'<span title="Salesforce org ID {org.org_id}">Salesforce Leads has stopped syncing with {org.org_name}. '
+        "Salesforce needs reauthorization"
+    ) in page
     assert 'href="/admin/plugins/salesforce_leads/#salesforce-connection">Reauthorize' in page
     assert "Needs reauthorization" in connected.admin.get("/admin/marketplace/").get_data(as_text=True)
     assert connected.records("Lead") == []
