@@ -1,9 +1,12 @@
 """Passwords without logging in: "Lost your password?", the reset link, the strength meter."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from host.extensions import db
+from host.models import User
 from host.services import login_throttle
 from host.services.auth import LoginRefused, account_for_reset
 from host.services.errors import InvalidValue
@@ -40,12 +43,26 @@ def lost() -> tuple[str, int] | str | Response:
     return render_template("auth/lost_password.html", form=form)
 
 
-@bp.route("/reset-password/<token>", methods=["GET", "POST"])
-def reset(token: str) -> tuple[str, int] | str | Response:
+def password_link_page(
+    token: str,
+    purpose: str,
+    max_age_seconds: int,
+    *,
+    template: str,
+    refused_status: int,
+    done_sentence: str,
+    after_set: Callable[[User], None] | None = None,
+) -> tuple[str, int] | str | Response:
+    """A page that sets a password from a signed link (a reset, or a plugin's invitation).
+
+    A link that is tampered with, expired or already used gets its sentence and
+    ``refused_status``; a password set ends the link (its token signs the old hash),
+    runs ``after_set`` in the same transaction, and sends the person to log in.
+    """
     try:
-        user = user_for_token(token, RESET_PURPOSE, max_age_seconds=RESET_MAX_AGE_SECONDS)
+        user = user_for_token(token, purpose, max_age_seconds=max_age_seconds)
     except InvalidLink as refusal:
-        return render_template("auth/link_refused.html", message=refusal.message), 400
+        return render_template("auth/link_refused.html", message=refusal.message), refused_status
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -53,11 +70,25 @@ def reset(token: str) -> tuple[str, int] | str | Response:
         except InvalidValue as error:
             form.show_error(error)
         else:
-            login_throttle.clear_failures(user.email)
+            if after_set is not None:
+                after_set(user)
             db.session.commit()
-            flash("Your password is changed. Log in with it now.", "success")
+            flash(done_sentence, "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form, email=user.email)
+    return render_template(template, form=form, user=user, email=user.email)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset(token: str) -> tuple[str, int] | str | Response:
+    return password_link_page(
+        token,
+        RESET_PURPOSE,
+        RESET_MAX_AGE_SECONDS,
+        template="auth/reset_password.html",
+        refused_status=400,
+        done_sentence="Your password is changed. Log in with it now.",
+        after_set=lambda user: login_throttle.clear_failures(user.email),
+    )
 
 
 @bp.route("/password-strength", methods=["POST"])

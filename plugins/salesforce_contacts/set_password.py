@@ -10,17 +10,14 @@ once the password is set.
 import logging
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
-from host.extensions import db
 from host.models import User
 from host.plugins.settings import PluginStore
-from host.services.errors import InvalidValue
 from host.services.mail import send_mail
-from host.services.password_links import InvalidLink, password_token, user_for_token
-from host.services.users import set_password
-from host.web.forms.accounts import NewPasswordForm
+from host.services.password_links import password_token
+from host.web.passwords import password_link_page
 from host.web.urls import NoPublicAddress, public_url
 
 if TYPE_CHECKING:
@@ -70,21 +67,14 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
 
     @bp.route("/<token>", methods=["GET", "POST"])
     def set_password_page(token: str) -> tuple[str, int] | str | Response:
-        try:
-            user = user_for_token(token, PURPOSE, max_age_seconds=MAX_AGE_SECONDS)
-        except InvalidLink as refusal:
-            return render_template("auth/link_refused.html", message=refusal.message), 404
-        form = NewPasswordForm()
-        if form.validate_on_submit():
-            try:
-                set_password(user, form.password.data or "")
-            except InvalidValue as error:
-                form.show_error(error)
-            else:
-                plugin.store.delete(f"{INVITED_PREFIX}{user.id}")
-                db.session.commit()
-                flash("Your password is set; you can log in now.", "success")
-                return redirect(url_for("auth.login"))
-        return render_template("salesforce_contacts/set_password.html", user=user, form=form)
+        return password_link_page(
+            token,
+            PURPOSE,
+            MAX_AGE_SECONDS,
+            template="salesforce_contacts/set_password.html",
+            refused_status=404,
+            done_sentence="Your password is set; you can log in now.",
+            after_set=lambda user: plugin.store.delete(f"{INVITED_PREFIX}{user.id}"),
+        )
 
     return bp

@@ -276,3 +276,13 @@ def test_hook_user_list_columns(site, admin, make_user):
     ann_row = next(row for row in listed.split("<tr>") if "ann@example.com" in row)
     assert '<span class="badge badge-ok">Linked</span>' in ann_row and 'title="SC-' in ann_row
     assert "Linked" not in bob_row and "—" in bob_row
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/users/", "/admin/users/new", "/admin/affiliates/", "/admin/tags/", "/admin/settings/"]
+)
+def test_admin_page_titles_are_plain_text(site, admin, path):
+    page = admin.get(path)
+    assert page.status_code == 200, path
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and title.strip(), title
