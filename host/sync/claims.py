@@ -75,6 +75,18 @@ def next_due_by_queue() -> dict[tuple[str, str], datetime]:
     return soonest
 
 
+def batch_ready(plugin: str, kind: str, batch_size: int, wait_seconds: float, now: datetime) -> datetime | None:
+    """When a queue that fills its batches may be claimed: ``now`` if a full batch is due
+    or its oldest due entry has waited ``wait_seconds``, else the moment that entry will have."""
+    due = select(SyncEntry.not_before).where(SyncEntry.plugin == plugin, SyncEntry.kind == kind, is_due(now))
+    count = db.session.scalar(select(func.count()).select_from(due.limit(batch_size).subquery())) or 0
+    oldest = db.session.scalar(select(func.min(due.subquery().c.not_before)))
+    if oldest is None:
+        return None
+    ready_at = as_utc(oldest) + timedelta(seconds=wait_seconds)
+    return now if count >= batch_size or ready_at <= now else ready_at
+
+
 @dataclass(frozen=True)
 class Claim:
     """Entries one worker holds, and the token that proves it."""

@@ -17,7 +17,7 @@ from host.extensions import db
 from host.plugins.registry import enabled_names
 from host.sync import claims
 from host.sync.claims import Claim
-from host.sync.handlers import Outcome, RetryLater, SyncHandler
+from host.sync.handlers import BatchWait, FillsBatches, Outcome, RetryLater, SyncHandler
 from host.sync.pauses import active_pauses, pause_end
 from host.sync.runtime import sync_runtime
 from host.sync.settle import settle
@@ -85,6 +85,26 @@ def _deliverable(plugin: str, kind: str, paused: set[str]) -> SyncHandler | None
     return sync_runtime().handlers().get((plugin, kind))
 
 
+def batch_wait(handler: SyncHandler) -> BatchWait | None:
+    """The wait a handler allows to fill its batches now; None (send at once) if it allows none or fails."""
+    if not isinstance(handler, FillsBatches):
+        return None
+    try:
+        wait = handler.batch_wait()
+    except Exception:
+        log.exception("sync handler %r could not say how long to fill batches", handler)
+        return None
+    return wait if wait is not None and wait.seconds > 0 else None
+
+
+def _filled_at(plugin: str, kind: str, handler: SyncHandler, now: datetime) -> datetime | None:
+    """When the queue may be claimed: now for handlers that do not fill batches."""
+    wait = batch_wait(handler)
+    if wait is None:
+        return now
+    return claims.batch_ready(plugin, kind, handler.batch_size, wait.seconds, now)
+
+
 def deliver_due(app: Flask) -> int:
     """One pass: deliver one batch from every due queue.
 
@@ -97,6 +117,10 @@ def deliver_due(app: Flask) -> int:
         for plugin, kind in claims.due_queues():
             handler = _deliverable(plugin, kind, paused)
             if handler is None:
+                continue
+            now = utcnow()
+            filled_at = _filled_at(plugin, kind, handler, now)
+            if filled_at is None or filled_at > now:
                 continue
             claim = claims.claim(plugin, kind, handler.batch_size, settings.lease_seconds)
             if not claim.entries:
@@ -130,8 +154,12 @@ def next_due(app: Flask) -> datetime | None:
         pauses = active_pauses()
         soonest: datetime | None = None
         for (plugin, kind), moment in claims.next_due_by_queue().items():
-            if _deliverable(plugin, kind, set()) is None:
+            handler = _deliverable(plugin, kind, set())
+            if handler is None:
                 continue
+            filled_at = _filled_at(plugin, kind, handler, utcnow())
+            if filled_at is not None:
+                moment = max(moment, filled_at)
             if plugin in pauses:
                 end = pause_end(pauses[plugin])
                 if end is None:

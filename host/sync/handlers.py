@@ -141,3 +141,26 @@ class NamesRecords(Protocol):
     def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
         """A label for each record id it knows, read in one query for the whole page."""
         ...
+
+
+@dataclass(frozen=True)
+class BatchWait:
+    """How long due entries may wait to fill a batch, and why (shown on the Sync page)."""
+
+    seconds: float
+    reason: str
+
+
+@runtime_checkable
+class FillsBatches(Protocol):
+    """A handler that may let entries wait a little to go in fuller batches.
+
+    For a destination that counts calls (an API with a daily limit): under a steady
+    stream, one call for many records instead of one each. The queue sends a batch
+    once it is full or its oldest entry has waited ``seconds``; asked on every pass,
+    so it reads stored state only.
+    """
+
+    def batch_wait(self) -> BatchWait | None:
+        """The wait allowed now; None sends whatever is due at once."""
+        ...

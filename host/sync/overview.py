@@ -9,6 +9,8 @@ from sqlalchemy import Select, func, select
 from host.extensions import db
 from host.plugins.manager import current_plugin_host
 from host.sync.chart import HOURS, HourlyChart, hourly_chart
+from host.sync.delivery import batch_wait
+from host.sync.handlers import BatchWait
 from host.sync.models import EntryState, ResultState, SyncEntry, SyncHourlyCount, SyncPause, SyncResult
 from host.sync.pauses import active_pauses, pause_end
 from host.sync.runtime import sync_runtime
@@ -29,6 +31,8 @@ class PluginQueue:
     dead: int
     pause: SyncPause | None
     chart: HourlyChart
+    #: Set while the plugin lets entries wait to fill batches (its handlers say when).
+    batching: BatchWait | None = None
 
     @property
     def paused_until(self) -> datetime | None:
@@ -47,6 +51,16 @@ def queued_plugins() -> list[str]:
     names.update(db.session.scalars(select(SyncEntry.plugin).distinct()))
     names.update(db.session.scalars(select(SyncResult.plugin).distinct()))
     return sorted(names, key=lambda name: plugin_title(name).lower())
+
+
+def batching(plugin: str) -> BatchWait | None:
+    """The longest wait any of the plugin's handlers allows now to fill batches."""
+    waits = [
+        wait
+        for (name, _kind), handler in sync_runtime().handlers().items()
+        if name == plugin and (wait := batch_wait(handler)) is not None
+    ]
+    return max(waits, key=lambda wait: wait.seconds, default=None)
 
 
 def plugin_queues() -> list[PluginQueue]:
@@ -82,6 +96,7 @@ def plugin_queues() -> list[PluginQueue]:
             dead=states.get((plugin, EntryState.DEAD.value), 0),
             pause=pauses.get(plugin),
             chart=hourly_chart(hourly.get(plugin, {}), now),
+            batching=batching(plugin),
         )
         for plugin in queued_plugins()
     ]

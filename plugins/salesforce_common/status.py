@@ -145,7 +145,6 @@ def read_connection_status(store: PluginStore) -> ConnectionStatus:
     A read needs no transaction of its own.
     """
     stored = store.get(CONNECTION_KEY)
-    usage = store.get(API_USAGE_KEY)
     if not stored:
         return ConnectionStatus(ConnectionState.NOT_CONNECTED)
     identity = stored.get("identity")
@@ -154,9 +153,15 @@ def read_connection_status(store: PluginStore) -> ConnectionStatus:
         identity=Identity(**identity) if identity else None,
         reason=stored.get("reason"),
         changed_at=datetime.fromisoformat(stored["changed_at"]),
-        api_usage=ApiUsage.from_json(usage) if usage else None,
+        api_usage=stored_api_usage(store),
         instance_url=stored.get("instance_url"),
     )
+
+
+def stored_api_usage(store: PluginStore) -> ApiUsage | None:
+    """The latest API usage reading a client kept, in the current session."""
+    usage = store.get(API_USAGE_KEY)
+    return ApiUsage.from_json(usage) if usage else None
 
 
 def stored_identity(store: PluginStore) -> Identity | None:

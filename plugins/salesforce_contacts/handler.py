@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 from host.extensions import db
 from host.models import User
 from host.plugins import Plugin
-from host.sync.handlers import Entry, Outcome, RecordLabel
+from host.sync.handlers import BatchWait, Entry, Outcome, RecordLabel
 from host.sync.labels import user_labels
 from plugins.salesforce_common import SalesforceClient, SalesforceError
+from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.sobject_collections import COLLECTION_LIMIT
 from plugins.salesforce_contacts.delivery import BatchDelivery
@@ -52,3 +53,6 @@ class UserSyncHandler:
 
     def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
         return user_labels(record_ids)
+
+    def batch_wait(self) -> BatchWait | None:
+        return plugin_batch_wait(self.plugin)

@@ -16,6 +16,7 @@ from plugins.salesforce_common import (
     SalesforceConfig,
 )
 from plugins.salesforce_common.api_names import check_api_name
+from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
 
 
 class LoginHost(enum.StrEnum):
@@ -126,6 +127,7 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
         default="Website sign-up",
         help="Leads need a Company; used when no user field is mapped to it.",
     ),
+    BATCH_WAIT_FIELD,
 )
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from host.plugins import Plugin, SettingField
 from plugins.salesforce_common import ConfigurationError, SalesforceConfig
 from plugins.salesforce_common.api_names import check_api_name
+from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
 from plugins.salesforce_common.transport import require_secure_transport
 
 DEFAULT_OBJECT = "Lead"
@@ -114,6 +115,7 @@ SETTINGS_FIELDS = (
         "are matched on it. Left blank, Leads are matched by Email.",
         validators=(check_api_name("The External ID field", "Affiliate_Id__c"),),
     ),
+    BATCH_WAIT_FIELD,
 )
 
 

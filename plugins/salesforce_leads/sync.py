@@ -18,7 +18,7 @@ from host.extensions import db
 from host.models import Affiliate
 from host.plugins import Plugin
 from host.snapshots import AffiliateSnapshot
-from host.sync.handlers import Done, Entry, Failed, Outcome, RecordLabel
+from host.sync.handlers import BatchWait, Done, Entry, Failed, Outcome, RecordLabel
 from host.sync.labels import affiliate_labels
 from plugins.salesforce_common import (
     Describer,
@@ -34,6 +34,7 @@ from plugins.salesforce_common import (
     update_records,
     upsert_records,
 )
+from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_leads.links import RecordLink, forget_link, links_of, save_link
 from plugins.salesforce_leads.mapping import FieldMapping, load_mapping, record_values, send_problems
@@ -149,6 +150,11 @@ class AffiliateSync:
 
     def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
         return affiliate_labels(record_ids)
+
+    # -- FillsBatches --------------------------------------------------------
+
+    def batch_wait(self) -> BatchWait | None:
+        return plugin_batch_wait(self.plugin)
 
     # -- BackfillSource ----------------------------------------------------
 

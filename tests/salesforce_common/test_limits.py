@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from plugins.salesforce_common.batching import wait_under_pressure
 from plugins.salesforce_common.limits import ApiUsage, parse_limit_info, suggested_resume_time
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -41,3 +42,13 @@ def test_the_daily_allowance_is_looked_at_again_an_hour_later() -> None:
 
 def test_too_many_concurrent_requests_resumes_within_minutes() -> None:
     assert suggested_resume_time("ConcurrentPerOrgLongTxn Limit exceeded.", NOW) == NOW + timedelta(minutes=1)
+
+
+def test_batches_wait_only_once_half_the_daily_limit_is_used():
+    now = datetime.now(UTC)
+    assert wait_under_pressure(ApiUsage(49_999, 100_000, now), 30) is None
+    assert wait_under_pressure(None, 30) is None
+    pressed = wait_under_pressure(ApiUsage(62_000, 100_000, now), 30)
+    assert pressed is not None and pressed.seconds == 30
+    assert pressed.reason == "The org has used 62% of its daily API requests (62,000 of 100,000)."
+    assert wait_under_pressure(ApiUsage(99_000, 100_000, now), 0) is None, "0 turns waiting off"

@@ -167,6 +167,8 @@ def test_a_revoked_refresh_token_pauses_with_a_banner_and_delivers_after_reautho
 def test_an_exhausted_api_limit_pauses_and_nothing_fails(connected: Site) -> None:
     import host.sync
 
+    # The usage stays high in these tests; filling batches under pressure is tested on its own.
+    connected.settings(batch_wait_seconds=0)
     emulator = connected.emulator
     emulator.admin.settings(api_usage=emulator.config.api_limit)
     affiliate_id = connected.create_affiliate()
@@ -240,7 +242,7 @@ def test_the_backfill_command_sends_affiliates_made_before_the_plugin(site: Site
 def test_records_created_before_a_failing_call_are_not_created_again(site: Site) -> None:
     """A batch creates a record, then its next call fails: the retry updates that record
     by its Id instead of creating a second one (a custom object without a key to match)."""
-    site.settings(destination_object="Partner__c")
+    site.settings(destination_object="Partner__c", batch_wait_seconds=0)
     assert "Connected to" in site.connect()
     site.admin.post("/admin/plugins/salesforce_leads/fields", data={"map.company": "Name", "map.email": "Email__c"})
     first = site.create_affiliate(email="first@example.com", company="First")

@@ -69,7 +69,7 @@ def celery_beat_command(schedule_file: Path) -> list[str]:
     return [sys.executable, "-m", "celery", "-A", CELERY_APP, "beat", f"--schedule={schedule_file}", "--loglevel=INFO"]
 
 
-def wait_until_logged(log_file: Path, text: str, timeout: float = 30.0) -> None:
+def wait_until_logged(log_file: Path, text: str, timeout: float = 120.0) -> None:
     """Wait until a process's log says ``text`` (e.g. a Celery worker's ``ready.``)."""
     wait_for(
         lambda: log_file.exists() and text in log_file.read_text(errors="replace"), f"{text!r} in {log_file}", timeout
