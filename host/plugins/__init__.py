@@ -1,5 +1,6 @@
 """The plugin system: plugin objects, their settings, discovery and dispatch."""
 
+from host.hookspecs import hookspec
 from host.plugins.base import ActivationError, Plugin, hookimpl
 from host.plugins.settings import FieldKind, SettingField, SettingsValidationError
 
@@ -10,4 +11,5 @@ __all__ = [
     "SettingField",
     "SettingsValidationError",
     "hookimpl",
+    "hookspec",
 ]

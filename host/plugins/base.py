@@ -40,8 +40,9 @@ class Plugin:
     #: Marketplace card and the admin menu link to it while the plugin is enabled.
     settings_endpoint: ClassVar[str | None] = None
     #: Hooks the plugin defines for other plugins: a module (or class) of functions
-    #: marked with :data:`hookspec`, added to the host's before any plugin registers.
-    #: The plugin fires them with :func:`host.api.notify` or :func:`host.api.collect`.
+    #: marked with :data:`host.plugins.hookspec`, added to the host's before any plugin
+    #: registers. The plugin fires them with :func:`host.plugins.dispatch.notify` (events)
+    #: or :func:`host.plugins.dispatch.collect` (contributions), as the host fires its own.
     hookspecs: ClassVar[ModuleType | type | None] = None
 
     @cached_property
