@@ -1,7 +1,7 @@
 """Pytest fixtures: one emulator server per session, reset before each test.
 
-Use with ``pytest_plugins = ["salesforce_emulator.pytest_fixtures"]`` in the root
-conftest, or import the fixtures into a package's conftest.
+Plughost's pytest plugin (:mod:`host.testing`) loads them for every suite; another
+project can name this module in its ``pytest_plugins``.
 """
 
 from collections.abc import Iterator

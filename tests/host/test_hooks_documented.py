@@ -10,6 +10,8 @@ import ast
 import inspect
 import re
 import textwrap
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -93,21 +95,20 @@ def test_a_bundled_plugin_s_own_hooks_are_in_its_readme():
 def test_a_reference_that_drifted_from_the_specs_is_caught():
     class Specs:
         @hookspecs.hookspec
-        def order_paid(self, order: "Order", paid_at: "datetime") -> None:
+        def order_paid(self, order: int, paid_at: datetime) -> None:
             """An order was paid."""
 
         @hookspecs.hookspec
-        def order_badges(self, order: "Order") -> "Iterable[str]":
+        def order_badges(self, order: int) -> Iterable[str]:
             """Badges for an order."""
 
     assert spec_signatures(Specs) == {
-        "order_paid": "order_paid(order: 'Order', paid_at: 'datetime')",
-        "order_badges": "order_badges(order: 'Order') -> Iterable[str]",
+        "order_paid": "order_paid(order: int, paid_at: datetime)",
+        "order_badges": "order_badges(order: int) -> Iterable[str]",
     }
-    drifted = "### `order_paid`\n`order_paid(order: 'Order')`: fires when paid.\n"
+    drifted = "### `order_paid`\n`order_paid(order: int)`: fires when paid.\n"
     assert reference_problems(Specs, drifted) == [
-        "order_paid is documented as `order_paid(order: 'Order')`, its spec is "
-        "`order_paid(order: 'Order', paid_at: 'datetime')`",
+        "order_paid is documented as `order_paid(order: int)`, its spec is `order_paid(order: int, paid_at: datetime)`",
         "order_badges has no heading followed by its signature",
     ]
 
