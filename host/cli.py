@@ -15,6 +15,7 @@ and a command does not build the site unless it asks for it.
 
 from contextvars import ContextVar
 from importlib import metadata
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -29,6 +30,7 @@ from host.models import Role
 from host.plugins import ActivationError, registry
 from host.plugins.manager import current_plugin_host
 from host.plugins.status import plugin_statuses
+from host.scaffold import ScaffoldError, plugin_names, write_plugin
 from host.services.errors import InvalidValue
 from host.services.users import register_user
 from host.sync.cli import sync_cli
@@ -176,6 +178,25 @@ def list_plugins() -> None:
         click.echo(f"{name:<24} {plugin.version:<10} {kind:<22} {message}")
     for broken in current_plugin_host().broken:
         click.echo(f"{broken.name:<24} {'-':<10} {'error':<22} {broken.error}")
+
+
+@plugins.command("new", with_appcontext=False)
+@click.argument("name")
+@click.option("--title", help="The name people see, e.g. on the Marketplace (default: from NAME).")
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to create the plugin's folder.",
+)
+def new_plugin(name: str, title: str | None, directory: Path) -> None:
+    """Create a plugin distribution NAME: a setting, a hook, a page, a sync handler and tests."""
+    try:
+        target = write_plugin(plugin_names(name, title), directory)
+    except ScaffoldError as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    click.echo(f"Created {target}. Next:\n  cd {target}\n  pip install -e '.[test]'\n  pytest")
 
 
 @plugins.command()

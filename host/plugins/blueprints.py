@@ -1,8 +1,8 @@
 """Registering plugin routes at start-up, and hiding those of disabled plugins."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, abort, request
 
 from host.plugins.dispatch import collect_items
 from host.plugins.manager import current_plugin_host
@@ -10,9 +10,16 @@ from host.plugins.registry import is_enabled
 from host.plugins.settings_page import settings_endpoint_problem
 
 
-def _only_while_enabled(plugin_name: str) -> Callable[[], None]:
+def _only_while_enabled(owners: Mapping[str, str]) -> Callable[[], None]:
+    """One guard on the application for every plugin's routes, by the blueprint's owner.
+
+    Kept on the application rather than on each blueprint, so a plugin's blueprint is
+    left as the plugin made it and a module-level one can serve several applications.
+    """
+
     def guard() -> None:
-        if not is_enabled(plugin_name):
+        owner = owners.get(request.blueprints[-1]) if request.blueprints else None
+        if owner is not None and not is_enabled(owner):
             abort(404)
 
     return guard
@@ -44,15 +51,17 @@ def register_plugin_blueprints(app: Flask) -> None:
     for plugin, blueprint in collect_items("plugin_blueprints", Blueprint, enabled_only=False):
         by_plugin[plugin.name].append(blueprint)
     registered: dict[str, set[str]] = {}
+    owners: dict[str, str] = {}
     for name, blueprints in by_plugin.items():
         problem = _blueprint_problem(app, name, blueprints)
         if problem:
             host.mark_broken(name, f"plugin_blueprints: {problem}")
             continue
         for blueprint in blueprints:
-            blueprint.before_request(_only_while_enabled(name))
             app.register_blueprint(blueprint)
+            owners[blueprint.name] = name
         registered[name] = {blueprint.name for blueprint in blueprints}
+    app.before_request(_only_while_enabled(owners))
     for name, plugin in host.plugins.items():
         problem = settings_endpoint_problem(app, plugin, registered[name])
         if problem:
