@@ -176,6 +176,24 @@ def test_hook_affiliate_admin_panels(site, admin):
         assert "UndefinedError" in registry.state_of("showcase").last_error, "a panel that fails to render is reported"
 
 
+def test_hook_delete_consequences(site, admin, make_user):
+    app, _owner = site
+    user_id = make_user(app, email="jane@example.com", first_name="Jane", last_name="Doe")
+    with app.app_context():
+        affiliate_id = create_affiliate(first_name="Al", last_name="Fil", email="al@example.com").id
+        db.session.commit()
+    assert "Showcase forgets" not in admin.get(f"/admin/users/{user_id}").text, "a disabled plugin is not asked"
+    with app.app_context():
+        registry.enable("showcase")
+        db.session.commit()
+    question = admin.get(f"/admin/users/{user_id}").text.split('role="alertdialog"', 1)[1].split("</form>", 1)[0]
+    assert "Delete Jane Doe (jane@example.com)?" in question
+    assert "cannot be restored. Showcase forgets jane@example.com." in question
+    assert "Showcase forgets" not in admin.get(f"/admin/affiliates/{affiliate_id}").text, "None says nothing"
+    with app.app_context():
+        assert db.session.get(User, user_id) is not None, "asking deletes nothing"
+
+
 def test_affiliates_waiting_for_moderation_are_approved_or_rejected(site, admin):
     app, _owner = site
     with app.app_context():

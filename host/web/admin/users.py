@@ -18,6 +18,7 @@ from host.services.errors import InvalidValue
 from host.services.tags import all_tags
 from host.services.users import change_tags, delete_user, register_user, users_matching
 from host.snapshots import UserSnapshot
+from host.web.admin.consequences import delete_consequences
 from host.web.admin.panels import rendered_panels
 from host.web.forms.accounts import ROLE_LABELS, AdminNewUserForm, AdminUserForm
 from host.web.forms.base import with_custom_fields
@@ -140,13 +141,15 @@ def edit(user_id: int) -> str | Response:
             return redirect(url_for(".edit", user_id=user.id))
     tag_form = TagChangeForm(formdata=None)
     tag_form.offer_tags(all_tags())
+    snapshot = UserSnapshot.of(user)
     return render_template(
         "admin/users/edit.html",
         user=user,
         form=form,
         tag_form=tag_form,
         source_label=source_label,
-        plugin_panels=rendered_panels("user_admin_panels", user=UserSnapshot.of(user)),
+        plugin_panels=rendered_panels("user_admin_panels", user=snapshot),
+        delete_consequences=delete_consequences(snapshot),
     )
 
 
