@@ -114,7 +114,8 @@ def create() -> str | Response:
 
 
 @bp.route("/tags", methods=["POST"])
-def bulk_tags() -> Response:
+def bulk_tags() -> str | Response:
+    """Add a tag to the ticked users, or take it off them once the admin has confirmed how many lose it."""
     form = BulkTagForm()
     form.offer_tags(all_tags())
     if not form.validate():
@@ -124,6 +125,13 @@ def bulk_tags() -> Response:
     users = list(
         db.session.scalars(select(User).where(User.id.in_(form.user_ids.data or [])).options(selectinload(User.tags)))
     )
+    if form.removes and not form.confirmed.data:
+        tag = db.session.get(Tag, form.tag_id.data) or abort(404)
+        losing = [user for user in users if tag in user.tags]
+        if losing:
+            return render_template(
+                "admin/users/confirm_tag_removal.html", form=form, tag=tag, users=losing, back=_back_to_list()
+            )
     changed = _apply_tag_change(form, users)
     db.session.commit()
     flash(f"Tags changed on {changed} of {len(users)} users.", "success")
