@@ -38,10 +38,14 @@ def reload_until_visible(page: Page, locator: Locator, timeout_ms: int = SYNC_TI
             page.reload()
 
 
-def set_up_site(page: Page, base_url: str) -> None:
-    """The first visit: the set-up page creates the owner's account."""
+def set_up_site(page: Page, base_url: str, *, title: str = "", tagline: str = "") -> None:
+    """The first visit: the set-up page creates the owner's account (and names the site, if told)."""
     page.goto(base_url + "/")
     expect(page).to_have_url(re.compile(r"/setup$"))
+    if title:
+        page.get_by_label("Site title").fill(title)
+    if tagline:
+        page.get_by_label("Tagline (optional)").fill(tagline)
     page.get_by_label("First name").fill("Olive")
     page.get_by_label("Last name").fill("Owner")
     page.get_by_label("Email", exact=True).fill("owner@example.com")
