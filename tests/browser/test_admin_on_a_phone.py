@@ -4,7 +4,7 @@ with a record of each kind on every list, so the pages are as wide as they get."
 
 import re
 from collections.abc import Callable
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 import pytest
 from owner_steps import (
@@ -19,6 +19,7 @@ from owner_steps import (
     set_up_site,
 )
 from playwright.sync_api import Page, expect
+from polling import wait_for
 
 from salesforce_emulator.testing import EmulatorHandle
 
@@ -86,12 +87,8 @@ def connected_site(site: Callable[..., str], emulator: EmulatorHandle, new_page:
 def admin_links(page: Page, base_url: str) -> set[str]:
     """The admin pages this page links to on the site, without fragments."""
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
-    found = set()
-    for href in hrefs:
-        url = urldefrag(href).url
-        if url.startswith(base_url + "/admin/"):
-            found.add(url)
-    return found
+    urls = {urldefrag(href).url for href in hrefs}
+    return {url for url in urls if url.startswith(base_url + "/admin/")}
 
 
 def test_no_admin_page_scrolls_sideways_on_a_phone(connected_site, new_page, screenshots):
@@ -99,18 +96,15 @@ def test_no_admin_page_scrolls_sideways_on_a_phone(connected_site, new_page, scr
     phone = new_page(viewport=PHONE)
     log_in(phone, base_url)
     to_visit = {base_url + "/admin/", *(base_url + path for path in DEEPER_PAGES)}
-    widths: dict[str, int] = {}
-    while to_visit and len(widths) < MAX_PAGES:
+    visited: dict[str, int] = {}
+    while to_visit and len(visited) < MAX_PAGES:
         url = min(to_visit)
         to_visit.discard(url)
         response = phone.goto(url)
         assert response is not None and response.ok, f"{url} answered {response and response.status}"
-        widths[urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else "")] = phone.evaluate(
-            "document.documentElement.scrollWidth"
-        )
-        to_visit |= admin_links(phone, base_url) - {base_url + path for path in widths} - {
-            base_url + urlsplit(url).path
-        }
+        visited[url] = phone.evaluate("document.documentElement.scrollWidth")
+        to_visit |= admin_links(phone, base_url) - visited.keys()
+    widths = {url.removeprefix(base_url): width for url, width in visited.items()}
     expected = {
         "/admin/",
         "/admin/users/",
@@ -138,3 +132,54 @@ def test_no_admin_page_scrolls_sideways_on_a_phone(connected_site, new_page, scr
     screenshots(phone, "phone-menu")
     phone.goto(base_url + "/admin/plugins/salesforce_contacts/")
     screenshots(phone, "phone-contacts-settings")
+
+
+def test_deleting_an_affiliate_asks_first_and_says_what_follows_in_salesforce(
+    connected_site, emulator, new_page, screenshots
+):
+    base_url = connected_site
+    phone = new_page(viewport=PHONE)
+    log_in(phone, base_url)
+    [lead] = wait_for(
+        lambda: [record for record in emulator.admin.records("Lead") if record["Email"] == "margaret@apollo.example"],
+        "the affiliate's Lead",
+    )
+    phone.goto(base_url + "/admin/affiliates/?q=margaret")
+    phone.get_by_role("link", name="Margaret Longfellow-Featherstonehaugh").click()
+
+    question = phone.get_by_role("alertdialog")
+    delete = phone.get_by_role("main").get_by_text("Delete", exact=True)
+    delete.click()
+    expect(question).to_contain_text(
+        "Delete the affiliate Margaret Longfellow-Featherstonehaugh (margaret@apollo.example)?"
+    )
+    expect(question).to_contain_text(f"The Lead in Salesforce ({lead['Id']}) is deleted too.")
+    box = question.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshots(phone, "phone-delete-asks-first")
+
+    delete.click()
+    expect(question).to_be_hidden()
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Margaret Longfellow-Featherstonehaugh")).to_be_visible()
+
+    delete.click()
+    question.get_by_role("button", name="Yes, delete").click()
+    expect(flash(phone, "Margaret Longfellow-Featherstonehaugh was deleted.")).to_be_visible()
+    expect(phone.get_by_text("margaret@apollo.example")).to_have_count(0)
+    wait_for(
+        lambda: not any(record["Id"] == lead["Id"] for record in emulator.admin.records("Lead")),
+        "the Lead to be deleted in Salesforce",
+    )
+
+
+def test_the_site_title_and_tagline_are_shown(site, new_page):
+    base_url = site(PLUGHOST_LOAD_ENTRYPOINTS=False)
+    owner = new_page()
+    set_up_site(owner, base_url, title=SITE_TITLE, tagline=TAGLINE)
+    for path in ("/", "/admin/"):
+        owner.goto(base_url + path)
+        expect(owner.get_by_role("banner").get_by_role("link", name=SITE_TITLE)).to_be_visible()
+        expect(owner.get_by_role("banner")).to_contain_text(TAGLINE)
+        expect(owner).to_have_title(re.compile(rf" · {re.escape(SITE_TITLE)}$"))
