@@ -249,6 +249,23 @@ def user_list_columns(users: Sequence[UserSnapshot]) -> Iterable[ListColumn]:
 
 
 @hookspec
+def delete_consequences(record_kind: str, record: UserSnapshot | AffiliateSnapshot) -> str | None:
+    """What deleting one record does outside the site, for the question the admin confirms.
+
+    Called for each enabled plugin when a page asks "Delete ...?", before anything is
+    deleted, so the admin reads what the plugin's :func:`user_deleted` or
+    :func:`affiliate_deleted` will do (for example "The Contact in Salesforce is kept.").
+    A database read at most; say what the plugin's own settings and links make true.
+
+    :param record_kind: ``"user"`` or ``"affiliate"``: which of the two ``record`` is.
+    :param record: the record the admin is about to delete.
+    :return: one sentence, or None when deleting this kind of record concerns the
+        plugin not at all.
+    """
+    ...
+
+
+@hookspec
 def affiliate_admin_panels(affiliate: AffiliateSnapshot) -> Iterable[AdminPanel]:
     """Boxes the plugin adds to the admin's page for one affiliate.
 

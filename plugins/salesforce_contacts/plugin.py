@@ -14,7 +14,7 @@ from flask import Blueprint
 from host.contributions import AdminPanel, ListColumn
 from host.database import independent_transaction
 from host.plugins import hookimpl
-from host.snapshots import FieldChange, UserSnapshot
+from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 from host.sync import enqueue
 from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
@@ -25,9 +25,9 @@ from plugins.salesforce_contacts.importing import IMPORT_KIND, ImportHandler
 from plugins.salesforce_contacts.inbound import endpoint
 from plugins.salesforce_contacts.inbound.apply import InboundHandler
 from plugins.salesforce_contacts.inbound.echo import applying_from_salesforce
-from plugins.salesforce_contacts.links import load_link
+from plugins.salesforce_contacts.links import Link, load_link
 from plugins.salesforce_contacts.panel import user_list_column, user_panel
-from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segmentation, salesforce_config
+from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Deletion, Options, Segmentation, salesforce_config
 
 #: The path to register in the connected app; the plugin's own, so both plugins can share an app.
 CALLBACK_PATH = "/salesforce_contacts/oauth2/callback"
@@ -89,6 +89,12 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             payload |= {"salesforce_id": link.salesforce_id, "object_type": link.object_type}
         enqueue(self, KIND, str(user.id), payload)
 
+    @hookimpl
+    def delete_consequences(self, record_kind: str, record: UserSnapshot | AffiliateSnapshot) -> str | None:
+        if record_kind != "user":
+            return None
+        return deletion_consequence(Options.of(self.settings), load_link(self.store, record.id))
+
     # -- contributions -----------------------------------------------------------------
 
     @hookimpl
@@ -120,6 +126,21 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     @hookimpl
     def user_list_columns(self, users: Sequence[UserSnapshot]) -> Iterable[ListColumn]:
         return [user_list_column(self, users)]
+
+
+def deletion_consequence(options: Options, link: Link | None) -> str:
+    """What :meth:`SalesforceContactsPlugin.user_deleted` leads the queue to do in Salesforce
+    (see ``UserSyncHandler``'s deletions), said before the user is deleted."""
+    if link is None:
+        return "The user has not reached Salesforce, so nothing changes there."
+    record = f"The {link.object_type} in Salesforce ({link.salesforce_id})"
+    if options.deletion is Deletion.DELETE:
+        return f"{record} is deleted too."
+    if options.deletion is Deletion.SET_FIELD:
+        if not options.deletion_field:
+            return f"{record} is kept; the field to mark it with is not named in the plugin's settings yet."
+        return f"{record} is kept, with {options.deletion_field} set to “{options.deletion_value}”."
+    return f"{record} is kept."
 
 
 plugin = SalesforceContactsPlugin()

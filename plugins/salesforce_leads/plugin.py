@@ -8,12 +8,13 @@ from flask import Blueprint, url_for
 import host.sync
 from host.contributions import AdminPanel, MenuItem
 from host.plugins import hookimpl
-from host.snapshots import AffiliateSnapshot, FieldChange
+from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
 from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
 from plugins.salesforce_leads import views
 from plugins.salesforce_leads.cli import backfill_command
+from plugins.salesforce_leads.links import link_of
 from plugins.salesforce_leads.panel import affiliate_panel
 from plugins.salesforce_leads.settings import SETTINGS_FIELDS, destination_object, salesforce_config
 from plugins.salesforce_leads.sync import KIND, AffiliateSync
@@ -60,6 +61,17 @@ class SalesforceLeads(SalesforceConnectedPlugin):
     @hookimpl
     def affiliate_deleted(self, affiliate: AffiliateSnapshot) -> None:
         host.sync.enqueue(self, KIND, str(affiliate.id), {"deleted": True})
+
+    @hookimpl
+    def delete_consequences(self, record_kind: str, record: UserSnapshot | AffiliateSnapshot) -> str | None:
+        """The sync deletes the record an affiliate is linked to in the destination object, if any."""
+        if record_kind != "affiliate":
+            return None
+        sobject = destination_object(self)
+        link = link_of(self, record.id)
+        if link is None or link.sobject.lower() != sobject.lower():
+            return "The affiliate has not reached Salesforce, so nothing changes there."
+        return f"The {link.sobject} in Salesforce ({link.record_id}) is deleted too."
 
     # -- contributions --------------------------------------------------------
 

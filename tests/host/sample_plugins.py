@@ -155,6 +155,10 @@ class Showcase(Plugin):
             AdminPanel("Broken", "showcase/broken_panel.html", {}),
         ]
 
+    @hookimpl
+    def delete_consequences(self, record_kind: str, record: UserSnapshot | AffiliateSnapshot) -> str | None:
+        return f"Showcase forgets {record.email}." if record_kind == "user" else None
+
 
 class Picky(Plugin):
     """Needs a token before it can be enabled, and refuses when told to."""

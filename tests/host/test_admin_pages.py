@@ -57,6 +57,29 @@ def test_users_are_listed_searched_and_tagged_in_bulk(site, admin, make_user):
     assert refused.location == "/admin/users/"
 
 
+def test_taking_a_tag_off_users_in_bulk_asks_first_naming_how_many_lose_it(site, admin, make_user):
+    app, _owner = site
+    ids = [make_user(app, email=f"{name}@example.com", first_name=name.title()) for name in ("ann", "bob", "cyd")]
+    with app.app_context():
+        vip_id = create_tag("vip").id
+        db.session.commit()
+    admin.post("/admin/users/tags", data={"user_ids": ids[:2], "tag_id": vip_id, "action": "add"})
+    removal = {"user_ids": ids, "tag_id": vip_id, "action": "remove", "next": "/admin/users/?q=example"}
+
+    asked = admin.post("/admin/users/tags", data=removal)
+    assert asked.status_code == 200
+    assert "Remove the tag vip from 2 users?" in asked.text, "only the users who have the tag are counted"
+    assert "Ann " in asked.text and "(ann@example.com)" in asked.text and "cyd@example.com" not in asked.text
+    assert 'href="/admin/users/?q=example">No, go back</a>' in asked.text
+    assert tags_of(app, "ann@example.com") == tags_of(app, "bob@example.com") == {"vip"}, "asking changes nothing"
+
+    confirmed = admin.post("/admin/users/tags", data={**removal, "user_ids": ids[:2], "confirmed": "yes"})
+    assert confirmed.location == "/admin/users/?q=example"
+    assert tags_of(app, "ann@example.com") == tags_of(app, "bob@example.com") == set()
+    nothing_to_take = admin.post("/admin/users/tags", data=removal)
+    assert nothing_to_take.status_code == 302, "with no user to lose the tag there is nothing to ask"
+
+
 def test_an_admin_edits_and_deletes_a_user(site, admin, make_user):
     app, _owner = site
     user_id = make_user(app, email="jane@example.com", first_name="Jane", last_name="Doe")
@@ -146,6 +169,9 @@ def test_custom_fields_appear_on_the_forms(site, admin):
         "/admin/settings/custom-fields", data={"owner": "affiliate", "label": "Traffic source", "key": "traffic_source"}
     )
     assert "Traffic source" in admin.get("/admin/affiliates/new").text
+    settings = admin.get("/admin/settings/").text
+    assert "Remove the field Traffic source (traffic_source)?" in settings
+    assert "the values already entered are kept" in settings
     assert (
         "lower-case"
         in admin.post("/admin/settings/custom-fields", data={"owner": "user", "label": "X", "key": "Bad Key"}).text
@@ -174,6 +200,24 @@ def test_hook_affiliate_admin_panels(site, admin):
     assert "Showcase sees al@example.com." in page
     with app.app_context():
         assert "UndefinedError" in registry.state_of("showcase").last_error, "a panel that fails to render is reported"
+
+
+def test_hook_delete_consequences(site, admin, make_user):
+    app, _owner = site
+    user_id = make_user(app, email="jane@example.com", first_name="Jane", last_name="Doe")
+    with app.app_context():
+        affiliate_id = create_affiliate(first_name="Al", last_name="Fil", email="al@example.com").id
+        db.session.commit()
+    assert "Showcase forgets" not in admin.get(f"/admin/users/{user_id}").text, "a disabled plugin is not asked"
+    with app.app_context():
+        registry.enable("showcase")
+        db.session.commit()
+    question = admin.get(f"/admin/users/{user_id}").text.split('role="alertdialog"', 1)[1].split("</form>", 1)[0]
+    assert "Delete Jane Doe (jane@example.com)?" in question
+    assert "cannot be restored. Showcase forgets jane@example.com." in question
+    assert "Showcase forgets" not in admin.get(f"/admin/affiliates/{affiliate_id}").text, "None says nothing"
+    with app.app_context():
+        assert db.session.get(User, user_id) is not None, "asking deletes nothing"
 
 
 def test_affiliates_waiting_for_moderation_are_approved_or_rejected(site, admin):

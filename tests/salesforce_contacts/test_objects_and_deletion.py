@@ -41,12 +41,21 @@ def test_a_custom_object_matched_by_an_external_id(make_site):
     assert (partner["External_Id__c"], partner["Email__c"]) == (str(user_id), "partner@example.com")
 
 
+#: What the confirmation says will happen, by the owner's choice, before the user is deleted.
+PROMISED = {
+    "nothing": "The Contact in Salesforce ({id}) is kept.",
+    "delete": "The Contact in Salesforce ({id}) is deleted too.",
+    "set_field": "The Contact in Salesforce ({id}) is kept, with Description set to “Deleted on site”.",
+}
+
+
 @pytest.mark.parametrize("deletion", ["nothing", "delete", "set_field"])
 def test_deleting_a_user_does_what_the_owner_chose(make_site, deletion):
     site = make_site(deletion=deletion, deletion_field="Description", deletion_value="Deleted on site")
     user_id = site.register("gone@example.com")
     site.wait_synced(user_id)
     contact_id = site.record("gone@example.com")["Id"]
+    assert PROMISED[deletion].format(id=contact_id) in site.admin.get(f"/admin/users/{user_id}").text
 
     _delete(site, user_id)
 
@@ -66,6 +75,10 @@ def test_a_user_deleted_while_their_first_delivery_is_in_flight_leaves_no_record
     site = make_site(deletion="delete", merge_strategy="fill_empty", segmentation="none")
     site.sf.admin.settings(latency_ms=1000)
     user_id = site.register("brief@example.com")
+    assert (
+        "The user has not reached Salesforce, so nothing changes there."
+        in site.admin.get(f"/admin/users/{user_id}").text
+    )
     site.wait_for_state(user_id, "in_flight")
     site.wait_for(lambda: site.sf.admin.call_counts().get("GET query"), "the delivery's lookup")
 

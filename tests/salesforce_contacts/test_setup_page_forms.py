@@ -66,6 +66,10 @@ def test_endpoint_buttons_add_regenerate_and_remove_what_salesforce_may_use(
     assert _submit(site, "webhooks", action="update") == 302
     [first] = _endpoint_paths(site)
     endpoint_id = first.split("/")[-1].split("?")[0]
+    asks = html.unescape(_page(site))
+    assert "Make a new key for the endpoint “Update: mapped fields and tags come back to the user”?" in asks
+    assert "Its current URL stops working at once" in asks
+    assert "Remove the endpoint “Update: mapped fields and tags come back to the user”?" in asks
     assert _submit(site, f"webhooks/{endpoint_id}/regenerate") == 302
     [second] = _endpoint_paths(site)
     assert second.split("?")[0] == first.split("?")[0] and second != first

@@ -202,19 +202,23 @@ def test_several_leads_with_the_email_fail_clearly_and_none_is_touched(connected
     assert sorted(lead["Company"] for lead in connected.records("Lead")) == ["Navy", "Univac"]
 
 
-def test_deleting_an_affiliate_deletes_its_lead(connected: Site) -> None:
-    from host.extensions import db
-    from host.models import Affiliate
-    from host.services.affiliates import delete_affiliate
-
+def test_deleting_an_affiliate_deletes_its_lead_as_the_confirmation_says(connected: Site) -> None:
     affiliate_id = connected.create_affiliate()
     connected.drain()
-    assert len(connected.records("Lead")) == 1
+    [lead] = connected.records("Lead")
+    page = connected.admin.get(f"/admin/affiliates/{affiliate_id}").get_data(as_text=True)
+    assert f"The Lead in Salesforce ({lead['Id']}) is deleted too." in page
     with connected.app.app_context():
         delete_affiliate(db.session.get(Affiliate, affiliate_id))
         db.session.commit()
     connected.drain()
     assert connected.records("Lead") == []
+
+
+def test_deleting_an_affiliate_that_never_reached_salesforce_is_said_to_change_nothing_there(site: Site) -> None:
+    affiliate_id = site.create_affiliate()
+    page = site.admin.get(f"/admin/affiliates/{affiliate_id}").get_data(as_text=True)
+    assert "The affiliate has not reached Salesforce, so nothing changes there." in page
 
 
 def test_the_backfill_command_sends_affiliates_made_before_the_plugin(site: Site) -> None:

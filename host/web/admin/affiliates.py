@@ -14,6 +14,7 @@ from host.services.custom_fields import defined_fields
 from host.services.errors import InvalidValue
 from host.services.users import admins
 from host.snapshots import AffiliateSnapshot
+from host.web.admin.consequences import delete_consequences
 from host.web.admin.panels import rendered_panels
 from host.web.forms.affiliates import STATUS_LABELS, AffiliateForm
 from host.web.forms.base import custom_initial_values, with_custom_fields
@@ -95,12 +96,14 @@ def create() -> str | Response:
 @bp.route("/<int:affiliate_id>")
 def show(affiliate_id: int) -> str:
     affiliate = _affiliate_or_404(affiliate_id)
+    snapshot = AffiliateSnapshot.of(affiliate)
     return render_template(
         "admin/affiliates/show.html",
         affiliate=affiliate,
         status_labels=STATUS_LABELS,
         custom_fields=defined_fields(CustomFieldOwner.AFFILIATE),
-        plugin_panels=rendered_panels("affiliate_admin_panels", affiliate=AffiliateSnapshot.of(affiliate)),
+        plugin_panels=rendered_panels("affiliate_admin_panels", affiliate=snapshot),
+        delete_consequences=delete_consequences(snapshot),
     )
 
 

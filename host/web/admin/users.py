@@ -18,6 +18,7 @@ from host.services.errors import InvalidValue
 from host.services.tags import all_tags
 from host.services.users import change_tags, delete_user, register_user, users_matching
 from host.snapshots import UserSnapshot
+from host.web.admin.consequences import delete_consequences
 from host.web.admin.panels import rendered_panels
 from host.web.forms.accounts import ROLE_LABELS, AdminNewUserForm, AdminUserForm
 from host.web.forms.base import with_custom_fields
@@ -113,7 +114,8 @@ def create() -> str | Response:
 
 
 @bp.route("/tags", methods=["POST"])
-def bulk_tags() -> Response:
+def bulk_tags() -> str | Response:
+    """Add a tag to the ticked users, or take it off them once the admin has confirmed how many lose it."""
     form = BulkTagForm()
     form.offer_tags(all_tags())
     if not form.validate():
@@ -123,6 +125,13 @@ def bulk_tags() -> Response:
     users = list(
         db.session.scalars(select(User).where(User.id.in_(form.user_ids.data or [])).options(selectinload(User.tags)))
     )
+    if form.removes and not form.confirmed.data:
+        tag = db.session.get(Tag, form.tag_id.data) or abort(404)
+        losing = [user for user in users if tag in user.tags]
+        if losing:
+            return render_template(
+                "admin/users/confirm_tag_removal.html", form=form, tag=tag, users=losing, back=_back_to_list()
+            )
     changed = _apply_tag_change(form, users)
     db.session.commit()
     flash(f"Tags changed on {changed} of {len(users)} users.", "success")
@@ -140,13 +149,15 @@ def edit(user_id: int) -> str | Response:
             return redirect(url_for(".edit", user_id=user.id))
     tag_form = TagChangeForm(formdata=None)
     tag_form.offer_tags(all_tags())
+    snapshot = UserSnapshot.of(user)
     return render_template(
         "admin/users/edit.html",
         user=user,
         form=form,
         tag_form=tag_form,
         source_label=source_label,
-        plugin_panels=rendered_panels("user_admin_panels", user=UserSnapshot.of(user)),
+        plugin_panels=rendered_panels("user_admin_panels", user=snapshot),
+        delete_consequences=delete_consequences(snapshot),
     )
 
 

@@ -1,7 +1,7 @@
 """Tag forms: creating a tag, and adding or removing one on users."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
 from host.models import Tag
@@ -32,3 +32,9 @@ class BulkTagForm(TagChangeForm):
     user_ids = SelectMultipleField(
         "Users", coerce=int, validate_choice=False, validators=[DataRequired("Tick at least one user.")]
     )
+    #: Set by the page that asks before a tag is taken off users; a removal without it only asks.
+    confirmed = HiddenField()
+
+    @property
+    def removes(self) -> bool:
+        return self.action.data == REMOVE
