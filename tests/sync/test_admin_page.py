@@ -1,11 +1,13 @@
 """The admin's Sync page: counts, pause, chart, dead letters, records; admins only, CSRF."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from host.extensions import db
 from host.sync import is_paused, pause
+from host.timestamps import utcnow
 
 # The page reads the queue's tables, whichever engine filled them.
 pytestmark = pytest.mark.parametrize("engine", ["embedded"])
@@ -123,3 +125,19 @@ def test_forms_need_the_csrf_token(make_queue, make_user, log_in):
     assert admin.post("/admin/sync/queue_test/resume", data={"csrf_token": token}).status_code == 302
     with queue.app.app_context():
         assert not is_paused("queue_test")
+
+
+def test_a_queue_paused_until_a_time_is_told_on_every_admin_page(queue, admin):
+    until = utcnow() + timedelta(hours=1)
+    with queue.app.app_context():
+        pause("queue_test", "The daily API limit is used up.", until=until)
+        db.session.commit()
+    for path in ["/admin/", "/admin/users/", "/admin/sync/"]:
+        page = admin.get(path).text
+        assert f"has paused syncing until {until:%Y-%m-%d %H:%M} UTC; nothing is lost." in page, path
+        assert "The daily API limit is used up." in page and 'href="/admin/sync/#plugin-queue_test"' in page, path
+
+    with queue.app.app_context():
+        pause("queue_test", "Paused by an admin.")
+        db.session.commit()
+    assert "has paused syncing until" not in admin.get("/admin/").text, "a pause without an end says so on Sync only"

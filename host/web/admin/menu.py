@@ -4,11 +4,13 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from host.contributions import Banner, MenuItem
+from host.contributions import Banner, BannerLevel, MenuItem
 from host.plugins.dispatch import collect_items
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import enabled_names
 from host.plugins.settings_page import settings_url
+from host.sync.overview import plugin_title
+from host.sync.pauses import active_pauses, pause_end
 
 #: The host's own admin pages, in menu order, as (label, endpoint).
 HOST_PAGES = (
@@ -54,6 +56,29 @@ def admin_menu() -> list[MenuSection]:
     return sections
 
 
+def paused_queue_banners() -> list[Banner]:
+    """A notice for each plugin whose queue paused itself until a time, such as an exhausted API limit.
+
+    A pause with no end waits for a person (a reauthorization, the Pause button) and is
+    told by the plugin's own banner or was chosen on the Sync page.
+    """
+    banners = []
+    for name, pause in sorted(active_pauses().items()):
+        end = pause_end(pause)
+        if end is None:
+            continue
+        banners.append(
+            Banner(
+                f"{plugin_title(name)} has paused syncing until {end:%Y-%m-%d %H:%M} UTC; nothing is lost. "
+                f"{pause.reason}",
+                BannerLevel.WARNING,
+                url_for("sync_admin.index") + f"#plugin-{name}",
+                "Open Sync",
+            )
+        )
+    return banners
+
+
 def admin_banners() -> list[Banner]:
-    """The notices enabled plugins raise for admins."""
-    return [banner for _plugin, banner in collect_items("admin_banners", Banner)]
+    """The notices of paused queues, then those enabled plugins raise for admins."""
+    return [*paused_queue_banners(), *(banner for _plugin, banner in collect_items("admin_banners", Banner))]
