@@ -14,9 +14,12 @@ from urllib.parse import quote as quote_path
 
 import requests
 
+from plugins.salesforce_common import api_budget
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.errors import (
+    ApiBudgetReached,
     ApiError,
+    ApiLimitExceeded,
     ErrorContext,
     MultipleMatches,
     SalesforceError,
@@ -25,7 +28,7 @@ from plugins.salesforce_common.errors import (
 )
 from plugins.salesforce_common.limits import LIMIT_INFO_HEADER, ApiUsage, parse_limit_info
 from plugins.salesforce_common.oauth import transport_errors_are_transient
-from plugins.salesforce_common.status import save_api_usage
+from plugins.salesforce_common.status import save_api_usage, stored_api_usage
 from plugins.salesforce_common.tokens import Tokens, load_tokens, refresh_tokens
 
 SESSION_EXPIRED_CODE = "INVALID_SESSION_ID"
@@ -73,6 +76,7 @@ class SalesforceClient:
         #: The latest ``Sforce-Limit-Info`` reading of this client's calls; kept in the
         #: plugin's store when the client is closed, with the caller's transaction.
         self.api_usage: ApiUsage | None = None
+        self._looked_for_room = False
 
     @property
     def instance_url(self) -> str:
@@ -135,6 +139,9 @@ class SalesforceClient:
         :param sobject: the object the call is about, named in error sentences.
         :param match_field: the key of an upsert or lookup, named if several records match.
         """
+        if not self._looked_for_room:
+            self._looked_for_room = True
+            self._look_for_room()
         url = self._url(path)
         response = self._send(method, url, params=params, json=json)
         if _session_expired(response):
@@ -143,8 +150,31 @@ class SalesforceClient:
             if _session_expired(response):
                 raise TransientError("Salesforce refused a session it had just renewed; it will be tried again.")
         if response.status_code >= 300:
-            raise self.error_for(response, self.context(sobject), match_field=match_field)
+            error = self.error_for(response, self.context(sobject), match_field=match_field)
+            if isinstance(error, ApiLimitExceeded) and not error.waits_for_concurrency:
+                error = ApiLimitExceeded(
+                    error.salesforce_message,
+                    resume_at=api_budget.wait_again(self.config.store, datetime.now(UTC)),
+                    usage=error.usage,
+                )
+            raise error
         return response
+
+    def _look_for_room(self) -> None:
+        """Before the first call: if the plugin waits for API requests or the stored usage
+        is over its budget, look at ``limits`` (one call) and go on only if there is room.
+
+        :raises ApiLimitExceeded: no room yet; its ``resume_at`` is when to look again.
+        """
+        store, share = self.config.store, self.config.api_budget_share
+        if not api_budget.is_waiting(store) and not api_budget.is_over_budget(stored_api_usage(store), share):
+            return
+        daily = self.get_json("limits")["DailyApiRequests"]
+        usage = ApiUsage(int(daily["Max"]) - int(daily["Remaining"]), int(daily["Max"]), datetime.now(UTC))
+        self.api_usage = usage
+        if api_budget.is_over_budget(usage, share):
+            raise ApiBudgetReached(usage, share, resume_at=api_budget.wait_again(store, usage.observed_at))
+        api_budget.stop_waiting(store)
 
     def error_for(
         self, response: requests.Response, context: ErrorContext, *, match_field: str | None = None

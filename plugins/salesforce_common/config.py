@@ -47,6 +47,8 @@ class SalesforceConfig:
     #: The site's word for what the plugin syncs (``"affiliate"``, ``"user"``), used
     #: in the sentences errors are reported with.
     record_kind: str = "record"
+    #: The share of the org's daily API requests the plugin may use (1.0: all of them).
+    api_budget_share: float = 1.0
     connect_timeout: float = 10.0
     #: Salesforce itself gives up on a request after 10 minutes; a Collections call
     #: of 200 records takes seconds, so a minute means something is wrong.

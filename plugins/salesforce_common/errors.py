@@ -112,6 +112,25 @@ class ApiLimitExceeded(SalesforceError):
             f"Syncing waits until {resume_at:%Y-%m-%d %H:%M} UTC."
         )
 
+    @property
+    def waits_for_concurrency(self) -> bool:
+        """Too many long requests at once, which clears in a minute, rather than the daily limit."""
+        return "concurrent" in self.salesforce_message.lower()
+
+
+class ApiBudgetReached(ApiLimitExceeded):
+    """The org has used the share of its daily API requests the plugin may use."""
+
+    def __init__(self, usage: ApiUsage, share: float, *, resume_at: datetime) -> None:
+        self.salesforce_message = ""
+        self.resume_at = resume_at
+        self.usage = usage
+        SalesforceError.__init__(
+            self,
+            f"Syncing keeps within {share:.0%} of the org's daily API requests, and {usage.used:,} of "
+            f"{usage.allowed:,} are used. It looks again at {resume_at:%Y-%m-%d %H:%M} UTC.",
+        )
+
 
 class ApiError(SalesforceError):
     """Salesforce refused a request or a record; retrying alone will not help."""

@@ -15,6 +15,7 @@ from plugins.salesforce_common import (
     SANDBOX_LOGIN_URL,
     SalesforceConfig,
 )
+from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
 
@@ -128,6 +129,7 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
         help="Leads need a Company; used when no user field is mapped to it.",
     ),
     BATCH_WAIT_FIELD,
+    BUDGET_FIELD,
 )
 
 
@@ -187,4 +189,5 @@ def salesforce_config(settings: SettingsProxy, store: PluginStore) -> Salesforce
         api_version=str(settings.get("api_version") or DEFAULT_API_VERSION),
         store=store,
         record_kind="user",
+        api_budget_share=budget_share(settings.get(BUDGET_FIELD.key)),
     )

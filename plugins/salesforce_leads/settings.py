@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from host.plugins import Plugin, SettingField
 from plugins.salesforce_common import ConfigurationError, SalesforceConfig
+from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
 from plugins.salesforce_common.transport import require_secure_transport
@@ -116,6 +117,7 @@ SETTINGS_FIELDS = (
         validators=(check_api_name("The External ID field", "Affiliate_Id__c"),),
     ),
     BATCH_WAIT_FIELD,
+    BUDGET_FIELD,
 )
 
 
@@ -137,4 +139,5 @@ def salesforce_config(plugin: Plugin) -> SalesforceConfig:
         api_version=api_version(api_url) if api_url else "",
         store=plugin.store,
         record_kind=RECORD_KIND,
+        api_budget_share=budget_share(plugin.settings.get(BUDGET_FIELD.key)),
     )
