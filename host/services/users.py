@@ -156,17 +156,35 @@ def delete_user(user: User) -> None:
     db.session.flush()
 
 
+def _lock_for_tag_change(users: list[User]) -> None:
+    """Lock the users' rows and read their tags afresh, until the caller's transaction ends.
+
+    Tags are read, changed and written back; without the lock, two requests changing
+    one user's tags at once would both insert the same link, or both delete it. Rows
+    are locked in id order, so two changes of overlapping users cannot deadlock.
+    """
+    if not users:
+        return
+    db.session.execute(
+        select(User.id).where(User.id.in_([user.id for user in users])).order_by(User.id).with_for_update()
+    )
+    for user in users:
+        db.session.expire(user, ["tags"])
+
+
 def change_tags(users: Iterable[User], *, add: Iterable[Tag] = (), remove: Iterable[Tag] = ()) -> int:
     """Add and remove tags on each user, firing ``user_tags_changed`` per user changed.
 
     A user who already had every added tag and none of the removed ones is left
-    alone and fires nothing.
+    alone and fires nothing. Concurrent changes of the same users wait for each other.
 
     :return: how many users changed.
     """
     to_add, to_remove = set(add), set(remove)
     if to_add & to_remove:
         raise InvalidValue("tags", "A tag cannot be added and removed at once.")
+    users = list(users)
+    _lock_for_tag_change(users)
     changed = 0
     for user in users:
         added, removed = to_add - user.tags, to_remove & user.tags
