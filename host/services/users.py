@@ -20,7 +20,7 @@ from host.services.consents import CONSENT_FIELDS, ConsentOrigin, initial_consen
 from host.services.custom_fields import check_custom_values
 from host.services.emails import normalize_email
 from host.services.errors import DuplicateEmail, InvalidValue
-from host.services.passwords import check_new_password, hash_password
+from host.services.passwords import check_new_password, hash_password, unusable_password
 from host.services.search import matches_words
 from host.snapshots import FieldChange, UserSnapshot
 
@@ -62,7 +62,7 @@ def admin_count() -> int:
 def register_user(
     *,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str,
     last_name: str,
     phone: str = "",
@@ -76,13 +76,16 @@ def register_user(
 
     Both consents are recorded as chosen at registration, ticked or not.
 
+    :param password: None for an account that cannot log in until its owner chooses a
+        password (one made from another system's record, say), without hashing one.
     :param consent_origin: who chose the consents; the new user, unless given.
     :raises InvalidValue: a value breaks a rule (``DuplicateEmail`` for a taken address).
     """
-    check_new_password(password)
+    if password is not None:
+        check_new_password(password)
     user = User(
         email=normalize_email(email),
-        password_hash=hash_password(password),
+        password_hash=unusable_password() if password is None else hash_password(password),
         first_name=_required_text("first_name", first_name),
         last_name=_required_text("last_name", last_name),
         phone=phone.strip(),
