@@ -1,18 +1,19 @@
 """Importing Salesforce records as site users, by topic or picklist value.
 
 The records are read a page at a time (SOQL, following ``nextRecordsUrl``) and each
-page is applied in one transaction that also saves the progress, so the admin page
-and the CLI can show how far it got and a summary: users created, existing users
-linked, records skipped with the reason. From the admin page each page is one entry
-on the sync queue, which enqueues the next; the CLI runs the pages itself.
-Users created or tagged here are not sent back to Salesforce, where they came from.
+page is applied a chunk of records at a time, each chunk in one transaction that also
+saves the progress, so the admin page and the CLI can show how far it got and a
+summary: users created, existing users linked, records skipped with the reason. From
+the admin page each page is one entry on the sync queue, which enqueues the next; the
+CLI runs the pages itself. Users created or tagged here are not sent back to
+Salesforce, where they came from.
 
 An import always ends: finished, failed with the sentence of what stopped it, or
-cancelled by the admin. Each page renews the import's lease; an import whose lease
-ran out (its worker died between pages) no longer blocks a new one, and a page of it
-that runs after all finds it replaced and does nothing. Every page is applied under
-the progress's lock after checking the import is still the current, running one, so
-a cancelled or replaced import changes nothing more.
+cancelled by the admin. Each page and each chunk renews the import's lease; an import
+whose lease ran out (its worker died) no longer blocks a new one, and a page of it that
+runs after all finds it replaced and does nothing. Every chunk is applied under the
+progress's lock after checking the import is still the current, running one, so a
+cancelled or replaced import changes nothing more.
 """
 
 import enum
@@ -61,6 +62,9 @@ IMPORT_KIND = "import"
 PROGRESS_KEY = "import.progress"
 #: Records per page: small enough for a progress bar that moves, and for ``Id IN`` lists.
 PAGE_SIZE = 200
+#: Records applied per transaction. SQLite has one writer, so a registration waits for
+#: at most this many records to be applied, not for a whole page.
+APPLY_CHUNK = 25
 #: How long an import counts as running after its last page began: far longer than a
 #: page takes to read and apply, so only an import nobody works on any more runs out.
 IMPORT_LEASE = timedelta(minutes=5)
@@ -101,6 +105,10 @@ class Progress:
     started_at: str = ""
     #: Until when the import counts as running without another page beginning.
     lease_until: str = ""
+    #: The page being applied (the URL it is read from; None for the first) and how
+    #: many of its records are applied, so a page applied again resumes there.
+    page_url: str | None = None
+    page_applied: int = 0
 
     @property
     def skipped_total(self) -> int:
@@ -278,31 +286,48 @@ class Importer:
         if stored.finished:
             raise ImportStopped(f'The import of "{progress.value}" was {stored.state(utcnow()).value.lower()}.')
 
-    def apply(self, progress: Progress, page: Page) -> None:
-        """Create or link a user per record, with the import's tag, and count what happened."""
-        self._still_current(progress)
-        progress.renew_lease(utcnow())
-        tag = find_tag(progress.value) or create_tag(progress.value)
-        skipped: Counter[str] = Counter(progress.skipped)
-        progress.total = page.total
-        if page.other_objects:
-            skipped[f"not a {self.options.object_type}"] += page.other_objects
-            progress.processed += page.other_objects
-        for record in page.records:
-            outcome = self._one(record, tag)
-            if outcome in ("created", "linked"):
-                setattr(progress, outcome, getattr(progress, outcome) + 1)
-            else:
-                skipped[outcome] += 1
-            progress.processed += 1
-        progress.skipped = dict(skipped)
-        progress.finished = page.next_url is None
-        self.store.set(PROGRESS_KEY, progress.to_json())
+    def apply(self, progress: Progress, page: Page, page_url: str | None) -> None:
+        """Create or link a user per record, with the import's tag, and count what happened.
+
+        The records are applied :data:`APPLY_CHUNK` at a time, each chunk committed with
+        the progress, which notes how much of the page (read from ``page_url``) is done:
+        a page applied again after its worker died goes on where it stopped.
+
+        :raises ImportStopped: the import was cancelled or replaced; the chunks before stay.
+        """
+        done = progress.page_applied if progress.page_url == page_url else 0
+        while True:
+            self._still_current(progress)
+            progress.renew_lease(utcnow())
+            skipped: Counter[str] = Counter(progress.skipped)
+            if done == 0:
+                progress.total = page.total
+                if page.other_objects:
+                    skipped[f"not a {self.options.object_type}"] += page.other_objects
+                    progress.processed += page.other_objects
+            chunk = page.records[done : done + APPLY_CHUNK]
+            tag = find_tag(progress.value) or create_tag(progress.value)
+            for record in chunk:
+                outcome = self._one(record, tag)
+                if outcome in ("created", "linked"):
+                    setattr(progress, outcome, getattr(progress, outcome) + 1)
+                else:
+                    skipped[outcome] += 1
+                progress.processed += 1
+            done += len(chunk)
+            progress.skipped = dict(skipped)
+            page_done = done >= len(page.records)
+            progress.page_url, progress.page_applied = (page.next_url, 0) if page_done else (page_url, done)
+            progress.finished = page_done and page.next_url is None
+            self.store.set(PROGRESS_KEY, progress.to_json())
+            db.session.commit()
+            if page_done:
+                return
 
     def run_page(self, progress: Progress, next_url: str | None) -> str | None:
         """Read and apply one page, committing it with the progress; the next page's URL.
 
-        :raises ImportStopped: the import was cancelled or replaced; nothing was applied.
+        :raises ImportStopped: the import was cancelled or replaced; what was applied before stays.
         """
         db.session.commit()
         self._still_current(progress)
@@ -312,8 +337,7 @@ class Importer:
         page = self.read_page(progress, next_url)
         # Reading may have opened a read transaction (cached topics); SQLite cannot turn it into a write.
         db.session.commit()
-        self.apply(progress, page)
-        db.session.commit()
+        self.apply(progress, page, next_url)
         return page.next_url
 
     def _origin(self, record: dict[str, Any], note: str) -> ConsentOrigin:
