@@ -70,8 +70,10 @@ def test_concurrent_registrations_and_tag_edits_all_succeed_and_salesforce_match
         return register
 
     def tag_edits(seed: int) -> Callable[[], list[int]]:
+        client = admin_client()
+
         def edit() -> list[int]:
-            chooser, client, answers = random.Random(seed), admin_client(), []
+            chooser, answers = random.Random(seed), []
             for _ in range(EDITS_PER_THREAD):
                 form = {
                     "user_ids": [str(user_id) for user_id in edited],
