@@ -27,6 +27,7 @@ QUICK_ARGUMENTS = {
     "emulator_throughput.py": ["--seconds", "1"],
     "api_calls.py": ["--burst", "200"],
     "steady_registrations.py": ["--count", "100", "--wait", "5"],
+    "import_alongside.py": ["--records", "300", "--registrations", "30"],
 }
 
 

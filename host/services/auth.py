@@ -2,7 +2,8 @@
 
 Logging in, confirming the current password before a change that matters, and
 asking for a password-reset link all count against the same limit, per IP and per
-address: each is a way to guess at an account, or to flood its inbox.
+account from that IP (see :mod:`host.services.login_throttle`): each is a way to guess
+at an account, or to flood its inbox.
 """
 
 from functools import cache
@@ -35,7 +36,7 @@ def authenticate(email: str, password: str, *, ip: str) -> User:
     """The account ``email`` and ``password`` open; the caller commits either way.
 
     :raises LoginRefused: wrong credentials, or too many recent failures from this
-        IP or for this account.
+        IP, or for this account from it.
     """
     email = email.strip().lower()
     wait = login_throttle.seconds_until_allowed(ip, email)
@@ -52,7 +53,7 @@ def authenticate(email: str, password: str, *, ip: str) -> User:
         raise LoginRefused("The email or password is wrong.")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    login_throttle.clear_failures(email)
+    login_throttle.clear_failures(ip, email)
     return user
 
 
@@ -79,7 +80,7 @@ def account_for_reset(email: str, *, ip: str) -> User | None:
     Every request counts against the limit, whether the address has an account or
     not, so the limit reveals nothing about which addresses have one.
 
-    :raises LoginRefused: too many requests lately, from this IP or for this address.
+    :raises LoginRefused: too many requests lately, from this IP or for this address from it.
     """
     email = email.strip().lower()
     _refuse_when_throttled(ip, email, "requests")

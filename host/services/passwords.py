@@ -7,6 +7,7 @@ parameters, so either verifies the other's; on log-in a hash made with other
 parameters than the configured ones is made again.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -84,6 +85,16 @@ def check_new_password(password: str) -> None:
 
 def hash_password(password: str) -> str:
     return _hasher().hash(password)
+
+
+def unusable_password() -> str:
+    """A stored value that no password matches, for an account whose owner has yet to choose one.
+
+    Not a hash, so making it costs nothing (hashing a random password would cost a full
+    argon2 run per account, in the transaction creating it); it is random so that
+    :mod:`host.services.password_links`, which fingerprints it, tells accounts apart.
+    """
+    return f"!{secrets.token_urlsafe(24)}"
 
 
 def verify_password(password_hash: str, password: str) -> bool:

@@ -20,7 +20,7 @@ from host.services.consents import CONSENT_FIELDS, ConsentOrigin, initial_consen
 from host.services.custom_fields import check_custom_values
 from host.services.emails import normalize_email
 from host.services.errors import DuplicateEmail, InvalidValue
-from host.services.passwords import check_new_password, hash_password
+from host.services.passwords import check_new_password, hash_password, unusable_password
 from host.services.search import matches_words
 from host.snapshots import FieldChange, UserSnapshot
 
@@ -62,7 +62,7 @@ def admin_count() -> int:
 def register_user(
     *,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str,
     last_name: str,
     phone: str = "",
@@ -76,13 +76,16 @@ def register_user(
 
     Both consents are recorded as chosen at registration, ticked or not.
 
+    :param password: None for an account that cannot log in until its owner chooses a
+        password (one made from another system's record, say), without hashing one.
     :param consent_origin: who chose the consents; the new user, unless given.
     :raises InvalidValue: a value breaks a rule (``DuplicateEmail`` for a taken address).
     """
-    check_new_password(password)
+    if password is not None:
+        check_new_password(password)
     user = User(
         email=normalize_email(email),
-        password_hash=hash_password(password),
+        password_hash=unusable_password() if password is None else hash_password(password),
         first_name=_required_text("first_name", first_name),
         last_name=_required_text("last_name", last_name),
         phone=phone.strip(),
@@ -156,17 +159,35 @@ def delete_user(user: User) -> None:
     db.session.flush()
 
 
+def _lock_for_tag_change(users: list[User]) -> None:
+    """Lock the users' rows and read their tags afresh, until the caller's transaction ends.
+
+    Tags are read, changed and written back; without the lock, two requests changing
+    one user's tags at once would both insert the same link, or both delete it. Rows
+    are locked in id order, so two changes of overlapping users cannot deadlock.
+    """
+    if not users:
+        return
+    db.session.execute(
+        select(User.id).where(User.id.in_([user.id for user in users])).order_by(User.id).with_for_update()
+    )
+    for user in users:
+        db.session.expire(user, ["tags"])
+
+
 def change_tags(users: Iterable[User], *, add: Iterable[Tag] = (), remove: Iterable[Tag] = ()) -> int:
     """Add and remove tags on each user, firing ``user_tags_changed`` per user changed.
 
     A user who already had every added tag and none of the removed ones is left
-    alone and fires nothing.
+    alone and fires nothing. Concurrent changes of the same users wait for each other.
 
     :return: how many users changed.
     """
     to_add, to_remove = set(add), set(remove)
     if to_add & to_remove:
         raise InvalidValue("tags", "A tag cannot be added and removed at once.")
+    users = list(users)
+    _lock_for_tag_change(users)
     changed = 0
     for user in users:
         added, removed = to_add - user.tags, to_remove & user.tags

@@ -87,7 +87,7 @@ def reset(token: str) -> tuple[str, int] | str | Response:
         template="auth/reset_password.html",
         refused_status=400,
         done_sentence="Your password is changed. Log in with it now.",
-        after_set=lambda user: login_throttle.clear_failures(user.email),
+        after_set=lambda user: login_throttle.clear_failures(request.remote_addr or "", user.email),
     )
 
 

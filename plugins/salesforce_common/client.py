@@ -1,9 +1,10 @@
 """A thin REST client for one connected org.
 
-Every call goes to ``{instance_url}/services/data/v{version}/...`` with a timeout.
-A 401 ``INVALID_SESSION_ID`` (an expired session: Salesforce gives no expiry date
-to refresh ahead of) refreshes the tokens once through :func:`.tokens.refresh_tokens`
-and retries; every response's ``Sforce-Limit-Info`` is recorded; every failure
+Every call goes to ``{instance_url}/services/data/v{version}/...`` with a timeout;
+the instance's address is checked afresh (:mod:`.transport`) each time a client is
+made. A 401 ``INVALID_SESSION_ID`` (an expired session: Salesforce gives no expiry
+date to refresh ahead of) refreshes the tokens once through
+:func:`.tokens.refresh_tokens` and retries; every response's ``Sforce-Limit-Info`` is recorded; every failure
 becomes a typed error from :mod:`.errors`.
 """
 
@@ -30,6 +31,7 @@ from plugins.salesforce_common.limits import LIMIT_INFO_HEADER, ApiUsage, parse_
 from plugins.salesforce_common.oauth import transport_errors_are_transient
 from plugins.salesforce_common.status import save_api_usage, stored_api_usage
 from plugins.salesforce_common.tokens import Tokens, load_tokens, refresh_tokens
+from plugins.salesforce_common.transport import require_secure_transport
 
 SESSION_EXPIRED_CODE = "INVALID_SESSION_ID"
 
@@ -71,6 +73,7 @@ class SalesforceClient:
         config.require_complete()
         self.config = config
         self._tokens: Tokens = load_tokens(config.store)
+        require_secure_transport(self._tokens.instance_url, "Salesforce's instance URL")
         self._http = requests.Session()
         self._http.headers.update({"Accept": "application/json", **(headers or {})})
         #: The latest ``Sforce-Limit-Info`` reading of this client's calls; kept in the

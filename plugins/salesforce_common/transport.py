@@ -1,7 +1,12 @@
 """Which URLs may carry OAuth secrets and tokens.
 
-HTTPS everywhere, with one exception: plain http to a loopback host, where the
-traffic never leaves the machine (the Salesforce emulator in tests and the demo).
+HTTPS to a public host everywhere, with one exception: a loopback host, named as such
+(``localhost``, 127.0.0.0/8, ``::1``), where the traffic never leaves the machine (the
+Salesforce emulator in tests and the demo), over http too. Private, link-local (cloud
+metadata services live there) and other non-public addresses are refused, so a setting
+cannot make the server send secrets inward. A name is resolved and every address it
+gives is checked, when a URL is saved and again whenever it is about to be used, so a
+name that pointed outward when saved cannot be pointed inward later through DNS.
 
 oauthlib refuses every http URL unless the ``OAUTHLIB_INSECURE_TRANSPORT``
 environment variable is set, its one documented switch. Setting it for the whole
@@ -12,14 +17,19 @@ and is a loopback http URL, and removes it when the last such call ends.
 
 import ipaddress
 import os
+import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 from plugins.salesforce_common.errors import ConfigurationError
 
 INSECURE_TRANSPORT_VARIABLE = "OAUTHLIB_INSECURE_TRANSPORT"
+
+#: Gives the addresses a host name stands for now; none when it does not resolve.
+Resolver = Callable[[str], Iterable[str]]
 
 
 def is_loopback_host(host: str) -> bool:
@@ -37,19 +47,85 @@ def is_loopback_http(url: str) -> bool:
     return parts.scheme == "http" and is_loopback_host(parts.hostname or "")
 
 
-def require_secure_transport(url: str, what: str) -> str:
-    """Return ``url`` if it is https, or http to a loopback host; refuse anything else.
+def resolve_host(host: str) -> list[str]:
+    """Every address ``host`` resolves to now, through the system's resolver; none if it does not.
+
+    A name that does not resolve cannot be connected to either: the request fails on
+    its own, and the name is checked again before the next one.
+    """
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return []
+    return [str(sockaddr[0]) for *_, sockaddr in found]
+
+
+def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+def is_public_address(address: str) -> bool:
+    """Whether ``address`` is on the public internet: not private, link-local, loopback, multicast or reserved.
+
+    An IPv6 address that carries an IPv4 one (``::ffff:10.0.0.1``, 6to4) is judged by both.
+    """
+    ip = _literal_address(address)
+    if ip is None:
+        return False
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        candidates += [embedded for embedded in (ip.ipv4_mapped, ip.sixtofour) if embedded is not None]
+    return all(
+        candidate.is_global and not (candidate.is_multicast or candidate.is_reserved) for candidate in candidates
+    )
+
+
+def require_secure_transport(url: str, what: str, *, resolve: Resolver = resolve_host) -> str:
+    """Return ``url`` if it is https to a public host, or http or https to a loopback host; refuse anything else.
 
     :param what: names the URL in the admin's sentence, e.g. ``"The login URL"``.
+    :param resolve: how a host name becomes addresses (the system's resolver unless given).
     """
     parts = urlsplit(url)
     if not parts.hostname or parts.scheme not in ("https", "http"):
         raise ConfigurationError(f"{what} {url!r} is not a web address; it must start with https://.")
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+    if is_loopback_host(parts.hostname):
+        return url
+    if parts.scheme == "http":
         raise ConfigurationError(
             f"{what} {url!r} uses plain http; Salesforce requires https (http is allowed only for this machine)."
         )
+    literal = _literal_address(parts.hostname)
+    addresses = [str(literal)] if literal is not None else list(resolve(parts.hostname))
+    for address in addresses:
+        if not is_public_address(address):
+            raise ConfigurationError(
+                f"{what} {url!r} leads to {address}, an address of a private or local network; "
+                "Salesforce is on the public internet, so give its public address."
+            )
     return url
+
+
+def check_secure_url(what: str, *, resolve: Resolver = resolve_host) -> Callable[[Any], str | None]:
+    """A settings validator: a blank value, or a URL :func:`require_secure_transport` accepts.
+
+    :param what: names the setting in the sentence, e.g. ``"The API URL"``.
+    """
+
+    def check(value: Any) -> str | None:
+        url = str(value or "").strip()
+        if not url:
+            return None
+        try:
+            require_secure_transport(url, what, resolve=resolve)
+        except ConfigurationError as error:
+            return str(error)
+        return None
+
+    return check
 
 
 class _InsecureTransportPermit:

@@ -9,7 +9,8 @@ from host.plugins import Plugin
 from host.sync.backfill import DEFAULT_CHUNK_SIZE, BackfillError, backfill, backfill_source
 from plugins.salesforce_common import SalesforceError
 from plugins.salesforce_contacts.handler import KIND
-from plugins.salesforce_contacts.importing import Importer, ImportRefused, start
+from plugins.salesforce_contacts.import_choices import BY_PICKLIST, BY_TOPIC, ImportRefused, chosen_value
+from plugins.salesforce_contacts.importing import Importer, ImportStopped, end_import, start
 
 
 def backfill_command(plugin: Plugin) -> click.Command:
@@ -41,8 +42,15 @@ def import_command(plugin: Plugin) -> click.Command:
         """Make site users of Salesforce records with a topic or picklist value, and tag them with it."""
         if bool(topic) == bool(picklist_value):
             raise click.UsageError("Give one of --topic or --picklist-value.")
+        by = BY_TOPIC if topic else BY_PICKLIST
+        try:
+            value = chosen_value(plugin, by, topic or picklist_value or "")  # type: ignore[arg-type]
+            progress = start(plugin.store, by, value)
+            db.session.commit()
+        except (ImportRefused, SalesforceError) as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
         importer = Importer(plugin)  # type: ignore[arg-type]
-        progress = start(plugin.store, "topic" if topic else "picklist", topic or picklist_value or "")
         try:
             next_url = importer.run_page(progress, None)
             with click.progressbar(length=progress.total, label=f'Importing "{progress.value}"') as bar:
@@ -51,8 +59,13 @@ def import_command(plugin: Plugin) -> click.Command:
                     before = progress.processed
                     next_url = importer.run_page(progress, next_url)
                     bar.update(progress.processed - before)
+        except ImportStopped as stopped:
+            db.session.rollback()
+            raise click.ClickException(str(stopped)) from stopped
         except (ImportRefused, SalesforceError) as error:
             db.session.rollback()
+            end_import(plugin.store, progress.id, problem=str(error))
+            db.session.commit()
             raise click.ClickException(str(error)) from error
         click.echo(
             f"{progress.created} users created, {progress.linked} existing users linked, "

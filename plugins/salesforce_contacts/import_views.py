@@ -1,7 +1,9 @@
 """The admin's Import users page: choose a topic or picklist value, watch the progress bar.
 
-The page polls a small JSON endpoint (a script file, as the site's content security
-policy allows no inline scripts) while the sync queue runs the import page by page.
+The page lists the topics and picklist values Salesforce has, and refuses any other
+before an import starts. It polls a small JSON endpoint (a script file, as the site's
+content security policy allows no inline scripts) while the sync queue runs the import
+page by page, and offers to cancel an import that is running.
 """
 
 from typing import TYPE_CHECKING
@@ -10,10 +12,17 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from werkzeug.wrappers import Response
 
 from host.extensions import db
+from host.timestamps import utcnow
 from host.web.access import admin_required
-from plugins.salesforce_contacts.importing import load_progress, queue_import
-from plugins.salesforce_contacts.settings import Options, Segmentation
-from plugins.salesforce_contacts.topic_cache import TopicCache
+from plugins.salesforce_common import SalesforceError
+from plugins.salesforce_contacts.import_choices import (
+    BY_PICKLIST,
+    BY_TOPIC,
+    ImportRefused,
+    chosen_value,
+    import_choices,
+)
+from plugins.salesforce_contacts.importing import cancel_import, load_progress, queue_import
 
 if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
@@ -31,37 +40,51 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     @bp.route("/")
     @admin_required
     def page() -> str:
-        options = Options.of(plugin.settings)
+        choices = import_choices(plugin)
+        db.session.commit()
+        progress = load_progress(plugin.store)
         return render_template(
             "salesforce_contacts/import.html",
             plugin=plugin,
-            topics=TopicCache(plugin.store).names(),
-            picklist=options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST)
-            and options.segmentation_field,
-            progress=load_progress(plugin.store),
+            choices=choices,
+            progress=progress.for_display(utcnow()) if progress else None,
         )
 
     @bp.route("/", methods=["POST"])
     @admin_required
     def start() -> Response:
-        by = request.form.get("by", "topic")
+        by = request.form.get("by", BY_TOPIC)
         value = request.form.get("value", "").strip()
-        if by not in ("topic", "picklist") or not value:
+        if by not in (BY_TOPIC, BY_PICKLIST) or not value:
             flash("Choose a topic or a picklist value to import.", "error")
             return redirect(url_for(".page"))
-        current = load_progress(plugin.store)
-        if current is not None and not current.finished:
-            flash("An import is still running; wait for it to finish.", "error")
+        try:
+            value = chosen_value(plugin, by, value)
+            db.session.commit()
+            queue_import(plugin, by, value)
+        except (ImportRefused, SalesforceError) as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
             return redirect(url_for(".page"))
-        queue_import(plugin, by, value)
         db.session.commit()
         flash(f'Importing records with "{value}".', "success")
+        return redirect(url_for(".page"))
+
+    @bp.route("/cancel", methods=["POST"])
+    @admin_required
+    def cancel() -> Response:
+        cancelled = cancel_import(plugin.store)
+        db.session.commit()
+        if cancelled is None:
+            flash("No import is running.", "info")
+        else:
+            flash(f'The import of "{cancelled.value}" is cancelled; the users it made so far stay.', "success")
         return redirect(url_for(".page"))
 
     @bp.route("/progress.json")
     @admin_required
     def progress() -> Response:
         current = load_progress(plugin.store)
-        return jsonify(current.to_json() if current else None)
+        return jsonify(current.for_display(utcnow()) if current else None)
 
     return bp

@@ -1,28 +1,41 @@
 """Importing Salesforce records as site users, by topic or picklist value.
 
 The records are read a page at a time (SOQL, following ``nextRecordsUrl``) and each
-page is applied in one transaction that also saves the progress, so the admin page
-and the CLI can show how far it got and a summary: users created, existing users
-linked, records skipped with the reason. From the admin page each page is one entry
-on the sync queue, which enqueues the next; the CLI runs the pages itself.
-Users created or tagged here are not sent back to Salesforce, where they came from.
+page is applied a chunk of records at a time, each chunk in one transaction that also
+saves the progress, so the admin page and the CLI can show how far it got and a
+summary: users created, existing users linked, records skipped with the reason. From
+the admin page each page is one entry on the sync queue, which enqueues the next; the
+CLI runs the pages itself. Users created or tagged here are not sent back to
+Salesforce, where they came from.
+
+An import always ends: finished, failed with the sentence of what stopped it, or
+cancelled by the admin. Each page and each chunk renews the import's lease; an import
+whose lease ran out (its worker died) no longer blocks a new one, and a page of it that
+runs after all finds it replaced and does nothing. Every chunk is applied under the
+progress's lock after checking the import is still the current, running one, so a
+cancelled or replaced import changes nothing more.
 """
 
+import enum
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app
+
 from host.extensions import db
+from host.plugins.models import PluginData
 from host.plugins.settings import PluginStore
 from host.services.consents import IMPORT, ConsentOrigin
 from host.services.errors import InvalidValue
 from host.services.tags import create_tag, find_tag
 from host.services.users import change_tags
 from host.sync import enqueue
-from host.sync.handlers import Done, Entry, Failed, Outcome
+from host.sync.handlers import Done, Entry, Failed, Outcome, RetryLater
+from host.timestamps import utcnow
 from plugins.salesforce_common import Describer, SalesforceClient, SalesforceError, quote
 from plugins.salesforce_common.describe import PICKLIST_TYPES
 from plugins.salesforce_common.queue_outcomes import outcome_for
@@ -33,6 +46,7 @@ from plugins.salesforce_contacts.consent import (
     opted_out,
     record_consents,
 )
+from plugins.salesforce_contacts.import_choices import BY_TOPIC, ImportRefused
 from plugins.salesforce_contacts.inbound.apply import parse_salesforce_datetime
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.links import load_link
@@ -48,10 +62,28 @@ IMPORT_KIND = "import"
 PROGRESS_KEY = "import.progress"
 #: Records per page: small enough for a progress bar that moves, and for ``Id IN`` lists.
 PAGE_SIZE = 200
+#: Records applied per transaction. SQLite has one writer, so a registration waits for
+#: at most this many records to be applied, not for a whole page.
+APPLY_CHUNK = 25
+#: How long an import counts as running after its last page began: far longer than a
+#: page takes to read and apply, so only an import nobody works on any more runs out.
+IMPORT_LEASE = timedelta(minutes=5)
 
 
-class ImportRefused(Exception):
-    """The import cannot start: the criteria name nothing Salesforce has."""
+class ImportStopped(Exception):
+    """The import was cancelled or replaced while a page of it was on its way."""
+
+
+class ImportState(enum.StrEnum):
+    RUNNING = "Running"
+    FINISHED = "Finished"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+    #: Not finished, but nothing worked on it for the whole lease.
+    STOPPED = "Stopped"
+
+
+STOPPED_SENTENCE = "The import stopped before it finished; start it again to import the remaining records."
 
 
 @dataclass
@@ -66,20 +98,50 @@ class Progress:
     created: int = 0
     linked: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    #: Ended, whichever way: finished, failed (``problem`` says why) or cancelled.
     finished: bool = False
     problem: str | None = None
+    cancelled: bool = False
     started_at: str = ""
+    #: Until when the import counts as running without another page beginning.
+    lease_until: str = ""
+    #: The page being applied (the URL it is read from; None for the first) and how
+    #: many of its records are applied, so a page applied again resumes there.
+    page_url: str | None = None
+    page_applied: int = 0
 
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
 
+    def state(self, now: datetime) -> ImportState:
+        if self.cancelled:
+            return ImportState.CANCELLED
+        if self.finished:
+            return ImportState.FAILED if self.problem else ImportState.FINISHED
+        if not self.lease_until or datetime.fromisoformat(self.lease_until) <= now:
+            return ImportState.STOPPED
+        return ImportState.RUNNING
+
+    def running(self, now: datetime) -> bool:
+        return self.state(now) is ImportState.RUNNING
+
+    def renew_lease(self, now: datetime) -> None:
+        self.lease_until = (now + IMPORT_LEASE).isoformat()
+
     def to_json(self) -> dict[str, Any]:
         return {**self.__dict__, "skipped_total": self.skipped_total}
 
+    def for_display(self, now: datetime) -> dict[str, Any]:
+        """What the page and its progress endpoint show: the counts, the state and why it ended."""
+        state = self.state(now)
+        problem = STOPPED_SENTENCE if state is ImportState.STOPPED else self.problem
+        return {**self.to_json(), "state": state.value, "running": state is ImportState.RUNNING, "problem": problem}
+
     @classmethod
     def from_json(cls, stored: dict[str, Any]) -> "Progress":
-        return cls(**{key: value for key, value in stored.items() if key != "skipped_total"})
+        known = {each.name for each in fields(cls)}
+        return cls(**{key: value for key, value in stored.items() if key in known})
 
 
 def load_progress(store: PluginStore) -> Progress | None:
@@ -87,11 +149,47 @@ def load_progress(store: PluginStore) -> Progress | None:
     return Progress.from_json(stored) if stored else None
 
 
+def _locked_progress(store: PluginStore) -> Progress | None:
+    """The stored progress, locked until the transaction ends and read after the lock."""
+    store.lock(PROGRESS_KEY)
+    row = db.session.get(PluginData, (store.plugin_name, PROGRESS_KEY), populate_existing=True)
+    return Progress.from_json(row.value) if row is not None and row.value else None
+
+
 def start(store: PluginStore, by: str, value: str) -> Progress:
-    """A new import, replacing the record of the last one."""
-    progress = Progress(secrets.token_hex(6), by, value.strip(), started_at=datetime.now(UTC).isoformat())
+    """A new import, replacing the record of the last one.
+
+    :raises ImportRefused: another import is still running.
+    """
+    now = utcnow()
+    current = _locked_progress(store)
+    if current is not None and current.running(now):
+        raise ImportRefused(f'The import of "{current.value}" is still running; wait for it to finish or cancel it.')
+    progress = Progress(secrets.token_hex(6), by, value.strip(), started_at=now.isoformat())
+    progress.renew_lease(now)
     store.set(PROGRESS_KEY, progress.to_json())
     return progress
+
+
+def end_import(store: PluginStore, import_id: str, *, problem: str | None = None, cancelled: bool = False) -> bool:
+    """End the import ``import_id`` if it has not ended: failed with ``problem``, or cancelled.
+
+    :return: whether it was still going (and is now ended).
+    """
+    current = _locked_progress(store)
+    if current is None or current.id != import_id or current.finished:
+        return False
+    current.finished, current.problem, current.cancelled = True, problem, cancelled
+    store.set(PROGRESS_KEY, current.to_json())
+    return True
+
+
+def cancel_import(store: PluginStore) -> Progress | None:
+    """Cancel the import that is going, if one is; the users it made so far stay."""
+    current = load_progress(store)
+    if current is None or not end_import(store, current.id, cancelled=True):
+        return None
+    return current
 
 
 @dataclass(frozen=True)
@@ -134,7 +232,7 @@ class Importer:
 
     def _first_query(self, client: SalesforceClient, progress: Progress) -> str:
         object_type = self.options.object_type
-        if progress.by == "topic":
+        if progress.by == BY_TOPIC:
             topic = TopicCache(self.store).get(progress.value)
             topic_id = topic.id if topic else None
             if topic_id is None:
@@ -162,7 +260,7 @@ class Importer:
                 page = client.get_json("query/", params={"q": self._first_query(client, progress)})
             records = page["records"]
             other_objects = 0
-            if progress.by == "topic":
+            if progress.by == BY_TOPIC:
                 ids = [record["EntityId"] for record in records]
                 records = (
                     client.query(
@@ -177,35 +275,69 @@ class Importer:
 
     # -- applying ------------------------------------------------------------------
 
-    def apply(self, progress: Progress, page: Page) -> None:
-        """Create or link a user per record, with the import's tag, and count what happened."""
-        # Lock the progress before reading, so two pages of one import apply one after another.
-        self.store.lock(PROGRESS_KEY)
-        tag = find_tag(progress.value) or create_tag(progress.value)
-        skipped: Counter[str] = Counter(progress.skipped)
-        progress.total = page.total
-        if page.other_objects:
-            skipped[f"not a {self.options.object_type}"] += page.other_objects
-            progress.processed += page.other_objects
-        for record in page.records:
-            outcome = self._one(record, tag)
-            if outcome in ("created", "linked"):
-                setattr(progress, outcome, getattr(progress, outcome) + 1)
-            else:
-                skipped[outcome] += 1
-            progress.processed += 1
-        progress.skipped = dict(skipped)
-        progress.finished = page.next_url is None
-        self.store.set(PROGRESS_KEY, progress.to_json())
+    def _still_current(self, progress: Progress) -> None:
+        """Lock the progress, so pages of one import apply one after another, and check it is still going.
+
+        :raises ImportStopped: it was cancelled, ended or replaced meanwhile.
+        """
+        stored = _locked_progress(self.store)
+        if stored is None or stored.id != progress.id:
+            raise ImportStopped("A newer import replaced this one.")
+        if stored.finished:
+            raise ImportStopped(f'The import of "{progress.value}" was {stored.state(utcnow()).value.lower()}.')
+
+    def apply(self, progress: Progress, page: Page, page_url: str | None) -> None:
+        """Create or link a user per record, with the import's tag, and count what happened.
+
+        The records are applied :data:`APPLY_CHUNK` at a time, each chunk committed with
+        the progress, which notes how much of the page (read from ``page_url``) is done:
+        a page applied again after its worker died goes on where it stopped.
+
+        :raises ImportStopped: the import was cancelled or replaced; the chunks before stay.
+        """
+        done = progress.page_applied if progress.page_url == page_url else 0
+        while True:
+            self._still_current(progress)
+            progress.renew_lease(utcnow())
+            skipped: Counter[str] = Counter(progress.skipped)
+            if done == 0:
+                progress.total = page.total
+                if page.other_objects:
+                    skipped[f"not a {self.options.object_type}"] += page.other_objects
+                    progress.processed += page.other_objects
+            chunk = page.records[done : done + APPLY_CHUNK]
+            tag = find_tag(progress.value) or create_tag(progress.value)
+            for record in chunk:
+                outcome = self._one(record, tag)
+                if outcome in ("created", "linked"):
+                    setattr(progress, outcome, getattr(progress, outcome) + 1)
+                else:
+                    skipped[outcome] += 1
+                progress.processed += 1
+            done += len(chunk)
+            progress.skipped = dict(skipped)
+            page_done = done >= len(page.records)
+            progress.page_url, progress.page_applied = (page.next_url, 0) if page_done else (page_url, done)
+            progress.finished = page_done and page.next_url is None
+            self.store.set(PROGRESS_KEY, progress.to_json())
+            db.session.commit()
+            if page_done:
+                return
 
     def run_page(self, progress: Progress, next_url: str | None) -> str | None:
-        """Read and apply one page, committing it with the progress; the next page's URL."""
+        """Read and apply one page, committing it with the progress; the next page's URL.
+
+        :raises ImportStopped: the import was cancelled or replaced; what was applied before stays.
+        """
+        db.session.commit()
+        self._still_current(progress)
+        progress.renew_lease(utcnow())
+        self.store.set(PROGRESS_KEY, progress.to_json())
         db.session.commit()
         page = self.read_page(progress, next_url)
         # Reading may have opened a read transaction (cached topics); SQLite cannot turn it into a write.
         db.session.commit()
-        self.apply(progress, page)
-        db.session.commit()
+        self.apply(progress, page, next_url)
         return page.next_url
 
     def _origin(self, record: dict[str, Any], note: str) -> ConsentOrigin:
@@ -272,14 +404,21 @@ class ImportHandler:
         progress = load_progress(self.plugin.store)
         if progress is None or progress.id != payload.get("import"):
             return Done("A newer import replaced this one.")
+        if progress.finished:
+            return Done(f'The import of "{progress.value}" was {progress.state(utcnow()).value.lower()}.')
         try:
             next_url = Importer(self.plugin).run_page(progress, payload.get("next"))
+        except ImportStopped as stopped:
+            db.session.rollback()
+            return Done(str(stopped))
         except ImportRefused as refusal:
-            progress.problem, progress.finished = str(refusal), True
-            self.plugin.store.set(PROGRESS_KEY, progress.to_json())
-            return Failed(str(refusal))
+            return self._fail(progress, str(refusal))
         except SalesforceError as error:
-            return outcome_for(error)
+            outcome = outcome_for(error)
+            if isinstance(outcome, Failed) or (isinstance(outcome, RetryLater) and self._last_attempt(entry)):
+                return self._fail(progress, str(error))
+            db.session.rollback()
+            return outcome
         if next_url:
             enqueue(
                 self.plugin,
@@ -289,9 +428,23 @@ class ImportHandler:
             )
         return Done(f"Import of {progress.value}: {progress.processed} of {progress.total} records.")
 
+    @staticmethod
+    def _last_attempt(entry: Entry) -> bool:
+        """Whether the queue gives the entry up if this delivery is retried."""
+        return entry.attempts + 1 >= int(current_app.config["PLUGHOST_SYNC_MAX_ATTEMPTS"])
+
+    def _fail(self, progress: Progress, sentence: str) -> Failed:
+        """End the import as failed with ``sentence``, keeping the pages applied before."""
+        db.session.rollback()
+        end_import(self.plugin.store, progress.id, problem=sentence)
+        return Failed(sentence)
+
 
 def queue_import(plugin: "SalesforceContactsPlugin", by: str, value: str) -> Progress:
-    """Start an import that the sync queue runs, in the current transaction."""
+    """Start an import that the sync queue runs, in the current transaction.
+
+    :raises ImportRefused: another import is still running.
+    """
     progress = start(plugin.store, by, value)
     enqueue(plugin, IMPORT_KIND, f"{progress.id}:0", {"import": progress.id, "next": None})
     return progress

@@ -18,6 +18,7 @@ from plugins.salesforce_common import (
 from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
+from plugins.salesforce_common.transport import check_secure_url
 
 
 class LoginHost(enum.StrEnum):
@@ -65,7 +66,13 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
             (LoginHost.CUSTOM, "My Domain or another URL"),
         ),
     ),
-    SettingField("custom_login_url", "My Domain URL", FieldKind.URL, help="e.g. https://acme.my.salesforce.com"),
+    SettingField(
+        "custom_login_url",
+        "My Domain URL",
+        FieldKind.URL,
+        help="e.g. https://acme.my.salesforce.com",
+        validators=(check_secure_url("The My Domain URL"),),
+    ),
     SettingField("consumer_key", "Consumer Key", required=True, help="From your Connected App."),
     SettingField("consumer_secret", "Consumer Secret", secret=True, required=True),
     SettingField("api_version", "API version", default=DEFAULT_API_VERSION),

@@ -5,7 +5,6 @@ the user already linked to the record, else the match key the sync uses (the
 External ID field holding the user id, or Email), else Email.
 """
 
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,7 +55,7 @@ def create_user(
     consents: Mapping[str, bool] | None = None,
     consent_origin: ConsentOrigin | None = None,
 ) -> User:
-    """A new user for a record, with an unusable random password and a set-password invitation.
+    """A new user for a record, with no usable password and a set-password invitation.
 
     :param consents: ``marketing_email_consent`` and ``marketing_sms_consent`` as the
         record's opt-outs say, chosen by ``consent_origin``.
@@ -68,7 +67,7 @@ def create_user(
     with from_salesforce():
         user = register_user(
             email=email,
-            password=secrets.token_urlsafe(32),
+            password=None,
             first_name=str(values.get("first_name") or field_value(fields, "FirstName") or local_part),
             last_name=str(values.get("last_name") or field_value(fields, "LastName") or local_part),
             phone=str(values.get("phone") or ""),

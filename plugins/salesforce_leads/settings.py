@@ -14,7 +14,7 @@ from plugins.salesforce_common import ConfigurationError, SalesforceConfig
 from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
-from plugins.salesforce_common.transport import require_secure_transport
+from plugins.salesforce_common.transport import check_secure_url
 
 DEFAULT_OBJECT = "Lead"
 RECORD_KIND = "affiliate"
@@ -27,12 +27,8 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _secure(value: str, what: str) -> str | None:
-    try:
-        require_secure_transport(value, what)
-    except ConfigurationError as error:
-        return str(error)
-    return None
+_secure_api_url = check_secure_url("The API URL")
+_secure_domain = check_secure_url("The Salesforce domain")
 
 
 def check_api_url(value: Any) -> str | None:
@@ -40,7 +36,7 @@ def check_api_url(value: Any) -> str | None:
     url = _text(value)
     if not url:
         return None
-    if problem := _secure(url, "The API URL"):
+    if problem := _secure_api_url(url):
         return problem
     parts = urlsplit(url)
     if parts.query or parts.fragment or not _API_PATH.match(parts.path):
@@ -61,7 +57,7 @@ def check_domain(value: Any) -> str | None:
     url = _text(value)
     if not url:
         return None
-    if problem := _secure(url, "The Salesforce domain"):
+    if problem := _secure_domain(url):
         return problem
     parts = urlsplit(url)
     if parts.path not in ("", "/") or parts.query or parts.fragment:

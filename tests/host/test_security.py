@@ -7,6 +7,7 @@ from sample_plugins import Showcase
 
 from host.extensions import db
 from host.plugins import registry
+from host.services.login_throttle import ACCOUNTS_PER_ADDRESS
 from host.services.site_settings import AFFILIATE_SIGNUP_OPEN, set_site_setting
 from host.web.redirects import safe_next_url
 
@@ -115,6 +116,36 @@ def test_log_in_is_rate_limited(make_app, make_user):
     visitor = app.test_client()
     for _ in range(3):
         assert visitor.post("/login", data={"email": "owner@example.com", "password": "guess"}).status_code == 200
+    limited = visitor.post("/login", data={"email": "owner@example.com", "password": PASSWORD})
+    assert limited.status_code == 429
+    assert "Too many failed log-ins" in limited.text
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(make_app, make_user):
+    app = make_app(PLUGHOST_LOGIN_ATTEMPTS_PER_MINUTE=3)
+    make_user(app, admin=True, email="owner@example.com", password=PASSWORD)
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    for _ in range(3):
+        assert attacker.post("/login", data={"email": "owner@example.com", "password": "guess"}).status_code == 200
+    assert attacker.post("/login", data={"email": "owner@example.com", "password": PASSWORD}).status_code == 429
+
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "203.0.113.20"
+    logged_in = owner.post("/login", data={"email": "owner@example.com", "password": PASSWORD})
+    assert logged_in.status_code == 302 and logged_in.location == "/admin/"
+    still_limited = attacker.post("/login", data={"email": "owner@example.com", "password": PASSWORD})
+    assert still_limited.status_code == 429, "the owner's log-in forgets only the failures from the owner's IP"
+
+
+def test_one_ip_guessing_at_many_accounts_is_limited(make_app, make_user):
+    app = make_app(PLUGHOST_LOGIN_ATTEMPTS_PER_MINUTE=2)
+    make_user(app, admin=True, email="owner@example.com", password=PASSWORD)
+    visitor = app.test_client()
+    visitor.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    for number in range(2 * ACCOUNTS_PER_ADDRESS):
+        wrong = {"email": f"someone{number // 2}@example.com", "password": "guess"}
+        assert visitor.post("/login", data=wrong).status_code == 200
     limited = visitor.post("/login", data={"email": "owner@example.com", "password": PASSWORD})
     assert limited.status_code == 429
     assert "Too many failed log-ins" in limited.text

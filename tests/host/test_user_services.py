@@ -8,7 +8,7 @@ from host.services.custom_fields import add_custom_field
 from host.services.errors import DuplicateEmail, InvalidValue
 from host.services.passwords import verify_password
 from host.services.tags import create_tag, delete_tag
-from host.services.users import change_tags, delete_user, register_user, update_user
+from host.services.users import change_tags, delete_user, register_user, set_password, update_user
 from host.snapshots import FieldChange
 
 
@@ -35,6 +35,19 @@ def test_hook_user_registered(recording_site, recorder):
     assert snapshot.role == "subscriber"
     assert verify_password(user.password_hash, "s3cret-enough")
     assert not verify_password(user.password_hash, "wrong password")
+
+
+def test_an_account_registered_without_a_password_cannot_log_in_until_one_is_set(recording_site, recorder):
+    first, second = register(password=None), register(email="john@example.com", password=None)
+    db.session.commit()
+
+    assert first.password_hash != second.password_hash, "each account's marker is its own"
+    for user in (first, second):
+        assert not user.password_hash.startswith("$argon2"), "nothing was hashed"
+        assert not any(verify_password(user.password_hash, guess) for guess in ("", user.password_hash, "None"))
+    set_password(first, "a fresh long passphrase")
+    assert verify_password(first.password_hash, "a fresh long passphrase")
+    assert len(recorder.of("user_registered")) == 2
 
 
 def test_registration_refuses_a_taken_email_whatever_its_case(recording_site, recorder):

@@ -57,7 +57,7 @@ def test_importing_500_records_by_topic_creates_links_and_skips_with_reasons(sit
             and p
         ),
         "the import to finish",
-        timeout=40,
+        timeout=120,
     )
 
     assert (progress["total"], progress["processed"]) == (500, 500)
