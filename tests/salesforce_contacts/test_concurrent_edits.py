@@ -79,6 +79,7 @@ def test_concurrent_registrations_and_tag_edits_all_succeed_and_salesforce_match
                     "user_ids": [str(user_id) for user_id in edited],
                     "tag_id": str(chooser.choice(tag_ids)),
                     "action": chooser.choice(["add", "remove"]),
+                    "confirmed": "yes",  # a removal's question, answered
                 }
                 answers.append(client.post("/admin/users/tags", data=form).status_code)
             return answers
