@@ -8,7 +8,7 @@ from flask import Flask
 
 from host import sync, themes, web
 from host.config import default_settings, ensure_keys, environment_settings, mail_settings
-from host.database import init_database
+from host.database import init_database, migrate_if_automatic
 from host.extensions import csrf, login_manager, mail
 from host.plugins import Plugin, hookimpl
 from host.plugins.blueprints import register_plugin_blueprints
@@ -35,7 +35,12 @@ def create_app(
     :param instance_path: the folder for the SQLite database and generated keys;
         ``PLUGHOST_INSTANCE_PATH`` when not given, else Flask's default.
     :param inspect_only: build the site only to look at it (the command line's help,
-        ``routes``, ``plugins list``): the instance folder and its keys are not created.
+        ``routes``, ``plugins list``): the instance folder and its keys are not created
+        and the schema is not migrated.
+
+    Where migrations are automatic (on SQLite unless ``PLUGHOST_AUTO_MIGRATE`` says
+    otherwise) the schema is brought up to date here; elsewhere pages answer 503 until
+    ``plughost db upgrade`` has run.
     """
     instance_path = instance_path or os.environ.get("PLUGHOST_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
@@ -51,6 +56,8 @@ def create_app(
     ensure_keys(app, keep=not inspect_only)
 
     init_database(app)
+    if not inspect_only:
+        migrate_if_automatic(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)

@@ -88,12 +88,12 @@ def make_app(database_config: dict[str, Any], tmp_path) -> Iterator[Callable[...
             "WTF_CSRF_ENABLED": False,
             # Cheap password hashes: suites register hundreds of users.
             "PLUGHOST_PASSWORD_HASH_COST": "fast",
+            # The schema the migrations build, on PostgreSQL too, as `plughost db upgrade` would.
+            "PLUGHOST_AUTO_MIGRATE": True,
             **database_config,
             **config,
         }
         app = create_app(settings, plugins=plugins, instance_path=str(tmp_path / f"instance{len(built)}"))
-        with app.app_context():
-            db.create_all()
         built.append(app)
         return app
 

@@ -4,7 +4,7 @@ from flask import Flask, render_template
 
 from host.plugins.registry import commit_recorded_errors
 from host.services.site_settings import affiliate_signup_open, registration_open, site_identity
-from host.web import access, account, affiliate_signup, auth, passwords, public, security, setup
+from host.web import access, account, affiliate_signup, auth, passwords, public, schema, security, setup
 from host.web.admin import (
     affiliates,
     dashboard,
@@ -52,6 +52,7 @@ def _site_context() -> dict[str, object]:
 
 def init_app(app: Flask) -> None:
     """Register every page and the rules that apply to all of them."""
+    schema.init_app(app)
     security.init_app(app)
     for module in BLUEPRINT_MODULES:
         module.init_app(app)
