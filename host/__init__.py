@@ -16,6 +16,7 @@ from host.plugins.commands import register_plugin_commands
 from host.plugins.manager import PluginHost, discover_plugins
 from host.services.passwords import hasher_for
 from host.themes.environment import ThemedEnvironment
+from host.web.paging import IdConverter
 
 __all__ = ["create_app", "hookimpl"]
 
@@ -44,6 +45,8 @@ def create_app(
     """
     instance_path = instance_path or os.environ.get("PLUGHOST_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # Before any route is added: an id in a path beyond the tables' range is "not found".
+    app.url_map.converters["int"] = IdConverter
     # Created on first use, after the configuration below names the theme folder.
     app.jinja_environment = ThemedEnvironment
     app.config.update(default_settings(app.instance_path))

@@ -36,6 +36,7 @@ BLUEPRINT_MODULES = (
 
 #: Error pages rendered in the site's look instead of the server's default.
 ERROR_PAGES = {
+    400: "The site could not read what was sent, so nothing was changed. Reload the page and try again.",
     403: "You do not have access to this page.",
     404: "There is no page here.",
 }
