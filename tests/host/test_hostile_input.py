@@ -43,7 +43,7 @@ HOSTILE_VALUES = {
     "huge integer": "99999999999999999999",
     "unknown choice": "no-such-choice",
 }
-#: Sent in one field per request (the site refuses a form that large as a whole).
+#: Sent in one field per request, a different one per route: in every field a request would weigh 100 MB.
 MEGABYTE = "x" * 1_000_000
 #: Names that only some states of a page show (a mapping row, a list's tick box).
 EXTRA_FIELDS = ("user_ids", "entry_id", "direction-LastName", "map-LastName", "map.first_name", "default.Company")
