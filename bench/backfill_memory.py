@@ -52,7 +52,6 @@ def peak_backfill_memory(database: Database, folder: Path, users: int) -> tuple[
     )
     try:
         with app.app_context():
-            db.create_all()
             add_users(users)
             tracemalloc.start()
             started = time.perf_counter()

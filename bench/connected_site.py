@@ -41,7 +41,6 @@ def build_site(folder: Path, name: str, *, with_plugins: bool, **config: Any) ->
         instance_path=str(folder / name),
     )
     with app.app_context():
-        db.create_all()
         register_user(email=OWNER_EMAIL, password=PASSWORD, first_name="O", last_name="Owner", role=Role.ADMIN)
         db.session.commit()
     return app

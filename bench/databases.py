@@ -52,6 +52,8 @@ def postgres_database() -> Iterator[Database | None]:
             {
                 "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
                 "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": options}},
+                # The site builds its schema with the migrations, as `plughost db upgrade` would.
+                "PLUGHOST_AUTO_MIGRATE": True,
             },
             url.render_as_string(hide_password=False),
         )

@@ -109,7 +109,6 @@ def make_site(database: Database, folder: Path, plugins: Sequence[Plugin], **con
         instance_path=str(folder / uuid.uuid4().hex),
     )
     with app.app_context():
-        db.create_all()
         register_user(
             email="owner@example.com", password="correct horse battery", first_name="O", last_name="W", role=Role.ADMIN
         )

@@ -8,7 +8,7 @@ from flask import Flask
 
 from host import sync, themes, web
 from host.config import default_settings, ensure_keys, environment_settings, mail_settings
-from host.database import init_database
+from host.database import init_database, migrate_if_automatic
 from host.extensions import csrf, login_manager, mail
 from host.plugins import Plugin, hookimpl
 from host.plugins.blueprints import register_plugin_blueprints
@@ -16,6 +16,7 @@ from host.plugins.commands import register_plugin_commands
 from host.plugins.manager import PluginHost, discover_plugins
 from host.services.passwords import hasher_for
 from host.themes.environment import ThemedEnvironment
+from host.web.paging import IdConverter
 
 __all__ = ["create_app", "hookimpl"]
 
@@ -35,10 +36,17 @@ def create_app(
     :param instance_path: the folder for the SQLite database and generated keys;
         ``PLUGHOST_INSTANCE_PATH`` when not given, else Flask's default.
     :param inspect_only: build the site only to look at it (the command line's help,
-        ``routes``, ``plugins list``): the instance folder and its keys are not created.
+        ``routes``, ``plugins list``): the instance folder and its keys are not created
+        and the schema is not migrated.
+
+    Where migrations are automatic (on SQLite unless ``PLUGHOST_AUTO_MIGRATE`` says
+    otherwise) the schema is brought up to date here; elsewhere pages answer 503 until
+    ``plughost db upgrade`` has run.
     """
     instance_path = instance_path or os.environ.get("PLUGHOST_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # Before any route is added: an id in a path beyond the tables' range is "not found".
+    app.url_map.converters["int"] = IdConverter
     # Created on first use, after the configuration below names the theme folder.
     app.jinja_environment = ThemedEnvironment
     app.config.update(default_settings(app.instance_path))
@@ -51,6 +59,8 @@ def create_app(
     ensure_keys(app, keep=not inspect_only)
 
     init_database(app)
+    if not inspect_only:
+        migrate_if_automatic(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)

@@ -24,7 +24,7 @@ from werkzeug.serving import run_simple
 
 from host import create_app
 from host.contributions import PluginStatus
-from host.database import auto_migrates, has_schema, schema_is_current, upgrade_database
+from host.database import has_schema, schema_was_upgraded
 from host.extensions import db
 from host.models import Role
 from host.plugins import ActivationError, registry
@@ -83,15 +83,14 @@ class PlughostGroup(FlaskGroup):
 
 
 def _app_factory() -> Flask:
-    """The site, its schema brought up to date first where that is automatic.
+    """The site, which brings its schema up to date where that is automatic, saying so.
 
     A command that only looks (:data:`INSPECTING_COMMANDS`) gets a site that writes nothing.
     """
     if _listing_commands.get() or _invoked_command() in INSPECTING_COMMANDS:
         return create_app(inspect_only=True)
     app = create_app()
-    if auto_migrates(app) and not schema_is_current(app):
-        upgrade_database(app)
+    if schema_was_upgraded(app):
         click.echo("plughost: the database schema was brought up to date.", err=True)
     return app
 

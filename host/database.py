@@ -49,6 +49,8 @@ _BEGIN_PENDING = "plughost_sqlite_begin_pending"
 #: writer that thread would wait on.
 _WRITER = "plughost_sqlite_writer"
 _writers: set[tuple[int, int]] = set()
+#: Where :func:`migrate_if_automatic` records, in ``app.extensions``, that it migrated.
+_SCHEMA_UPGRADED = "plughost_schema_upgraded"
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -175,8 +177,27 @@ def has_schema(app: Flask) -> bool:
 
 
 def auto_migrates(app: Flask) -> bool:
-    """Whether the command line migrates before it runs: as configured, else on SQLite only."""
+    """Whether the site migrates when it is built: as configured, else on SQLite only."""
     configured = app.config["PLUGHOST_AUTO_MIGRATE"]
     if configured is not None:
         return flag(configured)
     return str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+
+
+def migrate_if_automatic(app: Flask) -> bool:
+    """Bring the schema up to date where that is automatic (:func:`auto_migrates`).
+
+    Called when the site is built, so ``plughost run`` and a WSGI server pointed at
+    ``host:create_app()`` follow one rule. Whether a migration ran is kept for
+    :func:`schema_was_upgraded`.
+    """
+    upgraded = auto_migrates(app) and not schema_is_current(app)
+    if upgraded:
+        upgrade_database(app)
+    app.extensions[_SCHEMA_UPGRADED] = upgraded
+    return upgraded
+
+
+def schema_was_upgraded(app: Flask) -> bool:
+    """Whether building ``app`` brought its schema up to date."""
+    return bool(app.extensions.get(_SCHEMA_UPGRADED))

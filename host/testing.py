@@ -4,7 +4,7 @@ Registered through the ``pytest11`` entry point, so a plugin's own test suite ha
 as soon as Plughost is installed: nothing to import or copy.
 
 * ``make_app(*plugins, **config)`` builds a site with exactly those plugins (no entry
-  points) on a fresh, migrated database; tests that use it run on SQLite, and again on
+  points) on a fresh database, migrated as ``plughost db upgrade`` would; tests that use it run on SQLite, and again on
   PostgreSQL when one is configured: the ``PLUGHOST_TEST_POSTGRES_URL`` environment
   variable, or ``plughost_postgres_url`` in the pytest configuration.
 * ``app`` and ``client``: a site with no plugins, and a test client of it.
@@ -121,12 +121,12 @@ def make_app(database_config: dict[str, Any], tmp_path) -> Iterator[Callable[...
             "SECRET_KEY": "test-secret-key",
             "WTF_CSRF_ENABLED": False,
             "PLUGHOST_PASSWORD_HASH_COST": "fast",
+            # The schema the migrations build, as `plughost db upgrade` would.
+            "PLUGHOST_AUTO_MIGRATE": True,
             **database_config,
             **config,
         }
         app = create_app(settings, plugins=plugins, instance_path=str(tmp_path / f"instance{len(built)}"))
-        with app.app_context():
-            db.create_all()
         built.append(app)
         return app
 

@@ -13,7 +13,9 @@ from alembic import context
 
 from host.extensions import db
 
-if context.config.config_file_name is not None:
+# Logging as alembic.ini says only where nothing set it up: a site migrating as it is
+# built keeps the logging of the server (or test run) it is built in.
+if context.config.config_file_name is not None and not logging.getLogger().handlers:
     fileConfig(context.config.config_file_name, disable_existing_loggers=False)
 log = logging.getLogger("alembic.env")
 

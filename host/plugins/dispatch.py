@@ -21,6 +21,7 @@ from host.extensions import db
 from host.plugins.base import Plugin
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import enabled_names, record_error
+from host.services.errors import unexpected_error
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,7 @@ def report_failure(plugin: Plugin, hook_name: str, error: Exception, *, enabled_
     Also for the host's own use of a plugin's contribution, such as rendering the
     template of a panel it returned.
     """
-    log.error("plugin %s failed in hook %s", plugin.name, hook_name, exc_info=error)
-    message = f"{hook_name}: {type(error).__name__}: {error}"
+    message = unexpected_error(error, f"The {hook_name} hook of {plugin.name}", log)
     if enabled_only:
         record_error(plugin.name, message)
     else:

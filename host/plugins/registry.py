@@ -18,6 +18,7 @@ from host.extensions import db
 from host.plugins.base import ActivationError
 from host.plugins.manager import current_plugin_host
 from host.plugins.models import PluginRegistryVersion, PluginState
+from host.services.errors import unexpected_error
 from host.timestamps import utcnow
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,11 @@ def enable(name: str) -> None:
         with db.session.begin_nested():
             plugin.activate()
     except Exception as error:
-        reason = str(error) if isinstance(error, ActivationError) else f"activation failed: {error!r}"
-        log.warning("plugin %s refused activation: %s", name, reason)
+        if isinstance(error, ActivationError):
+            reason = str(error)
+            log.warning("plugin %s refused activation: %s", name, reason)
+        else:
+            reason = unexpected_error(error, f"The activation of {name}", log)
         state.last_error, state.last_error_at = reason, utcnow()
         raise ActivationError(reason) from error
     state.enabled, state.enabled_at = True, utcnow()
@@ -113,8 +117,7 @@ def disable(name: str) -> None:
             with db.session.begin_nested():
                 plugin.deactivate()
         except Exception as error:
-            log.warning("plugin %s failed to deactivate", name, exc_info=error)
-            record_error(name, f"deactivation failed: {error!r}")
+            record_error(name, unexpected_error(error, f"The deactivation of {name}", log))
     state.enabled = False
     _bump_version()
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from host import crypto
 from host.extensions import db
 from host.plugins.models import PluginData, PluginSettings
+from host.services.text import control_character_problem
 
 #: A validator returns an error message for a bad value, or None when it is fine.
 Validator = Callable[[Any], str | None]
@@ -30,6 +31,10 @@ class FieldKind(enum.StrEnum):
     CHOICE = "choice"
     BOOLEAN = "boolean"
     INTEGER = "integer"
+
+
+#: The longest value a text setting of each kind takes, unless its field says otherwise.
+MAX_LENGTHS: dict[FieldKind, int] = {FieldKind.TEXT: 500, FieldKind.URL: 2000, FieldKind.TEXTAREA: 20_000}
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,38 @@ class SettingField:
     help: str = ""
     choices: Sequence[tuple[str, str]] = ()
     validators: Sequence[Validator] = field(default=())
+    #: The longest text the field takes; by default :data:`MAX_LENGTHS` for its kind.
+    max_length: int | None = None
+
+    @property
+    def length_limit(self) -> int | None:
+        """The longest text the field takes, None for kinds that are not text."""
+        return self.max_length or MAX_LENGTHS.get(self.kind)
 
     def validate(self, value: Any) -> list[str]:
-        """Every error message the field's validators give for ``value``."""
+        """Every error message for ``value``: the host's rules for every field, then the field's validators.
+
+        The host's come first and alone, so a plugin's validator never sees text that
+        cannot be stored or a choice that was never offered.
+        """
+        if problem := self._host_problem(value):
+            return [problem]
         return [message for check in self.validators if (message := check(value))]
+
+    def _host_problem(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            if problem := control_character_problem(value, multiline=self.kind is FieldKind.TEXTAREA):
+                return problem
+            limit = self.length_limit
+            if limit is not None and len(value) > limit:
+                return f"Use at most {limit} characters."
+        if (
+            self.kind is FieldKind.CHOICE
+            and value is not None
+            and str(value) not in {str(key) for key, _ in self.choices}
+        ):
+            return "Choose one of the options offered."
+        return None
 
 
 class UnknownSettingError(KeyError):

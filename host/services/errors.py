@@ -1,4 +1,9 @@
-"""Errors the services raise for values a person can correct."""
+"""Errors the services raise for values a person can correct, and sentences for the others."""
+
+import logging
+import secrets
+
+log = logging.getLogger(__name__)
 
 
 class InvalidValue(ValueError):
@@ -15,3 +20,18 @@ class DuplicateEmail(InvalidValue):
 
     def __init__(self) -> None:
         super().__init__("email", "An account with this email address already exists.")
+
+
+def unexpected_error(error: BaseException, what: str, logger: logging.Logger | None = None) -> str:
+    """Log an error nobody can correct from a page, and the sentence a page shows instead.
+
+    Exception names, SQL and tracebacks help whoever reads the log, not an owner
+    reading a card or a queue; the sentence carries a short reference to the log's
+    entry, so the two can be matched.
+
+    :param what: what failed, as the sentence's subject ("The user_registered hook of x").
+    :param logger: where the entry goes; this module's logger by default.
+    """
+    reference = secrets.token_hex(4)
+    (logger or log).error("%s failed unexpectedly (error %s)", what, reference, exc_info=error)
+    return f"{what} failed unexpectedly; the site's log has the details under error {reference}."

@@ -15,6 +15,7 @@ from flask import Flask
 
 from host.extensions import db
 from host.plugins.registry import enabled_names
+from host.services.errors import unexpected_error
 from host.sync import claims
 from host.sync.claims import Claim
 from host.sync.handlers import BatchWait, FillsBatches, Outcome, RetryLater, SyncHandler
@@ -57,15 +58,11 @@ class LeaseKeeper:
         self._thread.join()
 
 
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
-
-
 def call_handler(handler: SyncHandler, claim: Claim) -> dict[int, Outcome]:
     """The handler's answer for a batch, with its own database writes committed.
 
     A handler that raises, or whose writes cannot be committed, retries the whole
-    batch later with the error as the reason.
+    batch later; the error goes to the log and the entries say where to find it.
     """
     try:
         outcomes = dict(handler(claim.entries))
@@ -73,8 +70,9 @@ def call_handler(handler: SyncHandler, claim: Claim) -> dict[int, Outcome]:
     except Exception as error:
         db.session.rollback()
         entry = claim.entries[0]
-        log.exception("sync handler %s/%s raised on a batch of %d", entry.plugin, entry.kind, len(claim.entries))
-        return {entry.id: RetryLater(_describe(error)) for entry in claim.entries}
+        what = f"Sending a batch of {len(claim.entries)} {entry.kind} entries through {entry.plugin}"
+        reason = unexpected_error(error, what, log)
+        return {entry.id: RetryLater(reason) for entry in claim.entries}
     return outcomes
 
 

@@ -9,7 +9,7 @@ from host.sync.labels import RecordKey, record_labels
 from host.sync.pauses import resume
 from host.sync.status import record_status
 from host.web.access import refuse_non_admin
-from host.web.paging import MAX_ID, page_number
+from host.web.paging import page_number, record_id
 from host.web.redirects import safe_next_url
 
 bp = Blueprint("sync_admin", __name__, url_prefix="/admin/sync", template_folder="templates")
@@ -18,12 +18,9 @@ bp.before_request(refuse_non_admin)
 
 def _entry_ids() -> list[int]:
     try:
-        ids = [int(value) for value in request.form.getlist("entry_id")]
+        return [record_id(value) for value in request.form.getlist("entry_id")]
     except ValueError:
         abort(400)
-    if not all(0 < entry_id <= MAX_ID for entry_id in ids):
-        abort(400)
-    return ids
 
 
 def _back(default: str) -> Response:

@@ -4,7 +4,7 @@ from flask import Flask, render_template
 
 from host.plugins.registry import commit_recorded_errors
 from host.services.site_settings import affiliate_signup_open, registration_open, site_identity
-from host.web import access, account, affiliate_signup, auth, passwords, public, security, setup
+from host.web import access, account, affiliate_signup, auth, passwords, public, schema, security, setup
 from host.web.admin import (
     affiliates,
     dashboard,
@@ -36,6 +36,7 @@ BLUEPRINT_MODULES = (
 
 #: Error pages rendered in the site's look instead of the server's default.
 ERROR_PAGES = {
+    400: "The site could not read what was sent, so nothing was changed. Reload the page and try again.",
     403: "You do not have access to this page.",
     404: "There is no page here.",
 }
@@ -52,6 +53,7 @@ def _site_context() -> dict[str, object]:
 
 def init_app(app: Flask) -> None:
     """Register every page and the rules that apply to all of them."""
+    schema.init_app(app)
     security.init_app(app)
     for module in BLUEPRINT_MODULES:
         module.init_app(app)

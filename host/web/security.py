@@ -1,10 +1,11 @@
-"""Security headers on every response, and cookies that stay on https."""
+"""Security headers on every response, cookies that stay on https, URLs that can be stored."""
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
 from host.config import flag
+from host.services.text import control_character_problem
 
 #: Pages load only the site's own styles, scripts and images, and no one may frame them.
 CONTENT_SECURITY_POLICY = (
@@ -34,6 +35,14 @@ def _secure_remember_cookie_over_https() -> None:
         current_app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
+def _refuse_control_characters_in_url() -> None:
+    # Paths and query values reach queries (search boxes, filters, record keys); forms
+    # check their own fields (host.web.forms.base.Form).
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if any(control_character_problem(text) for text in texts):
+        abort(400)
+
+
 def _add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -47,4 +56,5 @@ def init_app(app: Flask) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     app.session_interface = HttpsAwareSessionInterface()
     app.before_request(_secure_remember_cookie_over_https)
+    app.before_request(_refuse_control_characters_in_url)
     app.after_request(_add_security_headers)

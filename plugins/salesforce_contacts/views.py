@@ -38,7 +38,7 @@ from plugins.salesforce_contacts.mapping import (
     save_mapping,
 )
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
-from plugins.salesforce_contacts.settings import Options, Segmentation
+from plugins.salesforce_contacts.settings import FIELD_API_NAME, Options, Segmentation
 from plugins.salesforce_contacts.topic_cache import TopicCache
 from plugins.salesforce_contacts.user_fields import available_fields
 
@@ -97,6 +97,33 @@ def _settled_settings(plugin: "SalesforceContactsPlugin") -> tuple[Options, Sale
     return options, config
 
 
+DIRECTION_SENTENCE = "Choose To Salesforce, From Salesforce or Both ways for each mapped field; nothing was saved."
+MAPPING_SENTENCE = "Map Salesforce fields to the user fields listed; nothing was saved."
+
+
+def _posted_mapping() -> tuple[dict[str, str], dict[str, Direction]] | str:
+    """The mapping and directions the form posted, or the sentence refusing them.
+
+    Only what the page offers is taken: Salesforce API names mapped to the user fields
+    listed, each with one of the directions.
+    """
+    user_fields = {field.key for field in available_fields()}
+    chosen = {
+        name.removeprefix(MAP_PREFIX): value
+        for name, value in request.form.items()
+        if name.startswith(MAP_PREFIX) and value
+    }
+    if any(value not in user_fields or FIELD_API_NAME(field) for field, value in chosen.items()):
+        return MAPPING_SENTENCE
+    directions = {}
+    for field in chosen:
+        try:
+            directions[field] = Direction(request.form.get(f"{DIRECTION_PREFIX}{field}") or Direction.TO_SALESFORCE)
+        except ValueError:
+            return DIRECTION_SENTENCE
+    return chosen, directions
+
+
 def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     bp = Blueprint(plugin.name, __name__, template_folder="templates", url_prefix=f"/admin/plugins/{plugin.name}")
 
@@ -140,6 +167,14 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     @admin_required
     def choose_object() -> Response:
         object_type = request.form.get("object_type", "").strip()
+        options, config = _settled_settings(plugin)
+        org = read_org(config, options.object_type)
+        if org.problem:
+            flash(f"The object cannot be checked now: {org.problem} Nothing was saved.", "error")
+            return back()
+        if object_type not in {entry.name for entry in org.objects}:
+            flash("Choose one of the objects listed; nothing was saved.", "error")
+            return back()
         try:
             plugin.settings.update({"object_type": object_type})
         except SettingsValidationError as refusal:
@@ -169,11 +204,11 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     @admin_required
     def mapping() -> Response:
         options, config = _settled_settings(plugin)
-        chosen = {
-            name.removeprefix(MAP_PREFIX): value
-            for name, value in request.form.items()
-            if name.startswith(MAP_PREFIX) and value
-        }
+        posted = _posted_mapping()
+        if isinstance(posted, str):
+            flash(posted, "error")
+            return back()
+        chosen, directions = posted
         sms_field = request.form.get("sms_opt_out_field", "").strip()
         if sms_field:
             org = read_org(config, options.object_type)
@@ -195,14 +230,7 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
             flash(str(refusal), "error")
             return back()
         save_mapping(plugin.store, options.object_type, chosen)
-        save_directions(
-            plugin.store,
-            options.object_type,
-            {
-                field: Direction(request.form.get(f"{DIRECTION_PREFIX}{field}") or Direction.TO_SALESFORCE)
-                for field in chosen
-            },
-        )
+        save_directions(plugin.store, options.object_type, directions)
         db.session.commit()
         flash("Field mapping saved; it applies to the next sync of each user.", "success")
         return back()

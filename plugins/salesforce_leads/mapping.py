@@ -12,6 +12,7 @@ from typing import Any
 from host.models import CustomFieldOwner
 from host.plugins import Plugin
 from host.services.custom_fields import defined_fields
+from host.services.text import control_character_problem
 from host.snapshots import AffiliateSnapshot
 from plugins.salesforce_common import (
     ApiError,
@@ -135,6 +136,11 @@ def mapping_problems(description: ObjectDescription, mapping: FieldMapping) -> l
     if unfed:
         problems.append(str(RequiredFieldMissing(fields=unfed, context=ErrorContext(description.name, "affiliate"))))
     defaults = {name: value for name, value in mapping.defaults.items() if str(value).strip()}
+    problems.extend(
+        f"The default for {name}: {problem}"
+        for name, value in defaults.items()
+        if (problem := control_character_problem(str(value)))
+    )
     problems.extend(
         str(problem)
         for problem in validate_values(description, defaults, Operation.UPDATE, record_kind="affiliate")

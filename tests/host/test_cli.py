@@ -87,9 +87,7 @@ def test_hook_plugin_cli_commands(site):
 
 
 def test_db_upgrade_brings_a_fresh_database_to_the_newest_migration(make_app):
-    app = make_app()
-    with app.app_context():
-        db.drop_all()
+    app = make_app(PLUGHOST_AUTO_MIGRATE=False)
     assert not schema_is_current(app)
     result = plughost(app, "db", "upgrade")
     assert result.exit_code == 0, result.output

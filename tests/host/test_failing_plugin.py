@@ -1,6 +1,9 @@
 """A plugin that raises in every hook never breaks a page or a save, and its card says so."""
 
+import html
+
 import pytest
+from logged_errors import assert_logged_sentence
 from sample_plugins import Failing, Showcase
 
 from host.extensions import db
@@ -59,7 +62,7 @@ def test_affiliate_create_edit_and_delete_succeed(site, log_in):
         assert db.session.get(Affiliate, affiliate_id) is None
 
 
-def test_every_admin_page_renders_and_the_card_shows_the_error(site, log_in):
+def test_every_admin_page_renders_and_the_card_shows_the_error(site, log_in, caplog):
     with site.app_context():
         owner = db.session.scalar(db.select(User.id).where(User.email == "owner@example.com"))
     admin = log_in(site.test_client(), owner)
@@ -69,4 +72,6 @@ def test_every_admin_page_renders_and_the_card_shows_the_error(site, log_in):
     page = admin.get("/admin/marketplace/").text
     failing = page[page.index('id="plugin-failing"') :]
     assert "badge-error" in failing.split("</article>")[0]
-    assert "RuntimeError: failing plugin broke in" in failing.split("</article>")[0]
+    assert_logged_sentence(
+        html.unescape(failing.split("</article>")[0]), caplog.text, "RuntimeError: failing plugin broke in"
+    )

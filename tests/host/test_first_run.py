@@ -101,3 +101,21 @@ def test_plughost_run_starts_on_sqlite_with_a_setup_page_that_disappears(tmp_pat
     assert (instance / "plughost.sqlite3").exists()
     assert (instance / "secret_key").stat().st_mode & 0o077 == 0
     assert (instance / "encryption_key").exists()
+
+
+#: A WSGI server given ``host:create_app()``, as a deployment without ``plughost run`` has.
+WSGI_SERVER = (
+    "import sys; from werkzeug.serving import run_simple; from host import create_app; "
+    "run_simple('127.0.0.1', int(sys.argv[1]), create_app())"
+)
+
+
+def test_a_wsgi_server_given_create_app_serves_a_fresh_sqlite_site(tmp_path: Path):
+    port = free_port()
+    env = embedded_environment(tmp_path / "instance")
+    command = [sys.executable, "-c", WSGI_SERVER, str(port)]
+    with serving(command, port=port, env=env, log=tmp_path / "server.log") as site:
+        first_visit = requests.get(site + "/admin/", timeout=5)
+        assert first_visit.status_code == 200
+        assert first_visit.url == site + "/setup"
+        assert "Set up your site" in first_visit.text

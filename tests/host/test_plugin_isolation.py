@@ -1,5 +1,7 @@
 """A plugin that raises never breaks the change that fired its hook."""
 
+from logged_errors import assert_logged_sentence
+
 from host.extensions import db
 from host.models import User
 from host.plugins import Plugin, hookimpl, registry
@@ -18,7 +20,7 @@ class WritesThenRaises(Plugin):
         raise RuntimeError("plugin bug")
 
 
-def test_failing_plugin_is_rolled_back_alone_and_its_error_kept(make_app):
+def test_failing_plugin_is_rolled_back_alone_and_its_error_kept(make_app, caplog):
     app = make_app(WritesThenRaises())
     with app.app_context():
         registry.enable("writes_then_raises")
@@ -32,4 +34,6 @@ def test_failing_plugin_is_rolled_back_alone_and_its_error_kept(make_app):
 
         emails = set(db.session.scalars(db.select(User.email)))
         assert emails == {"jane@example.com"}
-        assert registry.state_of("writes_then_raises").last_error == "user_registered: RuntimeError: plugin bug"
+        shown = registry.state_of("writes_then_raises").last_error
+    what = assert_logged_sentence(shown, caplog.text, "RuntimeError: plugin bug")
+    assert what == "The user_registered hook of writes_then_raises"

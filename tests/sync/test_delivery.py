@@ -4,6 +4,7 @@ import itertools
 import logging
 from collections import Counter
 
+from logged_errors import assert_logged_sentence
 from polling import wait_for
 
 from host.extensions import db
@@ -64,10 +65,12 @@ def test_raising_handler_retries_its_batch_and_is_logged(queue, caplog):
     with caplog.at_level(logging.ERROR, logger="host.sync.delivery"):
         queue.enqueue("1", "2")
         queue.wait_until_drained()
-    assert [(entry.state, entry.last_error) for entry in queue.entries()] == [
-        (EntryState.DEAD, "RuntimeError: handler bug")
-    ] * 2
-    assert "raised on a batch of 2" in caplog.text + queue.worker_logs()
+    entries = queue.entries()
+    assert [entry.state for entry in entries] == [EntryState.DEAD] * 2
+    logs = caplog.text + queue.worker_logs()
+    for entry in entries:
+        what = assert_logged_sentence(entry.last_error, logs, "RuntimeError: handler bug")
+        assert what.startswith("Sending a batch of ") and what.endswith(" thing entries through queue_test")
 
 
 def test_handler_down_for_a_while_loses_nothing_and_repeats_nothing(make_queue):

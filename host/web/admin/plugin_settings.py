@@ -10,7 +10,6 @@ Secrets are never rendered back into a page.
 from collections.abc import Collection
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from host.extensions import db
@@ -18,12 +17,13 @@ from host.plugins.base import Plugin
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import is_enabled
 from host.plugins.settings import SettingsValidationError
+from host.web.forms.base import Form
 from host.web.forms.plugin_settings import settings_form, show_errors, submitted_values
 
 bp = Blueprint("admin_plugin_settings", __name__, url_prefix="/admin/plugins")
 
 
-def edit_settings(plugin: Plugin, *, exclude: Collection[str] = ()) -> FlaskForm | Response:
+def edit_settings(plugin: Plugin, *, exclude: Collection[str] = ()) -> Form | Response:
     """Handle the plugin's settings form on the current page: the form, or a redirect.
 
     A GET gives the form filled with the stored values (secrets only say they are

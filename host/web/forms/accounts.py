@@ -2,13 +2,12 @@
 
 from typing import Any, ClassVar
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from host.models import Role, User
 from host.services.passwords import LENGTH_SENTENCE, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from host.web.forms.base import RecordForm
+from host.web.forms.base import Form, RecordForm
 from host.web.forms.choices import options
 from host.web.forms.site_settings import SiteIdentityForm
 
@@ -72,7 +71,7 @@ def _current_password(label: str) -> PasswordField:
     )
 
 
-class CurrentPasswordForm(FlaskForm):
+class CurrentPasswordForm(Form):
     """The password a person has now, confirming it is them at the keyboard.
 
     Defined before :class:`NewPasswordForm` so that, combined with it, this field
@@ -123,7 +122,7 @@ class SetupForm(OwnerForm, SiteIdentityForm):
     form_only = (*OwnerForm.form_only, "site_title", "site_tagline")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     remember = BooleanField("Keep me logged in")
@@ -139,19 +138,19 @@ class ChangePasswordForm(CurrentPasswordForm, NewPasswordForm):
     """A logged-in person's new password, after the one they have now."""
 
 
-class LostPasswordForm(FlaskForm):
+class LostPasswordForm(Form):
     """The address to send a password-reset link to."""
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     """A person's own account deletion, which their password confirms."""
 
     password = _current_password("Your password")
 
 
-class PasswordStrengthForm(FlaskForm):
+class PasswordStrengthForm(Form):
     """A password being typed, sent by the strength meter for zxcvbn's estimate."""
 
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])

@@ -7,6 +7,7 @@ from host.models import AffiliateStatus
 from host.web.forms.accounts import EMAIL_MAX, NAME_MAX, PHONE_MAX
 from host.web.forms.base import RecordForm
 from host.web.forms.choices import options
+from host.web.paging import record_id
 
 TEXT_MAX = 255
 COUNTRY_MAX = 80
@@ -20,7 +21,7 @@ STATUS_LABELS = {
 
 def optional_id(value: str | int | None) -> int | None:
     """Coerce a select's value to an id, the blank choice to None."""
-    return int(value) if value not in (None, "", "None") else None
+    return record_id(value) if value not in (None, "", "None") else None
 
 
 class AffiliateSignupForm(RecordForm):

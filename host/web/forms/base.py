@@ -1,21 +1,42 @@
-"""What every record form shares: custom fields, values for the services, their errors."""
+"""What every form shares (text that can be stored), and what record forms add to it:
+custom fields, values for the services, their errors."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import Field, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from host.models import CustomField
 from host.services.errors import InvalidValue
+from host.services.text import control_character_problem
 
 #: Form fields for owner-defined fields are named ``custom_<key>``.
 CUSTOM_PREFIX = "custom_"
 CUSTOM_VALUE_MAX = 500
 
 
-class RecordForm(FlaskForm):
+def refuse_control_characters(_form: Any, field: Field) -> None:
+    """Refuse a submitted value holding control characters (tab and line breaks in a text area excepted)."""
+    for value in field.raw_data or ():
+        if isinstance(value, str) and (
+            problem := control_character_problem(value, multiline=isinstance(field, TextAreaField))
+        ):
+            raise ValidationError(problem)
+
+
+class Form(FlaskForm):
+    """The base of every form of the site and its plugins: CSRF, and every field's
+    submitted text checked by :func:`refuse_control_characters`, which no form has to
+    list among its fields' validators."""
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        given = extra_validators or {}
+        return super().validate({name: [*given.get(name, ()), refuse_control_characters] for name in self._fields})
+
+
+class RecordForm(Form):
     """A form whose fields are named after the record fields the services take."""
 
     #: Fields that only the form needs (a confirmation, say), not the services.

@@ -9,11 +9,11 @@ come from one place whatever saves the settings.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, IntegerField, PasswordField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, InputRequired, Optional
 
 from host.plugins.settings import FieldKind, SettingField
+from host.web.forms.base import Form
 from host.web.forms.choices import options
 
 #: Inputs are named ``setting_<key>`` so no key can clash with the form's own attributes.
@@ -36,16 +36,17 @@ def _input(setting: SettingField, secret_stored: bool) -> Field:
     validators: list[Any] = [InputRequired() if must_fill else Optional()]
     if setting.kind is FieldKind.URL:
         validators.append(URL(require_tld=False))
+    limit = {"maxlength": setting.length_limit} if setting.length_limit else {}
     if setting.secret:
         note = STORED_SECRET_NOTE if secret_stored else ""
-        return PasswordField(setting.label, validators, description=" ".join(filter(None, [note, setting.help])))
+        return PasswordField(
+            setting.label, validators, description=" ".join(filter(None, [note, setting.help])), render_kw=limit
+        )
     extra: dict[str, Any] = {"choices": options(setting.choices)} if setting.kind is FieldKind.CHOICE else {}
-    return FIELD_TYPES[setting.kind](setting.label, validators, description=setting.help, **extra)
+    return FIELD_TYPES[setting.kind](setting.label, validators, description=setting.help, render_kw=limit, **extra)
 
 
-def settings_form(
-    fields: Iterable[SettingField], stored_secrets: set[str], public_values: Mapping[str, Any]
-) -> FlaskForm:
+def settings_form(fields: Iterable[SettingField], stored_secrets: set[str], public_values: Mapping[str, Any]) -> Form:
     """A form for ``fields``, filled with the non-secret values.
 
     :param stored_secrets: keys of the secret fields that have a value.
@@ -54,18 +55,18 @@ def settings_form(
     fields = list(fields)
     form_class = type(
         "PluginSettingsForm",
-        (FlaskForm,),
+        (Form,),
         {PREFIX + setting.key: _input(setting, setting.key in stored_secrets) for setting in fields},
     )
     return form_class(data={PREFIX + key: value for key, value in public_values.items()})
 
 
-def submitted_values(form: FlaskForm, fields: Iterable[SettingField]) -> dict[str, Any]:
+def submitted_values(form: Form, fields: Iterable[SettingField]) -> dict[str, Any]:
     """The submitted value of every field, by setting key."""
     return {setting.key: form[PREFIX + setting.key].data for setting in fields}
 
 
-def show_errors(form: FlaskForm, errors: Mapping[str, list[str]]) -> None:
+def show_errors(form: Form, errors: Mapping[str, list[str]]) -> None:
     """Show the messages of a plugin's validators beside their inputs."""
     for key, messages in errors.items():
         field = form[PREFIX + key]

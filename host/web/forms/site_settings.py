@@ -1,19 +1,20 @@
 """The Site settings forms: the site's identity, what is open to the public, owner-defined fields."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from host.models import CustomFieldOwner, Tag
 from host.services.custom_fields import KEY_PATTERN
+from host.web.forms.base import Form
 from host.web.forms.choices import options
+from host.web.paging import record_id
 
 SITE_TITLE_MAX = 80
 SITE_TAGLINE_MAX = 160
 
 
-class SiteIdentityForm(FlaskForm):
+class SiteIdentityForm(Form):
     """The site's title and tagline, asked on the set-up page and kept in Site settings."""
 
     site_title = StringField(
@@ -33,7 +34,7 @@ class SiteSettingsForm(SiteIdentityForm):
     affiliate_signup_open = BooleanField("Anyone may apply to become an affiliate (applications wait for moderation)")
     registration_tags = SelectMultipleField(
         "Tags every new user receives",
-        coerce=int,
+        coerce=record_id,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
@@ -42,7 +43,7 @@ class SiteSettingsForm(SiteIdentityForm):
         self.registration_tags.choices = options((tag.id, tag.name) for tag in tags)
 
 
-class CustomFieldForm(FlaskForm):
+class CustomFieldForm(Form):
     owner = SelectField(
         "Add to",
         choices=options([(CustomFieldOwner.USER, "User profiles"), (CustomFieldOwner.AFFILIATE, "Affiliates")]),
