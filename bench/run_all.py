@@ -18,7 +18,7 @@ from pathlib import Path
 from report import FIGURES_FILE_ENV
 
 BENCH = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"report.py", "run_all.py", "databases.py"}
+NOT_BENCHMARKS = {"report.py", "run_all.py", "databases.py", "celery_workers.py", "connected_site.py"}
 #: Smaller sizes per benchmark for ``--quick``.
 QUICK_ARGUMENTS = {
     "queue_throughput.py": ["--entries", "2000", "--registrations", "30"],
@@ -26,6 +26,7 @@ QUICK_ARGUMENTS = {
     "site_with_plugins.py": ["--registrations", "20", "--burst", "100"],
     "emulator_throughput.py": ["--seconds", "1"],
     "api_calls.py": ["--burst", "200"],
+    "end_to_end.py": ["--count", "1000"],
 }
 
 
