@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,7 +33,13 @@ from salesforce_emulator.testing import AdminClient, EmulatorHandle  # noqa: E40
 VERSION = "62.0"
 
 
-def start_server(https: bool) -> tuple[subprocess.Popen[str], str, str]:
+def start_server(
+    https: bool, *, pin: bool = True, options: Sequence[str] = ()
+) -> tuple[subprocess.Popen[str], str, str]:
+    """The emulator in a process of its own, pinned to core 0 when ``pin``; its process, URL and admin token.
+
+    :param options: more command-line flags, e.g. ``["--latency-ms", "50"]``.
+    """
     token = secrets.token_urlsafe(16)
     command = [
         sys.executable,
@@ -45,6 +51,7 @@ def start_server(https: bool) -> tuple[subprocess.Popen[str], str, str]:
         token,
         "--api-limit",
         "100000000",
+        *options,
     ] + (["--https"] if https else [])
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -53,7 +60,7 @@ def start_server(https: bool) -> tuple[subprocess.Popen[str], str, str]:
     if not found:
         process.kill()
         raise SystemExit(f"emulator did not start: {line!r}")
-    if hasattr(os, "sched_setaffinity"):
+    if pin and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(process.pid, {0})
         others = set(range(os.cpu_count() or 1)) - {0}
         if others:

@@ -19,19 +19,16 @@ are reported as skipped.
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import redis
+from celery_workers import celery_workers, redis_reachable
 from cryptography.fernet import Fernet
 from databases import Database, postgres_database, sqlite_database
 from flask import Flask
@@ -159,60 +156,15 @@ def embedded_throughput(database: Database, folder: Path, count: int) -> float:
         stop(app)
 
 
-@contextmanager
-def celery_workers(database: Database, folder: Path, count: int = 2) -> Iterator[dict[str, str]]:
-    """Two Celery workers and beat on the bench's site; yields the site's Celery settings."""
-    prefix = f"plughost-bench-{uuid.uuid4().hex[:8]}:"
-    settings = {
-        "PLUGHOST_SYNC_ENGINE": "celery",
-        "PLUGHOST_CELERY_BROKER_URL": REDIS_URL,
-        "PLUGHOST_SYNC_REDIS_KEY_PREFIX": prefix,
-    }
+def celery_throughput(database: Database, folder: Path, count: int) -> float:
+    os.environ[BATCH_LOG_ENV] = str(folder / f"batches-{uuid.uuid4().hex}")
     environment = {
-        **os.environ,
-        **settings,
-        "PLUGHOST_DATABASE_URL": database.url,
         "PLUGHOST_SECRET_KEY": SECRET_KEY,
         "PLUGHOST_ENCRYPTION_KEY": ENCRYPTION_KEY,
         "PLUGHOST_SYNC_POLL_SECONDS": "0.5",
         EXTRA_PLUGINS_ENV: "queue_throughput:plugin",
-        "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(REPOSITORY)]),
     }
-    celery = [sys.executable, "-m", "celery", "-A", "host.sync.celery_app"]
-    quiet = ["--loglevel=WARNING"]
-    commands = [
-        [
-            *celery,
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            f"--hostname=bench{n}@%h",
-            *quiet,
-        ]
-        for n in range(count)
-    ]
-    commands.append([*celery, "beat", f"--schedule={folder / 'beat-schedule'}", *quiet])
-    processes = [
-        subprocess.Popen(command, env=environment, cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for command in commands
-    ]
-    try:
-        yield settings
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}*"):
-            client.delete(key)
-
-
-def celery_throughput(database: Database, folder: Path, count: int) -> float:
-    os.environ[BATCH_LOG_ENV] = str(folder / f"batches-{uuid.uuid4().hex}")
-    with celery_workers(database, folder) as settings:
+    with celery_workers(database, folder, count=2, redis_url=REDIS_URL, environment=environment) as settings:
         app = make_site(database, folder, [plugin], **settings)
         # A first entry shows that the workers are up before the timed run.
         enqueue_in_one_commit(app, 1)
@@ -311,13 +263,6 @@ def _registration(number: int) -> dict[str, str]:
 # -- report ----------------------------------------------------------------------------------------
 
 
-def redis_reachable() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL).ping())
-    except redis.ConnectionError:
-        return False
-
-
 def throughput(label: str, entries_per_second: float) -> None:
     print(f"   {label + ':':<26}{entries_per_second:8.0f} entries/s")
     figure(BENCHMARK, f"deliveries per second, {label}", entries_per_second, "entries/s")
@@ -340,7 +285,7 @@ def main() -> None:
             else:
                 throughput("embedded, PostgreSQL", embedded_throughput(database, folder, arguments.entries))
         with postgres_database() as database:
-            if database is None or not redis_reachable():
+            if database is None or not redis_reachable(REDIS_URL):
                 print("   Celery x2, PostgreSQL:    skipped (PostgreSQL or Redis not reachable)")
             else:
                 throughput("Celery x2, PostgreSQL", celery_throughput(database, folder, arguments.entries))

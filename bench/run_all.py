@@ -18,7 +18,7 @@ from pathlib import Path
 from report import FIGURES_FILE_ENV
 
 BENCH = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"report.py", "run_all.py", "databases.py"}
+NOT_BENCHMARKS = {"report.py", "run_all.py", "databases.py", "celery_workers.py", "connected_site.py"}
 #: Smaller sizes per benchmark for ``--quick``.
 QUICK_ARGUMENTS = {
     "queue_throughput.py": ["--entries", "2000", "--registrations", "30"],
@@ -28,6 +28,7 @@ QUICK_ARGUMENTS = {
     "api_calls.py": ["--burst", "200"],
     "steady_registrations.py": ["--count", "100", "--wait", "5"],
     "import_alongside.py": ["--records", "300", "--registrations", "30"],
+    "end_to_end.py": ["--count", "1000"],
 }
 
 

@@ -143,12 +143,7 @@ class Dml:
             record_id = normalize_id(value)
             record = self.org.store.get(sobject.name, record_id) if record_id else None
             return [record] if record else []
-        wanted = str(value).lower()
-        return [
-            r
-            for r in self.org.store.records(sobject.name)
-            if r.get(field.name) is not None and str(r[field.name]).lower() == wanted
-        ]
+        return self.org.store.find(sobject.name, field.name, value)
 
     def upsert(
         self,

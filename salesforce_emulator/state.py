@@ -123,7 +123,7 @@ class Org:
     def _attach_persistence(self, persistence: SqlitePersistence, restore: bool) -> None:
         if restore:
             for name, table in persistence.load_records().items():
-                self.store.table(name).update(table)
+                self.store.load(name, table)
             self.ids.next_number = persistence.load("ids", 1)
             self.tokens.restore(persistence.load("grants", {}), {a.consumer_key: a for a in self.config.connected_apps})
             self.consents = {(user, app) for user, app in persistence.load("consents", [])}

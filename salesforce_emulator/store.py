@@ -3,6 +3,9 @@
 Every mutation is journalled with the record's previous state; rolling back to a
 savepoint restores those states in reverse. Change events are held until the
 outermost transaction commits, so rolled-back work never fires an outbound message.
+Lookups by a field's value (upserts by External ID) go through an index per object
+and field, built on first use and kept up to date by every write, as Salesforce
+indexes External IDs: an upsert costs the same in a large org as in an empty one.
 """
 
 import threading
@@ -12,6 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 Record = dict[str, Any]
+#: Record ids by folded field value, for one object and field.
+Index = dict[str, list[str]]
+
+
+def _folded(value: Any) -> str | None:
+    return None if value is None else str(value).lower()
 
 
 @dataclass
@@ -29,6 +38,7 @@ class Store:
         self._journal: list[tuple[str, str, Record | None]] = []
         self._events: list[Change] = []
         self._depth = 0
+        self._indexes: dict[tuple[str, str], Index] = {}
 
     def table(self, object_name: str) -> dict[str, Record]:
         return self.tables.setdefault(object_name, {})
@@ -45,6 +55,46 @@ class Store:
             return list(table.values())
         return [r for r in table.values() if not r.get("IsDeleted")]
 
+    def find(self, object_name: str, field_name: str, value: Any) -> list[Record]:
+        """Live records whose ``field_name`` equals ``value`` case-insensitively, in table order."""
+        wanted = _folded(value)
+        index = self._index(object_name, field_name)
+        table = self.table(object_name)
+        candidates = index.get(wanted, []) if wanted is not None else []
+        if len(candidates) > 1:
+            chosen = set(candidates)
+            candidates = [record_id for record_id in table if record_id in chosen]
+        return [
+            record
+            for record_id in candidates
+            if (record := table.get(record_id)) is not None
+            and not record.get("IsDeleted")
+            and _folded(record.get(field_name)) == wanted
+        ]
+
+    def load(self, object_name: str, records: dict[str, Record]) -> None:
+        """Add stored records as they are (a restart's restore): no journal, no events."""
+        self.table(object_name).update(records)
+        for key in [key for key in self._indexes if key[0] == object_name]:
+            del self._indexes[key]
+
+    def _index(self, object_name: str, field_name: str) -> Index:
+        index = self._indexes.get((object_name, field_name))
+        if index is None:
+            index = self._indexes[(object_name, field_name)] = {}
+            for record in self.table(object_name).values():
+                _index_add(index, field_name, record)
+        return index
+
+    def _reindex(self, object_name: str, previous: Record | None, current: Record | None) -> None:
+        for (name, field_name), index in self._indexes.items():
+            if name != object_name:
+                continue
+            if previous is not None:
+                _index_remove(index, field_name, previous)
+            if current is not None:
+                _index_add(index, field_name, current)
+
     def put(self, object_name: str, record: Record, kind: str) -> None:
         """Store a whole record, journalling what it replaced."""
         table = self.table(object_name)
@@ -52,6 +102,7 @@ class Store:
         if self._depth:
             self._journal.append((object_name, record["Id"], dict(previous) if previous is not None else None))
         table[record["Id"]] = record
+        self._reindex(object_name, previous, record)
         self._events.append(Change(object_name, record["Id"], kind))
         if not self._depth:
             self._flush()
@@ -77,10 +128,12 @@ class Store:
         while len(self._journal) > journal_at:
             object_name, record_id, previous = self._journal.pop()
             table = self.table(object_name)
+            replaced = table.get(record_id)
             if previous is None:
                 table.pop(record_id, None)
             else:
                 table[record_id] = previous
+            self._reindex(object_name, replaced, previous)
         del self._events[events_at:]
 
     def _flush(self) -> None:
@@ -92,11 +145,29 @@ class Store:
     def clear(self) -> None:
         with self.lock:
             self.tables.clear()
+            self._indexes.clear()
             self._journal.clear()
             self._events.clear()
 
     def counts(self) -> dict[str, int]:
         return {name: sum(1 for r in table.values() if not r.get("IsDeleted")) for name, table in self.tables.items()}
+
+
+def _index_add(index: Index, field_name: str, record: Record) -> None:
+    value = _folded(record.get(field_name))
+    if value is not None:
+        index.setdefault(value, []).append(record["Id"])
+
+
+def _index_remove(index: Index, field_name: str, record: Record) -> None:
+    value = _folded(record.get(field_name))
+    if value is None:
+        return
+    ids = index.get(value, [])
+    if record["Id"] in ids:
+        ids.remove(record["Id"])
+    if not ids:
+        index.pop(value, None)
 
 
 @dataclass

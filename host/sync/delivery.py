@@ -4,7 +4,9 @@ A pass claims one batch from each due queue (plugin and kind) and hands it to th
 plugin's handler. Whatever is due goes at once, alone if it is alone; entries that
 pile up while a handler call is in flight go out together in the next claim, up to
 the handler's batch size. So a quiet site syncs each change immediately and a busy
-one sends full batches, without ever holding an entry back.
+one sends full batches, without ever holding an entry back. A worker that claims a
+full batch signals the engine first, so that with several workers a burst is shared
+at once rather than from the next sweep on.
 """
 
 import logging
@@ -123,6 +125,9 @@ def deliver_due(app: Flask) -> int:
             claim = claims.claim(plugin, kind, handler.batch_size, settings.lease_seconds)
             if not claim.entries:
                 continue
+            if len(claim.entries) >= handler.batch_size:
+                # More is probably waiting: another worker (Celery) may take it meanwhile.
+                sync_runtime().engine.signal()
             with LeaseKeeper(app, claim, settings.lease_seconds):
                 outcomes = call_handler(handler, claim)
             if settle(claim, outcomes, settings).paused:

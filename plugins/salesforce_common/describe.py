@@ -8,6 +8,7 @@ org empties it.
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from host.database import independent_transaction
@@ -86,8 +87,15 @@ class ObjectDescription:
 
     def field(self, name: str) -> FieldInfo | None:
         """The field called ``name``; Salesforce's names are case-insensitive."""
-        wanted = name.lower()
-        return next((field for field in self.fields if field.name.lower() == wanted), None)
+        return self._fields_by_name.get(name.lower())
+
+    @cached_property
+    def _fields_by_name(self) -> dict[str, FieldInfo]:
+        """Fields by lower-cased name: a batch looks fields up for every record."""
+        by_name: dict[str, FieldInfo] = {}
+        for field in self.fields:
+            by_name.setdefault(field.name.lower(), field)
+        return by_name
 
     @property
     def required_fields(self) -> tuple[FieldInfo, ...]:

@@ -60,7 +60,7 @@ from plugins.salesforce_common.topics import (
     upsert_topic,
 )
 from plugins.salesforce_contacts.consent import SALESFORCE, apply_opt_outs, marks_after_sending, opted_out
-from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_link
+from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_links
 from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
 from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
@@ -191,6 +191,7 @@ class BatchDelivery:
         """Write what was learned, in the current session (committed with the outcomes)."""
         # Lock the topic cache before reading it, so concurrent batches apply one after another.
         self.store.lock(TOPICS_KEY)
+        links: dict[int | str, Link] = {}
         for item in self.items:
             if item.drop_link:
                 forget_link(self.store, item.user.id)
@@ -198,8 +199,10 @@ class BatchDelivery:
                 marks = dict(item.link.consent) if item.link is not None else {}
                 if item.sent:
                     marks |= self._consent_marks(item)
-                link = Link(item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks)
-                save_link(self.store, item.user.id, link)
+                links[item.user.id] = Link(
+                    item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks
+                )
+        save_links(self.store, links)
         for entry in self.deleted:
             forget_link(self.store, entry.record_id)
         self.topics.save()

@@ -10,7 +10,7 @@ link also keeps the time of the site's choice the record is known to hold (see
 :mod:`plugins.salesforce_contacts.consent`).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -91,8 +91,16 @@ def load_link(store: PluginStore, user_id: int | str) -> Link | None:
 
 
 def save_link(store: PluginStore, user_id: int | str, link: Link) -> None:
-    store.set(key(user_id), link.to_json())
-    store.set(f"{RECORD_PREFIX}{link.salesforce_id}", str(user_id))
+    save_links(store, {user_id: link})
+
+
+def save_links(store: PluginStore, links: Mapping[int | str, Link]) -> None:
+    """Store many users' links (and their reverse entries) together: a batch's worth."""
+    values: dict[str, object] = {}
+    for user_id, link in links.items():
+        values[key(user_id)] = link.to_json()
+        values[f"{RECORD_PREFIX}{link.salesforce_id}"] = str(user_id)
+    store.set_many(values)
 
 
 def forget_link(store: PluginStore, user_id: int | str) -> None:

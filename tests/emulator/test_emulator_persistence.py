@@ -13,7 +13,7 @@ def test_records_tokens_and_schema_survive_a_restart(tmp_path) -> None:
         first.admin.define_field("Contact", {"name": "Tier__c", "type": "string", "length": 10})
         token = first.obtain_token()
         api = Api(first, token)
-        kept = api.create("Contact", LastName="Kept", Tier__c="gold")
+        kept = api.create("Contact", LastName="Kept", Tier__c="gold", Email="kept@example.com")
         rolled_back = api.post(
             "composite/sobjects",
             {
@@ -46,6 +46,7 @@ def test_records_tokens_and_schema_survive_a_restart(tmp_path) -> None:
             }
         ]
         assert api.create("Contact", LastName="New") != kept
+        assert api.patch("sobjects/Contact/Email/KEPT@example.com", {"Title": "Back"}).json()["id"] == kept
         second.reset()
 
     with running_emulator(database=database) as third:

@@ -174,6 +174,54 @@ def test_upsert_key_rules(api: Api) -> None:
     assert record["External_Id__c"] == "P-1" and record["Name"] == "Partner One"
 
 
+def test_upsert_follows_key_changes_deletions_and_rollbacks(api: Api) -> None:
+    """An upsert matches the key's current holder: not a record whose key was changed or that was deleted,
+    nor one an allOrNone request rolled back; the record that took the key is matched instead."""
+    first = api.create("Contact", LastName="First", Email="first@example.com")
+    assert api.patch("sobjects/Contact/Email/first@example.com", {"Title": "Kept"}).json()["id"] == first
+    assert api.patch(f"sobjects/Contact/{first}", {"Email": "moved@example.com"}).status_code == 204
+    again = api.patch("sobjects/Contact/Email/first@example.com", {"LastName": "Second"})
+    assert again.status_code == 201 and again.json()["id"] != first
+    assert api.patch("sobjects/Contact/Email/MOVED@example.com", {"Title": "T"}).json() == {
+        "id": first,
+        "success": True,
+        "errors": [],
+        "created": False,
+    }
+
+    assert api.delete(f"sobjects/Contact/{first}").status_code == 204
+    after_delete = api.patch("sobjects/Contact/Email/moved@example.com", {"LastName": "Third"})
+    assert after_delete.status_code == 201 and after_delete.json()["id"] != first
+
+    rolled_back = api.patch(
+        "composite/sobjects/Contact/Email",
+        {
+            "allOrNone": True,
+            "records": [
+                {"attributes": {"type": "Contact"}, "Email": "ghost@example.com", "LastName": "Ghost"},
+                {"attributes": {"type": "Contact"}, "Email": "nameless@example.com", "FirstName": "No"},
+            ],
+        },
+    )
+    assert [result["success"] for result in rolled_back.json()] == [False, False]
+    second = again.json()["id"]
+    undone = api.patch(
+        "composite/sobjects",
+        {
+            "allOrNone": True,
+            "records": [
+                {"attributes": {"type": "Contact"}, "id": second, "Email": "renamed@example.com"},
+                {"attributes": {"type": "Contact"}, "id": second, "LastName": ""},
+            ],
+        },
+    )
+    assert [result["success"] for result in undone.json()] == [False, False]
+    assert api.patch("sobjects/Contact/Email/first@example.com", {"Title": "T"}).json()["id"] == second
+    ghost = api.patch("sobjects/Contact/Email/ghost@example.com", {"LastName": "Ghost"})
+    assert ghost.status_code == 201
+    assert api.query("SELECT Id FROM Contact WHERE Email = 'ghost@example.com'")["totalSize"] == 1
+
+
 def test_unique_external_id_rejects_duplicates(api: Api) -> None:
     """A unique field refuses a second record with the same value: 400 DUPLICATE_VALUE."""
     first = api.create("Partner__c", External_Id__c="P-9")

@@ -175,3 +175,10 @@ def test_the_validator_leaves_the_values_alone() -> None:
     values = {**GOOD, "Name": "N"}
     check(values)
     assert values == {**GOOD, "Name": "N"}
+
+
+def test_fields_are_found_whatever_the_case_of_their_names():
+    assert LEAD.field("lastname") is LEAD.field("LastName") is not None
+    assert LEAD.field("SITE_ID__C") is not None and LEAD.field("Site_Id__c").external_id
+    assert LEAD.field("Nope__c") is None
+    assert validate_values(LEAD, {"lastname": "Doe", "COMPANY": "Acme"}, Operation.CREATE) == []

@@ -13,6 +13,7 @@ import host.sync
 from host.extensions import db
 from host.models import User
 from host.services.tags import create_tag
+from plugins.salesforce_contacts.links import linked_user_id, load_link
 
 BURST = 450
 
@@ -54,3 +55,33 @@ def test_a_backfilled_burst_goes_out_as_collections(site):
     # Per batch: one upsert, and one assignment call per 200 assignments; once: find
     # the two topics, create them.
     assert site.api_calls() <= batches + math.ceil(2 * BURST / 200) + 2
+
+
+def test_a_burst_remembers_each_users_record_and_the_next_change_updates_it_by_id(site):
+    with site.writing():
+        users = [
+            User(email=f"b{n}@example.com", password_hash="-", first_name="B", last_name=f"{n}") for n in range(250)
+        ]
+        db.session.add_all(users)
+        db.session.flush()
+        for user in users:
+            host.sync.enqueue(site.plugin, "user", str(user.id))
+        db.session.commit()
+        user_ids = [user.id for user in users]
+    site.drain(timeout=60)
+
+    contacts = {record["Email"]: record["Id"] for record in site.records("Contact")}
+    with site.app.app_context():
+        for user_id, n in zip(user_ids, range(250), strict=True):
+            link = load_link(site.plugin.store, user_id)
+            assert link is not None and link.salesforce_id == contacts[f"b{n}@example.com"]
+            assert linked_user_id(site.plugin.store, link.salesforce_id) == user_id
+
+    # A new email would match no record: only the stored link finds the Contact.
+    with site.writing():
+        db.session.get(User, user_ids[-1]).email = "renamed@example.com"
+        host.sync.enqueue(site.plugin, "user", str(user_ids[-1]))
+        db.session.commit()
+    assert site.wait_synced(user_ids[-1]).state == "done"
+    assert site.record("renamed@example.com")["Id"] == contacts["b249@example.com"]
+    assert len(site.records("Contact")) == 250

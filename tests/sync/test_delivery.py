@@ -4,6 +4,7 @@ import itertools
 import logging
 from collections import Counter
 
+import pytest
 from logged_errors import assert_logged_sentence
 from polling import wait_for
 
@@ -128,3 +129,20 @@ def test_disabled_plugin_entries_wait_until_it_is_enabled(queue):
     wait_for(queue.board.deliveries, "the delivery once enabled")
     queue.wait_until_drained()
     assert queue.entries() == []
+
+
+@pytest.mark.parametrize("engine", ["celery"])
+def test_a_worker_that_claims_a_full_batch_calls_another_to_share_the_burst(make_queue):
+    # One commit sends one signal, and the sweep is a minute away: only the first
+    # worker's full claim can bring the second one in.
+    queue = make_queue(PLUGHOST_SYNC_POLL_SECONDS=60)
+    queue.board.set_batch_size(2)
+    queue.board.hold(after=1)
+    queue.enqueue("1", "2", "3", "4")
+
+    wait_for(lambda: len(set(queue.board.held_pids())) == 2, "both workers holding a batch", 20)
+    queue.board.release()
+    queue.wait_until_drained(timeout=20)
+    delivered = Counter(line["record_id"] for line in queue.board.deliveries())
+    assert delivered == Counter(["1", "2", "3", "4"])
+    assert len({call["pid"] for call in queue.board.calls()}) == 2
