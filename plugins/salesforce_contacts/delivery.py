@@ -43,11 +43,11 @@ from plugins.salesforce_common import (
     delete_records,
     quote,
     update_records,
-    upsert_records,
     validate_values,
 )
 from plugins.salesforce_common.composite import COMPOSITE_LIMIT
 from plugins.salesforce_common.queue_outcomes import outcome_for
+from plugins.salesforce_common.record_loads import create_many, update_many, upsert_many
 from plugins.salesforce_common.topics import (
     ASSIGNMENT,
     TOPIC,
@@ -338,7 +338,7 @@ class BatchDelivery:
             to_upsert, merged = self._match_existing(to_upsert)
             to_update += merged
         if to_upsert:
-            results = upsert_records(
+            results = upsert_many(
                 self.client, self.object_type, self.options.match_field, [item.record.values for item in to_upsert]
             )
             for item, result in zip(to_upsert, results, strict=True):
@@ -347,7 +347,7 @@ class BatchDelivery:
                 else:
                     self._record_failed(item, result.error)
         if to_update:
-            results = update_records(self.client, self.object_type, [body for _item, body in to_update])
+            results = update_many(self.client, self.object_type, [body for _item, body in to_update])
             for (item, _body), result in zip(to_update, results, strict=True):
                 if result.success:
                     item.sent = True
@@ -405,7 +405,7 @@ class BatchDelivery:
         if additions:
             bodies = [{"TopicId": topic.id, "EntityId": item.salesforce_id} for item, _name, topic in additions]
             for (item, name, _topic), result in zip(
-                additions, create_records(self.client, ASSIGNMENT, bodies), strict=True
+                additions, create_many(self.client, ASSIGNMENT, bodies), strict=True
             ):
                 self._assigned(item, name, {"id": result.id}, None if result.success else result.error)
         removals = [

@@ -16,6 +16,7 @@ from plugins.salesforce_common import (
     SalesforceConfig,
 )
 from plugins.salesforce_common.api_names import check_api_name
+from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING, bulk_threshold
 
 
 class LoginHost(enum.StrEnum):
@@ -126,6 +127,7 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
         default="Website sign-up",
         help="Leads need a Company; used when no user field is mapped to it.",
     ),
+    BULK_THRESHOLD_SETTING,
 )
 
 
@@ -185,4 +187,5 @@ def salesforce_config(settings: SettingsProxy, store: PluginStore) -> Salesforce
         api_version=str(settings.get("api_version") or DEFAULT_API_VERSION),
         store=store,
         record_kind="user",
+        bulk_threshold=bulk_threshold(settings),
     )

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from host.plugins import Plugin, SettingField
 from plugins.salesforce_common import ConfigurationError, SalesforceConfig
 from plugins.salesforce_common.api_names import check_api_name
+from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING, bulk_threshold
 from plugins.salesforce_common.transport import require_secure_transport
 
 DEFAULT_OBJECT = "Lead"
@@ -114,6 +115,7 @@ SETTINGS_FIELDS = (
         "are matched on it. Left blank, Leads are matched by Email.",
         validators=(check_api_name("The External ID field", "Affiliate_Id__c"),),
     ),
+    BULK_THRESHOLD_SETTING,
 )
 
 
@@ -135,4 +137,5 @@ def salesforce_config(plugin: Plugin) -> SalesforceConfig:
         api_version=api_version(api_url) if api_url else "",
         store=plugin.store,
         record_kind=RECORD_KIND,
+        bulk_threshold=bulk_threshold(plugin.settings),
     )

@@ -29,12 +29,10 @@ from plugins.salesforce_common import (
     RecordResult,
     SalesforceClient,
     SalesforceError,
-    create_records,
     delete_records,
-    update_records,
-    upsert_records,
 )
 from plugins.salesforce_common.queue_outcomes import outcome_for
+from plugins.salesforce_common.record_loads import BULK_BATCH_LIMIT, create_many, update_many, upsert_many
 from plugins.salesforce_leads.links import RecordLink, forget_link, links_of, save_link
 from plugins.salesforce_leads.mapping import FieldMapping, load_mapping, record_values, send_problems
 from plugins.salesforce_leads.settings import destination_object, external_id_field, salesforce_config
@@ -140,7 +138,8 @@ def _sent(
 class AffiliateSync:
     """The handler of the plugin's "affiliate" entries, and the source of its backfills."""
 
-    batch_size = 200
+    #: One Bulk job's worth: a backfill goes out in one job, a few affiliates in Collections.
+    batch_size = BULK_BATCH_LIMIT
 
     def __init__(self, plugin: Plugin) -> None:
         self.plugin = plugin
@@ -222,10 +221,10 @@ class AffiliateSync:
                 for result in delete_records(client, ids, sobject)
             ]
 
-        outcomes = _sent(plan.updates, lambda records: update_records(client, sobject, records), linked)
+        outcomes = _sent(plan.updates, lambda records: update_many(client, sobject, records), linked)
         if plan.upsert_key:
             key = plan.upsert_key
-            outcomes |= _sent(plan.upserts, lambda records: upsert_records(client, sobject, key, records), linked)
-        outcomes |= _sent(plan.creates, lambda records: create_records(client, sobject, records), created)
+            outcomes |= _sent(plan.upserts, lambda records: upsert_many(client, sobject, key, records), linked)
+        outcomes |= _sent(plan.creates, lambda records: create_many(client, sobject, records), created)
         outcomes |= _sent(plan.deletes, delete_all, deleted)
         return outcomes
