@@ -10,6 +10,7 @@ Calls go through :class:`.client.SalesforceClient`, so they share its session re
 API usage accounting and typed errors.
 """
 
+import codecs
 import csv
 import io
 import time
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, BinaryIO, cast
+from typing import Any
 
 from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.errors import ErrorContext, SalesforceError, TransientError, error_from_payload
@@ -30,6 +31,8 @@ NULL = "#N/A"
 FINISHED_STATES = frozenset({"JobComplete", "Failed", "Aborted"})
 #: Characters of CSV gathered before a piece of the upload is sent.
 UPLOAD_PIECE = 256 * 1024
+#: Bytes of a results file read at a time.
+RESULTS_PIECE = 64 * 1024
 #: How long a job may take before it is stopped; Salesforce allows a job 10 minutes
 #: of processing per retry, and retries it up to 10 times.
 DEFAULT_DEADLINE_SECONDS = 30 * 60
@@ -87,6 +90,19 @@ def csv_pieces(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Ite
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode()
+
+
+def lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of a text arriving in pieces, each with its line ending, as :mod:`csv` reads them."""
+    pending = ""
+    for piece in pieces:
+        *complete, pending = (pending + piece).splitlines(keepends=True) or [""]
+        if pending.endswith(("\n", "\r")):
+            complete.append(pending)
+            pending = ""
+        yield from complete
+    if pending:
+        yield pending
 
 
 def parse_row_error(text: str, context: ErrorContext, now: datetime) -> SalesforceError:
@@ -176,9 +192,8 @@ class BulkIngest:
     def _result_rows(self, job_id: str, resource: str) -> Iterator[dict[str, str]]:
         response = self.client.request("GET", f"{JOBS}/{job_id}/{resource}", stream=True)
         with closing(response):
-            response.raw.decode_content = True
-            text = io.TextIOWrapper(cast(BinaryIO, response.raw), encoding="utf-8", newline="")
-            yield from csv.DictReader(text)
+            text = codecs.iterdecode(response.iter_content(RESULTS_PIECE), "utf-8")
+            yield from csv.DictReader(lines(text))
 
 
 class _Positions:
