@@ -21,6 +21,7 @@ from more_itertools import chunked
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from host.database import VALUES_PER_STATEMENT
 from host.extensions import db
 from host.models import User
 from host.plugins.settings import PluginStore
@@ -60,7 +61,7 @@ from plugins.salesforce_common.topics import (
     upsert_topic,
 )
 from plugins.salesforce_contacts.consent import SALESFORCE, apply_opt_outs, marks_after_sending, opted_out
-from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_link
+from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_links
 from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
 from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
@@ -122,8 +123,11 @@ class BatchDelivery:
 
     def _users(self) -> dict[str, UserSnapshot]:
         ids = [int(entry.record_id) for entry in self.entries if entry.record_id.isdigit()]
-        query = select(User).where(User.id.in_(ids)).options(selectinload(User.tags))
-        return {str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)}
+        users: dict[str, UserSnapshot] = {}
+        for chunk in chunked(ids, VALUES_PER_STATEMENT):
+            query = select(User).where(User.id.in_(chunk)).options(selectinload(User.tags))
+            users.update({str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)})
+        return users
 
     def _description(self) -> ObjectDescription:
         try:
@@ -191,6 +195,7 @@ class BatchDelivery:
         """Write what was learned, in the current session (committed with the outcomes)."""
         # Lock the topic cache before reading it, so concurrent batches apply one after another.
         self.store.lock(TOPICS_KEY)
+        links: dict[int | str, Link] = {}
         for item in self.items:
             if item.drop_link:
                 forget_link(self.store, item.user.id)
@@ -198,8 +203,10 @@ class BatchDelivery:
                 marks = dict(item.link.consent) if item.link is not None else {}
                 if item.sent:
                     marks |= self._consent_marks(item)
-                link = Link(item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks)
-                save_link(self.store, item.user.id, link)
+                links[item.user.id] = Link(
+                    item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks
+                )
+        save_links(self.store, links)
         for entry in self.deleted:
             forget_link(self.store, entry.record_id)
         self.topics.save()

@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from more_itertools import chunked
 from sqlalchemy import func, select
 
+from host.database import VALUES_PER_STATEMENT
 from host.extensions import db
 from host.models import Affiliate
 from host.plugins import Plugin
@@ -33,7 +35,7 @@ from plugins.salesforce_common import (
 )
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.record_loads import BULK_BATCH_LIMIT, create_many, update_many, upsert_many
-from plugins.salesforce_leads.links import RecordLink, forget_link, links_of, save_link
+from plugins.salesforce_leads.links import RecordLink, forget_link, links_of, save_links
 from plugins.salesforce_leads.mapping import FieldMapping, load_mapping, record_values, send_problems
 from plugins.salesforce_leads.settings import destination_object, external_id_field, salesforce_config
 
@@ -163,9 +165,10 @@ class AffiliateSync:
     # -- SyncHandler -------------------------------------------------------
 
     def _read(self, entries: Sequence[Entry]) -> tuple[dict[str, AffiliateSnapshot], dict[str, RecordLink]]:
-        ids = [int(entry.record_id) for entry in entries]
-        affiliates = db.session.scalars(select(Affiliate).where(Affiliate.id.in_(ids)))
-        snapshots = {str(affiliate.id): AffiliateSnapshot.of(affiliate) for affiliate in affiliates}
+        snapshots: dict[str, AffiliateSnapshot] = {}
+        for ids in chunked((int(entry.record_id) for entry in entries), VALUES_PER_STATEMENT):
+            affiliates = db.session.scalars(select(Affiliate).where(Affiliate.id.in_(ids)))
+            snapshots.update({str(affiliate.id): AffiliateSnapshot.of(affiliate) for affiliate in affiliates})
         return snapshots, links_of(self.plugin, [entry.record_id for entry in entries])
 
     def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
@@ -193,8 +196,7 @@ class AffiliateSync:
         if plan is not None:
             # Kept even when a later call of the batch failed: the retry then updates
             # the records already created instead of creating them twice.
-            for affiliate_id, link in plan.new_links.items():
-                save_link(plugin, affiliate_id, link)
+            save_links(plugin, plan.new_links)
             for affiliate_id in plan.gone:
                 forget_link(plugin, affiliate_id)
         return outcomes
