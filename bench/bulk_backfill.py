@@ -76,7 +76,7 @@ def deliver(app: Flask, sf: EmulatorHandle, timeout: float) -> tuple[int, float,
 
 def run(folder: Path, sf: EmulatorHandle, mode: str, count: int) -> tuple[int, float, float]:
     sf.reset()
-    # The owner is a user too, so Collections need a threshold above count + 1.
+    # Above every user, the site owner included, so the batch goes through Collections.
     threshold = DEFAULT_BULK_THRESHOLD if mode == "Bulk API 2.0" else 10 * count
     app = connected_site(folder / f"{mode.split()[0]}-{count}", sf, PLUGHOST_SYNC_POLL_SECONDS=0.2)
     try:
