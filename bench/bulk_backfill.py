@@ -74,10 +74,10 @@ def deliver(app: Flask, sf: EmulatorHandle, timeout: float) -> tuple[int, float,
     return sum(sf.admin.call_counts().values()), seconds, peak / 2**20
 
 
-def run(folder: Path, sf: EmulatorHandle, mode: str, count: int) -> tuple[int, float, float]:
+def run(folder: Path, sf: EmulatorHandle, mode: str, count: int, bulk_threshold: int) -> tuple[int, float, float]:
     sf.reset()
     # Above every user, the site owner included, so the batch goes through Collections.
-    threshold = DEFAULT_BULK_THRESHOLD if mode == "Bulk API 2.0" else 10 * count
+    threshold = bulk_threshold if mode == "Bulk API 2.0" else 10 * count
     app = connected_site(folder / f"{mode.split()[0]}-{count}", sf, PLUGHOST_SYNC_POLL_SECONDS=0.2)
     try:
         queue_backfill(app, count, threshold)
@@ -94,7 +94,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000, help="users to backfill")
     arguments = parser.parse_args()
     counts = (arguments.count // 10, arguments.count)
+    # Both sizes go through a job, also when a tenth is below the default threshold.
+    bulk_threshold = min(DEFAULT_BULK_THRESHOLD, counts[0])
     print(f"Backfill of existing users for {PLUGIN}: API calls and the site's Python heap peak (tracemalloc)")
+    print(f"   Bulk API threshold {bulk_threshold} users (default {DEFAULT_BULK_THRESHOLD})")
     process, url, token = start_server(https=False)
     sf = handle_for(url, token, https=False)
     results: dict[tuple[str, int], tuple[int, float, float]] = {}
@@ -102,7 +105,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as temporary:
             for count in counts:
                 for mode in MODES:
-                    results[mode, count] = run(Path(temporary), sf, mode, count)
+                    results[mode, count] = run(Path(temporary), sf, mode, count, bulk_threshold)
                     calls, seconds, peak = results[mode, count]
                     print(
                         f"   {mode:<13} {count:>7} users: {calls:>5} API calls, peak heap {peak:7.1f} MiB, "
