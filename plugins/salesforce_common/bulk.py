@@ -159,15 +159,20 @@ class BulkIngest:
     def wait(self, job_id: str, deadline_seconds: float = DEFAULT_DEADLINE_SECONDS) -> JobStatus:
         """Poll until the job finishes, with a growing pause between looks.
 
-        A job still running at the deadline is aborted, so that what it did is known
-        and what it did not do can be sent again.
+        A look that fails in passing (a timeout, an outage) is followed by another. A
+        job still running at the deadline is aborted, so that what it did is known and
+        what it did not do can be sent again.
         """
         deadline = time.monotonic() + deadline_seconds
         pause = self.poll_first
         while True:
             time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
-            status = self.status(job_id)
-            if status.finished:
+            try:
+                status: JobStatus | None = self.status(job_id)
+            except TransientError:
+                # The job runs on at Salesforce; a look that timed out is no reason to give it up.
+                status = None
+            if status is not None and status.finished:
                 return status
             if time.monotonic() >= deadline:
                 self.abort(job_id)

@@ -123,6 +123,18 @@ def test_a_job_still_running_at_its_deadline_is_stopped_and_its_rows_sent_again(
     assert job_calls(site)["PATCH jobs/ingest/<job_id>"] == 1
 
 
+def test_a_look_at_a_job_that_fails_in_passing_is_followed_by_another(site):
+    with site.app.app_context(), connected_client(site) as client:
+        ingest = BulkIngest(client, poll_first=0.05)
+        job = ingest.create_job("insert", "Contact")
+        ingest.upload(job.id, ["LastName"], lambda: iter([{"LastName": "Patient"}]))
+        ingest.complete_upload(job.id)
+        site.sf.admin.settings(outage_seconds=2)
+        status = ingest.wait(job.id, deadline_seconds=60)
+    assert status.state == "JobComplete" and status.records_processed == 1
+    assert site.sf.admin.call_counts().get("GET unavailable", 0) >= 1
+
+
 # -- backfills -------------------------------------------------------------------
 
 
