@@ -26,7 +26,7 @@ QUICK_ARGUMENTS = {
     "site_with_plugins.py": ["--registrations", "20", "--burst", "100"],
     "emulator_throughput.py": ["--seconds", "1"],
     "api_calls.py": ["--burst", "200"],
-    "bulk_backfill.py": ["--count", "20000"],
+    "bulk_backfill.py": ["--count", "4000"],
 }
 
 
