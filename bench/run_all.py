@@ -29,6 +29,7 @@ QUICK_ARGUMENTS = {
     "steady_registrations.py": ["--count", "100", "--wait", "5"],
     "import_alongside.py": ["--records", "300", "--registrations", "30"],
     "end_to_end.py": ["--count", "1000"],
+    "bulk_backfill.py": ["--count", "4000"],
 }
 
 

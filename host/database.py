@@ -37,6 +37,10 @@ from host.extensions import db, migrate
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
 
+#: The most values one ``IN (...)`` list takes: PostgreSQL accepts at most 65,535
+#: parameters in a statement, and a sync batch may hold 100,000 ids.
+VALUES_PER_STATEMENT = 10_000
+
 #: How long a SQLite writer waits for another writer before giving up: long enough for
 #: a burst of registrations, each hashing a password while it holds the write lock.
 SQLITE_BUSY_TIMEOUT_MS = 30_000

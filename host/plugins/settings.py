@@ -15,12 +15,10 @@ from more_itertools import chunked
 from sqlalchemy import select
 
 from host import crypto
+from host.database import VALUES_PER_STATEMENT
 from host.extensions import db
 from host.plugins.models import PluginData, PluginSettings
 from host.services.text import control_character_problem
-
-#: Keys per ``IN (...)`` list when reading many stored values.
-_KEYS_PER_QUERY = 500
 
 #: A validator returns an error message for a bad value, or None when it is fine.
 Validator = Callable[[Any], str | None]
@@ -206,24 +204,18 @@ class PluginStore:
             row.value = value
 
     def set_many(self, values: Mapping[str, Any]) -> None:
-        """Store many values with one lookup of those already stored, and the inserts sent together.
-
-        For state written per record of a batch (a link per user): :meth:`set` would
-        look each key up, and flush the previous insert first, one round trip each.
-        """
-        stored = {
-            row.key: row
-            for keys in chunked(values, _KEYS_PER_QUERY)
-            for row in db.session.scalars(
-                select(PluginData).where(PluginData.plugin == self.plugin_name, PluginData.key.in_(keys))
-            )
-        }
-        for key, value in values.items():
-            row = stored.get(key)
-            if row is None:
-                db.session.add(PluginData(plugin=self.plugin_name, key=key, value=value))
-            else:
-                row.value = value
+        """Write many values: one read per few thousand keys, where :meth:`set` reads one each."""
+        db.session.flush()
+        with db.session.no_autoflush:
+            for keys in chunked(values, VALUES_PER_STATEMENT):
+                query = select(PluginData).where(PluginData.plugin == self.plugin_name, PluginData.key.in_(keys))
+                rows = {row.key: row for row in db.session.scalars(query)}
+                for key in keys:
+                    row = rows.get(key)
+                    if row is None:
+                        db.session.add(PluginData(plugin=self.plugin_name, key=key, value=values[key]))
+                    else:
+                        row.value = values[key]
 
     def delete(self, key: str) -> None:
         row = self._row(key)

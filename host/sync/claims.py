@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from more_itertools import chunked
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 
+from host.database import VALUES_PER_STATEMENT
 from host.extensions import db
 from host.sync.handlers import Entry
 from host.sync.models import EntryState, SyncEntry
@@ -140,15 +142,19 @@ def renew(claim: Claim, lease_seconds: float) -> int:
     :return: how many of its entries the claim still holds.
     """
     with write_transaction():
-        return cast(
-            CursorResult[Any],
-            db.session.execute(
-                update(SyncEntry)
-                .where(SyncEntry.id.in_(claim.entry_ids), SyncEntry.claim_token == claim.token)
-                .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
-                .execution_options(synchronize_session=False)
-            ),
-        ).rowcount
+        until = utcnow() + timedelta(seconds=lease_seconds)
+        return sum(
+            cast(
+                CursorResult[Any],
+                db.session.execute(
+                    update(SyncEntry)
+                    .where(SyncEntry.id.in_(ids), SyncEntry.claim_token == claim.token)
+                    .values(claimed_until=until)
+                    .execution_options(synchronize_session=False)
+                ),
+            ).rowcount
+            for ids in chunked(claim.entry_ids, VALUES_PER_STATEMENT)
+        )
 
 
 def hold(claim: Claim) -> dict[int, bool]:
@@ -160,11 +166,14 @@ def hold(claim: Claim) -> dict[int, bool]:
 
     :return: for each entry still held, whether its record changed while in flight.
     """
-    rows = db.session.execute(
-        update(SyncEntry)
-        .where(SyncEntry.id.in_(claim.entry_ids), SyncEntry.claim_token == claim.token)
-        .values(claim_token=claim.token)
-        .returning(SyncEntry.id, SyncEntry.changed_in_flight)
-        .execution_options(synchronize_session=False)
-    )
-    return {entry_id: changed for entry_id, changed in rows}
+    held: dict[int, bool] = {}
+    for ids in chunked(claim.entry_ids, VALUES_PER_STATEMENT):
+        rows = db.session.execute(
+            update(SyncEntry)
+            .where(SyncEntry.id.in_(ids), SyncEntry.claim_token == claim.token)
+            .values(claim_token=claim.token)
+            .returning(SyncEntry.id, SyncEntry.changed_in_flight)
+            .execution_options(synchronize_session=False)
+        )
+        held.update({entry_id: changed for entry_id, changed in rows})
+    return held

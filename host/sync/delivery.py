@@ -102,7 +102,8 @@ def _filled_at(plugin: str, kind: str, handler: SyncHandler, now: datetime) -> d
     wait = batch_wait(handler)
     if wait is None:
         return now
-    return claims.batch_ready(plugin, kind, handler.batch_size, wait.seconds, now)
+    full = min(handler.batch_size, wait.fill_to or handler.batch_size)
+    return claims.batch_ready(plugin, kind, full, wait.seconds, now)
 
 
 def deliver_due(app: Flask) -> int:

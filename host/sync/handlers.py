@@ -91,8 +91,9 @@ Outcome = Done | RetryLater | Failed | Pause
 class SyncHandler(Protocol):
     """Delivers entries of one kind for one plugin."""
 
-    #: The most entries the handler takes in one call (200 for Salesforce's sObject
-    #: Collections). A lone entry is never held back to fill a batch.
+    #: The most entries the handler takes in one call (the Salesforce plugins take
+    #: 100,000: a backfill goes out as one Bulk API job). A lone entry is never held
+    #: back to fill a batch.
     batch_size: int
 
     def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
@@ -149,6 +150,9 @@ class BatchWait:
 
     seconds: float
     reason: str
+    #: The batch worth waiting for, when smaller than the handler's ``batch_size`` (a
+    #: handler taking huge batches for bulk loads fills one call's worth).
+    fill_to: int | None = None
 
 
 @runtime_checkable

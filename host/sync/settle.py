@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from more_itertools import chunked
 from sqlalchemy import Table, bindparam, delete, func
 
+from host.database import VALUES_PER_STATEMENT
 from host.extensions import db
 from host.sync.backoff import retry_delay
 from host.sync.claims import Claim, hold, write_transaction
@@ -122,10 +124,8 @@ def _plan(
 
 
 def _write_entries(changes: _Changes) -> None:
-    if changes.delete_ids:
-        db.session.execute(
-            delete(SyncEntry).where(SyncEntry.id.in_(changes.delete_ids)).execution_options(synchronize_session=False)
-        )
+    for ids in chunked(changes.delete_ids, VALUES_PER_STATEMENT):
+        db.session.execute(delete(SyncEntry).where(SyncEntry.id.in_(ids)).execution_options(synchronize_session=False))
     if changes.entry_updates:
         table = cast(Table, SyncEntry.__table__)
         db.session.execute(

@@ -9,6 +9,7 @@ let due changes wait a bounded time, so up to a batch of 200 go in one call.
 from host.plugins import FieldKind, Plugin, SettingField
 from host.sync.handlers import BatchWait
 from plugins.salesforce_common.limits import ApiUsage
+from plugins.salesforce_common.sobject_collections import COLLECTION_LIMIT
 from plugins.salesforce_common.status import stored_api_usage
 
 #: Below this share of the org's daily API requests, every change goes at once.
@@ -35,6 +36,7 @@ def wait_under_pressure(usage: ApiUsage | None, max_wait_seconds: float) -> Batc
     return BatchWait(
         float(max_wait_seconds),
         f"The org has used {share:.0%} of its daily API requests ({usage.used:,} of {usage.allowed:,}).",
+        fill_to=COLLECTION_LIMIT,
     )
 
 

@@ -8,7 +8,7 @@ date to refresh ahead of) refreshes the tokens once through
 becomes a typed error from :mod:`.errors`.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Self
 from urllib.parse import quote as quote_path
@@ -111,12 +111,14 @@ class SalesforceClient:
             return f"{self._tokens.instance_url}{path}"
         return f"{self.base_url}/{path.lstrip('/')}"
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+    def _send(
+        self, method: str, url: str, *, headers: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> requests.Response:
         with transport_errors_are_transient("Salesforce"):
             response = self._http.request(
                 method,
                 url,
-                headers={"Authorization": f"Bearer {self._tokens.access_token}"},
+                headers={"Authorization": f"Bearer {self._tokens.access_token}", **(headers or {})},
                 timeout=self.config.timeouts,
                 **kwargs,
             )
@@ -132,6 +134,9 @@ class SalesforceClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        content: Callable[[], Iterable[bytes]] | None = None,
+        content_type: str | None = None,
+        stream: bool = False,
         sobject: str | None = None,
         match_field: str | None = None,
     ) -> requests.Response:
@@ -139,6 +144,11 @@ class SalesforceClient:
 
         :param path: relative to the API base (``"sobjects/Lead"``), or starting with
             ``/services/`` for URLs Salesforce hands out.
+        :param content: makes a body other than JSON, sent as it is made (chunked);
+            called again if the call must be repeated after renewing the session.
+        :param content_type: the type of ``content``, e.g. ``"text/csv"``.
+        :param stream: leave the body of a successful response unread, for reading
+            piece by piece (close the response when done).
         :param sobject: the object the call is about, named in error sentences.
         :param match_field: the key of an upsert or lookup, named if several records match.
         """
@@ -146,10 +156,16 @@ class SalesforceClient:
             self._looked_for_room = True
             self._look_for_room()
         url = self._url(path)
-        response = self._send(method, url, params=params, json=json)
+        headers = {"Content-Type": content_type} if content_type else {}
+
+        def send() -> requests.Response:
+            data = content() if content is not None else None
+            return self._send(method, url, params=params, json=json, data=data, headers=headers, stream=stream)
+
+        response = send()
         if _session_expired(response):
             self._tokens = refresh_tokens(self.config, self._tokens)
-            response = self._send(method, url, params=params, json=json)
+            response = send()
             if _session_expired(response):
                 raise TransientError("Salesforce refused a session it had just renewed; it will be tried again.")
         if response.status_code >= 300:

@@ -16,6 +16,9 @@ from plugins.salesforce_common.transport import require_secure_transport
 DEFAULT_API_VERSION = "62.0"
 PRODUCTION_LOGIN_URL = "https://login.salesforce.com"
 SANDBOX_LOGIN_URL = "https://test.salesforce.com"
+#: From how many records a load goes through a Bulk API 2.0 job instead of Collections:
+#: a job costs about eight calls however many records it takes, Collections one per 200.
+DEFAULT_BULK_THRESHOLD = 2000
 
 _API_VERSION = re.compile(r"^v?(\d{2,3}\.\d)$")
 
@@ -53,6 +56,8 @@ class SalesforceConfig:
     #: Salesforce itself gives up on a request after 10 minutes; a Collections call
     #: of 200 records takes seconds, so a minute means something is wrong.
     read_timeout: float = 60.0
+    #: Loads of this many records or more go through Bulk API 2.0 (see :mod:`.record_loads`).
+    bulk_threshold: int = DEFAULT_BULK_THRESHOLD
 
     @property
     def plugin_name(self) -> str:

@@ -21,6 +21,7 @@ from more_itertools import chunked
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from host.database import VALUES_PER_STATEMENT
 from host.extensions import db
 from host.models import User
 from host.plugins.settings import PluginStore
@@ -43,11 +44,11 @@ from plugins.salesforce_common import (
     delete_records,
     quote,
     update_records,
-    upsert_records,
     validate_values,
 )
 from plugins.salesforce_common.composite import COMPOSITE_LIMIT
 from plugins.salesforce_common.queue_outcomes import outcome_for
+from plugins.salesforce_common.record_loads import create_many, update_many, upsert_many
 from plugins.salesforce_common.topics import (
     ASSIGNMENT,
     TOPIC,
@@ -122,8 +123,11 @@ class BatchDelivery:
 
     def _users(self) -> dict[str, UserSnapshot]:
         ids = [int(entry.record_id) for entry in self.entries if entry.record_id.isdigit()]
-        query = select(User).where(User.id.in_(ids)).options(selectinload(User.tags))
-        return {str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)}
+        users: dict[str, UserSnapshot] = {}
+        for chunk in chunked(ids, VALUES_PER_STATEMENT):
+            query = select(User).where(User.id.in_(chunk)).options(selectinload(User.tags))
+            users.update({str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)})
+        return users
 
     def _description(self) -> ObjectDescription:
         try:
@@ -341,7 +345,7 @@ class BatchDelivery:
             to_upsert, merged = self._match_existing(to_upsert)
             to_update += merged
         if to_upsert:
-            results = upsert_records(
+            results = upsert_many(
                 self.client, self.object_type, self.options.match_field, [item.record.values for item in to_upsert]
             )
             for item, result in zip(to_upsert, results, strict=True):
@@ -350,7 +354,7 @@ class BatchDelivery:
                 else:
                     self._record_failed(item, result.error)
         if to_update:
-            results = update_records(self.client, self.object_type, [body for _item, body in to_update])
+            results = update_many(self.client, self.object_type, [body for _item, body in to_update])
             for (item, _body), result in zip(to_update, results, strict=True):
                 if result.success:
                     item.sent = True
@@ -408,7 +412,7 @@ class BatchDelivery:
         if additions:
             bodies = [{"TopicId": topic.id, "EntityId": item.salesforce_id} for item, _name, topic in additions]
             for (item, name, _topic), result in zip(
-                additions, create_records(self.client, ASSIGNMENT, bodies), strict=True
+                additions, create_many(self.client, ASSIGNMENT, bodies), strict=True
             ):
                 self._assigned(item, name, {"id": result.id}, None if result.success else result.error)
         removals = [

@@ -12,7 +12,7 @@ from host.sync.labels import user_labels
 from plugins.salesforce_common import SalesforceClient, SalesforceError
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
-from plugins.salesforce_common.sobject_collections import COLLECTION_LIMIT
+from plugins.salesforce_common.record_loads import BULK_BATCH_LIMIT
 from plugins.salesforce_contacts.delivery import BatchDelivery
 from plugins.salesforce_contacts.settings import Options, salesforce_config
 
@@ -22,8 +22,8 @@ KIND = "user"
 class UserSyncHandler:
     """Sends users to Salesforce; lists every user for ``plughost salesforce_contacts backfill``."""
 
-    #: One sObject Collections call's worth.
-    batch_size = COLLECTION_LIMIT
+    #: One Bulk job's worth: a backfill goes out in one job, a few users in Collections.
+    batch_size = BULK_BATCH_LIMIT
 
     def __init__(self, plugin: Plugin) -> None:
         self.plugin = plugin

@@ -18,6 +18,7 @@ from plugins.salesforce_common import (
 from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
+from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING, bulk_threshold
 from plugins.salesforce_common.transport import check_secure_url
 
 
@@ -137,6 +138,7 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
     ),
     BATCH_WAIT_FIELD,
     BUDGET_FIELD,
+    BULK_THRESHOLD_SETTING,
 )
 
 
@@ -197,4 +199,5 @@ def salesforce_config(settings: SettingsProxy, store: PluginStore) -> Salesforce
         store=store,
         record_kind="user",
         api_budget_share=budget_share(settings.get(BUDGET_FIELD.key)),
+        bulk_threshold=bulk_threshold(settings),
     )

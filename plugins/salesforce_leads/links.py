@@ -5,11 +5,13 @@ an edited email cannot move it onto someone else's Lead. The object is kept with
 the Id: after the destination object changes, the old Ids mean nothing there.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from more_itertools import chunked
 from sqlalchemy import select
 
+from host.database import VALUES_PER_STATEMENT
 from host.extensions import db
 from host.plugins import Plugin
 from host.plugins.models import PluginData
@@ -39,15 +41,28 @@ def link_of(plugin: Plugin, affiliate_id: int | str) -> RecordLink | None:
 
 def links_of(plugin: Plugin, affiliate_ids: Iterable[int | str]) -> dict[str, RecordLink]:
     """Links of many affiliates in one query, by affiliate id as a string."""
-    keys = [_key(affiliate_id) for affiliate_id in affiliate_ids]
-    rows = db.session.execute(
-        select(PluginData.key, PluginData.value).where(PluginData.plugin == plugin.name, PluginData.key.in_(keys))
-    )
-    return {key.removeprefix(LINK_KEY_PREFIX): RecordLink(value["object"], value["id"]) for key, value in rows}
+    links: dict[str, RecordLink] = {}
+    for keys in chunked((_key(affiliate_id) for affiliate_id in affiliate_ids), VALUES_PER_STATEMENT):
+        rows = db.session.execute(
+            select(PluginData.key, PluginData.value).where(PluginData.plugin == plugin.name, PluginData.key.in_(keys))
+        )
+        links.update(
+            {key.removeprefix(LINK_KEY_PREFIX): RecordLink(value["object"], value["id"]) for key, value in rows}
+        )
+    return links
+
+
+def _stored(link: RecordLink) -> dict[str, str]:
+    return {"object": link.sobject, "id": link.record_id}
 
 
 def save_link(plugin: Plugin, affiliate_id: int | str, link: RecordLink) -> None:
-    plugin.store.set(_key(affiliate_id), {"object": link.sobject, "id": link.record_id})
+    plugin.store.set(_key(affiliate_id), _stored(link))
+
+
+def save_links(plugin: Plugin, links: Mapping[str, RecordLink]) -> None:
+    """:func:`save_link` for a whole batch, written together."""
+    plugin.store.set_many({_key(affiliate_id): _stored(link) for affiliate_id, link in links.items()})
 
 
 def forget_link(plugin: Plugin, affiliate_id: int | str) -> None:

@@ -14,6 +14,7 @@ from plugins.salesforce_common import ConfigurationError, SalesforceConfig
 from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
+from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING, bulk_threshold
 from plugins.salesforce_common.transport import check_secure_url
 
 DEFAULT_OBJECT = "Lead"
@@ -114,6 +115,7 @@ SETTINGS_FIELDS = (
     ),
     BATCH_WAIT_FIELD,
     BUDGET_FIELD,
+    BULK_THRESHOLD_SETTING,
 )
 
 
@@ -136,4 +138,5 @@ def salesforce_config(plugin: Plugin) -> SalesforceConfig:
         store=plugin.store,
         record_kind=RECORD_KIND,
         api_budget_share=budget_share(plugin.settings.get(BUDGET_FIELD.key)),
+        bulk_threshold=bulk_threshold(plugin.settings),
     )

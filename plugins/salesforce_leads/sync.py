@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from more_itertools import chunked
 from sqlalchemy import func, select
 
+from host.database import VALUES_PER_STATEMENT
 from host.extensions import db
 from host.models import Affiliate
 from host.plugins import Plugin
@@ -29,14 +31,12 @@ from plugins.salesforce_common import (
     RecordResult,
     SalesforceClient,
     SalesforceError,
-    create_records,
     delete_records,
-    update_records,
-    upsert_records,
 )
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
-from plugins.salesforce_leads.links import RecordLink, forget_link, links_of, save_link
+from plugins.salesforce_common.record_loads import BULK_BATCH_LIMIT, create_many, update_many, upsert_many
+from plugins.salesforce_leads.links import RecordLink, forget_link, links_of, save_links
 from plugins.salesforce_leads.mapping import FieldMapping, load_mapping, record_values, send_problems
 from plugins.salesforce_leads.settings import destination_object, external_id_field, salesforce_config
 
@@ -141,7 +141,8 @@ def _sent(
 class AffiliateSync:
     """The handler of the plugin's "affiliate" entries, and the source of its backfills."""
 
-    batch_size = 200
+    #: One Bulk job's worth: a backfill goes out in one job, a few affiliates in Collections.
+    batch_size = BULK_BATCH_LIMIT
 
     def __init__(self, plugin: Plugin) -> None:
         self.plugin = plugin
@@ -170,9 +171,10 @@ class AffiliateSync:
     # -- SyncHandler -------------------------------------------------------
 
     def _read(self, entries: Sequence[Entry]) -> tuple[dict[str, AffiliateSnapshot], dict[str, RecordLink]]:
-        ids = [int(entry.record_id) for entry in entries]
-        affiliates = db.session.scalars(select(Affiliate).where(Affiliate.id.in_(ids)))
-        snapshots = {str(affiliate.id): AffiliateSnapshot.of(affiliate) for affiliate in affiliates}
+        snapshots: dict[str, AffiliateSnapshot] = {}
+        for ids in chunked((int(entry.record_id) for entry in entries), VALUES_PER_STATEMENT):
+            affiliates = db.session.scalars(select(Affiliate).where(Affiliate.id.in_(ids)))
+            snapshots.update({str(affiliate.id): AffiliateSnapshot.of(affiliate) for affiliate in affiliates})
         return snapshots, links_of(self.plugin, [entry.record_id for entry in entries])
 
     def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
@@ -200,8 +202,7 @@ class AffiliateSync:
         if plan is not None:
             # Kept even when a later call of the batch failed: the retry then updates
             # the records already created instead of creating them twice.
-            for affiliate_id, link in plan.new_links.items():
-                save_link(plugin, affiliate_id, link)
+            save_links(plugin, plan.new_links)
             for affiliate_id in plan.gone:
                 forget_link(plugin, affiliate_id)
         return outcomes
@@ -228,10 +229,10 @@ class AffiliateSync:
                 for result in delete_records(client, ids, sobject)
             ]
 
-        outcomes = _sent(plan.updates, lambda records: update_records(client, sobject, records), linked)
+        outcomes = _sent(plan.updates, lambda records: update_many(client, sobject, records), linked)
         if plan.upsert_key:
             key = plan.upsert_key
-            outcomes |= _sent(plan.upserts, lambda records: upsert_records(client, sobject, key, records), linked)
-        outcomes |= _sent(plan.creates, lambda records: create_records(client, sobject, records), created)
+            outcomes |= _sent(plan.upserts, lambda records: upsert_many(client, sobject, key, records), linked)
+        outcomes |= _sent(plan.creates, lambda records: create_many(client, sobject, records), created)
         outcomes |= _sent(plan.deletes, delete_all, deleted)
         return outcomes

@@ -93,3 +93,15 @@ def test_entries_wait_to_fill_a_batch_and_go_together(batching, make_user, log_i
         host.sync.wait_until_drained()
     assert handler.batches[-1] == ["4"], "without a wait, a lone change goes at once"
     assert "Filling batches" not in admin.get("/admin/sync/").text
+
+
+def test_a_handler_taking_huge_batches_fills_the_batch_its_wait_names(batching):
+    app, handler = batching
+    handler.batch_size = 100_000
+    handler.wait = BatchWait(3600, "One call's worth is enough.", fill_to=3)
+    enqueue(app, "1", "2")
+    assert deliver_due(app) == 0
+    enqueue(app, "3")
+    with app.app_context():
+        host.sync.wait_until_drained()
+    assert handler.batches == [["1", "2", "3"]]
