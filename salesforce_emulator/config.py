@@ -45,7 +45,8 @@ class ConnectedAppConfig:
 
 
 def default_custom_fields() -> dict[str, list[dict[str, Any]]]:
-    """Custom fields present in a fresh emulator org, so plugin tests have a multi-select picklist."""
+    """Custom fields present in a fresh emulator org, so plugin tests have a multi-select picklist
+    and the External IDs a shop matches its products (SKU) and orders (the site's order id) by."""
     interests = {
         "name": "Interests__c",
         "label": "Interests",
@@ -53,7 +54,16 @@ def default_custom_fields() -> dict[str, list[dict[str, Any]]]:
         "picklistValues": ["Newsletter", "Webinar", "Events", "Products"],
         "restrictedPicklist": True,
     }
-    return {"Contact": [interests], "Lead": [dict(interests)]}
+    sku = {"name": "Sku__c", "label": "SKU", "type": "string", "length": 64, "externalId": True, "unique": True}
+    site_order = {
+        "name": "Site_Order_Id__c",
+        "label": "Site Order ID",
+        "type": "string",
+        "length": 64,
+        "externalId": True,
+        "unique": True,
+    }
+    return {"Contact": [interests], "Lead": [dict(interests)], "Product2": [sku], "Order": [site_order]}
 
 
 def default_custom_objects() -> list[dict[str, Any]]:

@@ -79,6 +79,7 @@ class Dml:
         self._derive(sobject, record)
         self._check_record(sobject, record, None, allow_save)
         self.org.store.put(sobject.name, record, "created")
+        self.org.commerce.after_save(sobject, record)
         if sobject.name == "TopicAssignment":
             self._touch_for_topics(record["EntityId"], user_id)
         return record_id
@@ -98,15 +99,18 @@ class Dml:
         self._derive(sobject, record)
         self._check_record(sobject, record, existing, allow_save)
         self.org.store.put(sobject.name, record, "updated")
+        self.org.commerce.after_save(sobject, record)
         return record["Id"]
 
     def delete(self, sobject: SObjectType, raw_id: str, user_id: str | None = None) -> None:
         if not sobject.deletable:
             raise _unsupported(sobject, "delete")
         record = self.get(sobject, raw_id)
+        self.org.commerce.before_delete(sobject, record)
         self.org.store.put(
             sobject.name, {**record, "IsDeleted": True, "SystemModstamp": self.org.clock.timestamp()}, "deleted"
         )
+        self.org.commerce.after_delete(sobject, record)
         if sobject.name == "TopicAssignment":
             self._touch_for_topics(record["EntityId"], user_id)
         if sobject.name == "Topic" or sobject.name in self.org.config.topics_enabled:
@@ -316,6 +320,7 @@ class Dml:
                         )
         if sobject.name == "TopicAssignment":
             self._check_assignment(record)
+        self.org.commerce.before_save(sobject, record, existing)
         self.org.duplicates.check(sobject, record, allow_save)
 
     def _check_assignment(self, record: Record) -> None:

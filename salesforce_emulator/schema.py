@@ -55,6 +55,8 @@ class Field:
     custom: bool = False
     precision: int = 0
     scale: int = 0
+    auto_number: bool = False
+    calculated: bool = False
 
     def __post_init__(self) -> None:
         if not self.label:
@@ -100,8 +102,8 @@ class Field:
             "filterable": self.type != "textarea",
             "sortable": self.type not in ("textarea", "multipicklist"),
             "groupable": self.type not in ("textarea", "multipicklist", "double", "currency"),
-            "calculated": False,
-            "autoNumber": False,
+            "calculated": self.calculated,
+            "autoNumber": self.auto_number,
             "restrictedPicklist": self.restricted_picklist,
             "dependentPicklist": False,
             "controllerName": None,
@@ -609,6 +611,13 @@ def standard_objects() -> list[SObjectType]:
                     relationship_name="Pricebook2",
                 ),
                 Field(
+                    "BillToContactId",
+                    "reference",
+                    "Bill To Contact ID",
+                    reference_to=["Contact"],
+                    relationship_name="BillToContact",
+                ),
+                Field(
                     "OrderNumber",
                     "string",
                     "Order Number",
@@ -617,6 +626,20 @@ def standard_objects() -> list[SObjectType]:
                     updateable=False,
                     nillable=False,
                     defaulted_on_create=True,
+                    auto_number=True,
+                ),
+                Field(
+                    "TotalAmount",
+                    "currency",
+                    "Order Amount",
+                    createable=False,
+                    updateable=False,
+                    nillable=False,
+                    defaulted_on_create=True,
+                    default_value=0.0,
+                    precision=18,
+                    scale=2,
+                    calculated=True,
                 ),
                 Field("Description", "textarea", length=32000),
             ],
@@ -643,8 +666,27 @@ def standard_objects() -> list[SObjectType]:
                     reference_to=["PricebookEntry"],
                     relationship_name="PricebookEntry",
                 ),
+                Field(
+                    "Product2Id",
+                    "reference",
+                    "Product ID",
+                    createable=False,
+                    updateable=False,
+                    reference_to=["Product2"],
+                    relationship_name="Product2",
+                ),
                 Field("Quantity", "double", nillable=False, precision=18, scale=2),
                 Field("UnitPrice", "currency", "Unit Price", nillable=False, precision=18, scale=2),
+                Field(
+                    "TotalPrice",
+                    "currency",
+                    "Total Price",
+                    createable=False,
+                    updateable=False,
+                    precision=18,
+                    scale=2,
+                    calculated=True,
+                ),
             ],
             owner=False,
         ),
@@ -688,6 +730,7 @@ CHILD_RELATIONSHIP_NAMES = {
     ("Order", "Pricebook2Id"): "Orders",
     ("OrderItem", "OrderId"): "OrderItems",
     ("OrderItem", "PricebookEntryId"): "OrderItems",
+    ("OrderItem", "Product2Id"): "OrderItems",
     ("PricebookEntry", "Pricebook2Id"): "PricebookEntries",
     ("PricebookEntry", "Product2Id"): "PricebookEntries",
     ("TopicAssignment", "EntityId"): "TopicAssignments",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import Clock
+from .commerce import Commerce
 from .config import ConnectedAppConfig, EmulatorConfig
 from .dml import Dml
 from .duplicates import DuplicateRules
@@ -104,6 +105,7 @@ class Org:
         self.store = Store()
         self.duplicates = DuplicateRules(self.store, config.duplicate_rules)
         self.dml = Dml(self)
+        self.commerce = Commerce(self)
         self.tokens = TokenService(
             self.clock, config.org_id, config.access_token_seconds, config.code_seconds, config.max_approvals_per_user
         )
@@ -116,6 +118,11 @@ class Org:
         self.consents: set[tuple[str, str]] = set()
         self._seed_users()
         self._seed_organization()
+        self.store.put(
+            "Pricebook2",
+            self.commerce.standard_price_book(self.clock.timestamp(), next(iter(self.users.values()), None)),
+            "created",
+        )
         if self.persistence:
             self._attach_persistence(self.persistence, restore)
         self.outbound.reset()

@@ -134,7 +134,7 @@ class _Parser:
             items.append(self.item())
         self.expect_keyword("FROM")
         name = self.current
-        if name.kind != "ident" or "." in name.text or name.text.upper() in CLAUSE_WORDS:
+        if name.kind != "ident" or "." in name.text or not self._object_name(name):
             raise self.fail()
         self.advance()
         query = Query(self.source, items, name.text, name.position)
@@ -159,6 +159,12 @@ class _Parser:
         if self.current.kind != "eof":
             raise self.fail()
         return query
+
+    def _object_name(self, token: Token) -> bool:
+        """``Order`` names an object unless ``BY`` follows it, as Salesforce reads ``FROM Order``."""
+        if token.text.upper() == "ORDER":
+            return not self.tokens[self.index + 1].is_keyword("BY")
+        return token.text.upper() not in CLAUSE_WORDS
 
     def integer(self) -> int:
         token = self.current
