@@ -18,15 +18,14 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from backfill_memory import add_users
 from connected_site import connected_site
 from emulator_throughput import handle_for, start_server
 from flask import Flask
 from report import figure
-from sqlalchemy import insert
 
 import host.sync
 from host.extensions import db
-from host.models import User
 from host.plugins.manager import current_plugin_host
 from host.sync.backfill import backfill
 from plugins.salesforce_common.config import DEFAULT_BULK_THRESHOLD
@@ -34,18 +33,7 @@ from salesforce_emulator.testing import EmulatorHandle
 
 BENCHMARK = "bulk backfill"
 PLUGIN = "salesforce_contacts"
-INSERT_CHUNK = 10_000
 MODES = ("Bulk API 2.0", "Collections")
-
-
-def add_users(count: int) -> None:
-    for start in range(0, count, INSERT_CHUNK):
-        rows = [
-            {"email": f"user{number}@example.com", "password_hash": "-", "first_name": "U", "last_name": str(number)}
-            for number in range(start, min(count, start + INSERT_CHUNK))
-        ]
-        db.session.execute(insert(User), rows)
-        db.session.commit()
 
 
 def queue_backfill(app: Flask, count: int, threshold: int) -> None:
