@@ -104,4 +104,6 @@ def test_a_failing_implementation_is_reported_and_the_others_still_run(make_app)
         db.session.commit()
     assert reader.read == ["Still posted"]
     with app.app_context():
-        assert "The notice_posted hook of broken_reader failed unexpectedly" in (registry.state_of("broken_reader").last_error or "")
+        assert "The notice_posted hook of broken_reader failed unexpectedly" in (
+            registry.state_of("broken_reader").last_error or ""
+        )
