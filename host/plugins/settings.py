@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from more_itertools import chunked
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from host import crypto
 from host.database import VALUES_PER_STATEMENT
@@ -192,9 +193,47 @@ class PluginStore:
             select(PluginData.key).where(PluginData.plugin == self.plugin_name, PluginData.key == key).with_for_update()
         )
 
+    def get_locked(self, key: str, default: Any = None) -> Any:
+        """:meth:`lock` the value, then read it as the lock found it (what another
+        transaction committed meanwhile, not the copy this session read earlier)."""
+        self.lock(key)
+        row = db.session.get(PluginData, (self.plugin_name, key), populate_existing=True)
+        return default if row is None else row.value
+
     def get(self, key: str, default: Any = None) -> Any:
         row = self._row(key)
         return default if row is None else row.value
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The stored values of those of ``keys`` that are set, by key: a query per few thousand keys."""
+        found: dict[str, Any] = {}
+        for chunk in chunked(keys, VALUES_PER_STATEMENT):
+            query = select(PluginData.key, PluginData.value).where(
+                PluginData.plugin == self.plugin_name, PluginData.key.in_(chunk)
+            )
+            found.update((key, value) for key, value in db.session.execute(query))
+        return found
+
+    def add(self, key: str, value: Any) -> bool:
+        """Store ``value`` unless ``key`` is set already, even by a concurrent transaction;
+        whether it was stored. For "first time seen" records such as delivery ids."""
+        if self._row(key) is not None:
+            return False
+        try:
+            with db.session.begin_nested():
+                db.session.add(PluginData(plugin=self.plugin_name, key=key, value=value))
+        except IntegrityError:
+            return False
+        return True
+
+    def delete_before(self, prefix: str, bound: str) -> None:
+        """Delete the values whose keys start with ``prefix`` and sort before ``bound``
+        (keys that carry a date, for expiring records)."""
+        db.session.execute(
+            delete(PluginData).where(
+                PluginData.plugin == self.plugin_name, PluginData.key.startswith(prefix), PluginData.key < bound
+            )
+        )
 
     def set(self, key: str, value: Any) -> None:
         row = self._row(key)

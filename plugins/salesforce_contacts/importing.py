@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 
 from host.extensions import db
-from host.plugins.models import PluginData
 from host.plugins.settings import PluginStore
 from host.services.consents import IMPORT, ConsentOrigin
 from host.services.errors import InvalidValue
@@ -151,9 +150,8 @@ def load_progress(store: PluginStore) -> Progress | None:
 
 def _locked_progress(store: PluginStore) -> Progress | None:
     """The stored progress, locked until the transaction ends and read after the lock."""
-    store.lock(PROGRESS_KEY)
-    row = db.session.get(PluginData, (store.plugin_name, PROGRESS_KEY), populate_existing=True)
-    return Progress.from_json(row.value) if row is not None and row.value else None
+    stored = store.get_locked(PROGRESS_KEY)
+    return Progress.from_json(stored) if stored else None
 
 
 def start(store: PluginStore, by: str, value: str) -> Progress:

@@ -13,12 +13,6 @@ link also keeps the time of the site's choice the record is known to hold (see
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from more_itertools import chunked
-from sqlalchemy import select
-
-from host.database import VALUES_PER_STATEMENT
-from host.extensions import db
-from host.plugins.models import PluginData
 from host.plugins.settings import PluginStore
 from plugins.salesforce_common.links import record_url
 
@@ -78,15 +72,8 @@ def key(user_id: int | str) -> str:
 
 def load_links(store: PluginStore, user_ids: Iterable[int | str]) -> dict[str, Link]:
     """The links of many users in one query, by user id (as a string)."""
-    links: dict[str, Link] = {}
-    for keys in chunked((key(user_id) for user_id in user_ids), VALUES_PER_STATEMENT):
-        rows = db.session.execute(
-            select(PluginData.key, PluginData.value).where(
-                PluginData.plugin == store.plugin_name, PluginData.key.in_(keys)
-            )
-        )
-        links.update({row_key.removeprefix(PREFIX): Link.from_json(value) for row_key, value in rows if value})
-    return links
+    stored = store.get_many(key(user_id) for user_id in user_ids)
+    return {row_key.removeprefix(PREFIX): Link.from_json(value) for row_key, value in stored.items() if value}
 
 
 def load_link(store: PluginStore, user_id: int | str) -> Link | None:

@@ -8,8 +8,6 @@ already there.
 from collections.abc import Iterable
 from typing import Any
 
-from host.extensions import db
-from host.plugins.models import PluginData
 from host.plugins.settings import PluginStore
 from plugins.salesforce_common.topics import Topic
 
@@ -64,6 +62,4 @@ class TopicCache:
         self._learned, self._replaced = {}, False
 
     def _stored_now(self) -> dict[str, Topic]:
-        self.store.lock(TOPICS_KEY)
-        row = db.session.get(PluginData, (self.store.plugin_name, TOPICS_KEY), populate_existing=True)
-        return _topics(row.value if row is not None else None)
+        return _topics(self.store.get_locked(TOPICS_KEY))

@@ -8,13 +8,7 @@ the Id: after the destination object changes, the old Ids mean nothing there.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from more_itertools import chunked
-from sqlalchemy import select
-
-from host.database import VALUES_PER_STATEMENT
-from host.extensions import db
 from host.plugins import Plugin
-from host.plugins.models import PluginData
 from plugins.salesforce_common.links import record_url
 
 LINK_KEY_PREFIX = "leads.record."
@@ -41,15 +35,10 @@ def link_of(plugin: Plugin, affiliate_id: int | str) -> RecordLink | None:
 
 def links_of(plugin: Plugin, affiliate_ids: Iterable[int | str]) -> dict[str, RecordLink]:
     """Links of many affiliates in one query, by affiliate id as a string."""
-    links: dict[str, RecordLink] = {}
-    for keys in chunked((_key(affiliate_id) for affiliate_id in affiliate_ids), VALUES_PER_STATEMENT):
-        rows = db.session.execute(
-            select(PluginData.key, PluginData.value).where(PluginData.plugin == plugin.name, PluginData.key.in_(keys))
-        )
-        links.update(
-            {key.removeprefix(LINK_KEY_PREFIX): RecordLink(value["object"], value["id"]) for key, value in rows}
-        )
-    return links
+    stored = plugin.store.get_many(_key(affiliate_id) for affiliate_id in affiliate_ids)
+    return {
+        key.removeprefix(LINK_KEY_PREFIX): RecordLink(value["object"], value["id"]) for key, value in stored.items()
+    }
 
 
 def _stored(link: RecordLink) -> dict[str, str]:

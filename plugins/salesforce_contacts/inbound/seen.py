@@ -8,11 +8,7 @@ The row's primary key settles two simultaneous deliveries of one id.
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
-
-from host.extensions import db
-from host.plugins.models import PluginData
+from host.plugins.settings import PluginStore
 
 PREFIX = "inbound.seen."
 #: Longer than Salesforce's 24-hour retry window, with a margin.
@@ -27,26 +23,13 @@ def first_time(plugin: str, notification_id: str, now: datetime | None = None) -
     """Remember ``notification_id``; False if it was already received."""
     now = now or datetime.now(UTC)
     recent = [_key(now - timedelta(days=days), notification_id) for days in range(KEEP_DAYS)]
-    known = db.session.scalar(
-        select(PluginData.key).where(PluginData.plugin == plugin, PluginData.key.in_(recent)).limit(1)
-    )
-    if known is not None:
+    store = PluginStore(plugin)
+    if store.get_many(recent):
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(PluginData(plugin=plugin, key=recent[0], value=True))
-    except IntegrityError:
-        return False
-    return True
+    return store.add(recent[0], True)
 
 
 def forget_old(plugin: str, now: datetime | None = None) -> None:
     """Drop ids older than the retry window."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=KEEP_DAYS)
-    db.session.execute(
-        delete(PluginData).where(
-            PluginData.plugin == plugin,
-            PluginData.key.startswith(PREFIX),
-            PluginData.key < f"{PREFIX}{cutoff:%Y%m%d}",
-        )
-    )
+    PluginStore(plugin).delete_before(PREFIX, f"{PREFIX}{cutoff:%Y%m%d}")
