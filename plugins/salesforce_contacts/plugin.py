@@ -16,6 +16,7 @@ from host.database import independent_transaction
 from host.plugins import hookimpl
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 from host.sync import enqueue
+from host.sync.cli import plugin_backfill_command
 from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
 from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
@@ -117,7 +118,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
 
     @hookimpl
     def plugin_cli_commands(self) -> Iterable[click.Command]:
-        return [cli.backfill_command(self), cli.import_command(self)]
+        return [plugin_backfill_command(self.name, KIND, "users"), cli.import_command(self)]
 
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> Iterable[AdminPanel]:

@@ -9,11 +9,11 @@ import host.sync
 from host.contributions import AdminPanel, MenuItem
 from host.plugins import hookimpl
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
+from host.sync.cli import plugin_backfill_command
 from host.sync.handlers import SyncHandler
 from plugins.salesforce_common import SalesforceConfig
 from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
 from plugins.salesforce_leads import views
-from plugins.salesforce_leads.cli import backfill_command
 from plugins.salesforce_leads.links import link_of
 from plugins.salesforce_leads.panel import affiliate_panel
 from plugins.salesforce_leads.settings import SETTINGS_FIELDS, destination_object, salesforce_config
@@ -85,7 +85,7 @@ class SalesforceLeads(SalesforceConnectedPlugin):
 
     @hookimpl
     def plugin_cli_commands(self) -> Iterable[click.Command]:
-        return [backfill_command(self)]
+        return [plugin_backfill_command(self.name, KIND, "affiliates")]
 
     @hookimpl
     def admin_menu_items(self) -> Iterable[MenuItem]:
