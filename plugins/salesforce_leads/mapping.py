@@ -40,6 +40,9 @@ STANDARD_FIELDS: tuple[tuple[str, str], ...] = (
     ("notes", "Notes"),
 )
 
+#: What a Lead's required Company says for an affiliate who gave none.
+LEAD_DEFAULT_COMPANY = "Website sign-up"
+
 LEAD_DEFAULT_FIELDS = {
     "first_name": "FirstName",
     "last_name": "LastName",
@@ -81,7 +84,9 @@ def affiliate_fields() -> list[tuple[str, str]]:
 def load_mapping(plugin: Plugin, sobject: str) -> FieldMapping:
     stored = plugin.store.get(f"{MAPPING_KEY_PREFIX}{sobject.lower()}")
     if stored is None:
-        return FieldMapping(dict(LEAD_DEFAULT_FIELDS) if sobject.lower() == "lead" else {})
+        if sobject.lower() == "lead":
+            return FieldMapping(dict(LEAD_DEFAULT_FIELDS), {"Company": LEAD_DEFAULT_COMPANY})
+        return FieldMapping()
     return FieldMapping.from_json(stored)
 
 

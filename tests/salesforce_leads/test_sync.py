@@ -49,7 +49,22 @@ def test_an_edit_updates_the_same_lead_by_its_id(connected: Site) -> None:
     assert connected.status(affiliate_id)["ok"] is True
 
 
+def test_an_affiliate_without_company_reaches_salesforce_with_the_shipped_default(connected: Site) -> None:
+    affiliate_id = connected.create_affiliate(company="")
+    connected.drain()
+    assert connected.status(affiliate_id)["ok"] is True
+    assert [lead["Company"] for lead in connected.records("Lead")] == ["Website sign-up"]
+
+
 def test_an_affiliate_without_company_fails_with_the_sentence_and_no_call(connected: Site) -> None:
+    mapping = {
+        "map.first_name": "FirstName",
+        "map.last_name": "LastName",
+        "map.email": "Email",
+        "map.company": "Company",
+    }
+    saved = connected.admin.post("/admin/plugins/salesforce_leads/fields", data=mapping, follow_redirects=True)
+    assert "The field mapping for Lead is saved." in saved.get_data(as_text=True), "no default for Company"
     connected.emulator.admin.clear_calls()
     affiliate_id = connected.create_affiliate(company="")
     connected.drain()
