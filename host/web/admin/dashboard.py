@@ -62,6 +62,7 @@ def _unsent_records(ready: list[str]) -> list[NextStep]:
                 NextStep(
                     f"Send the {count} existing {kind} records to {title}",
                     done=False,
+                    url=url_for("sync_admin.index") + f"#plugin-{plugin}",
                     command=f"plughost sync backfill {plugin} {kind}",
                 )
             )
