@@ -54,8 +54,8 @@ Plughost demo
     connected apps      {org.url}/_emulator/ui/connections
     Salesforce login    {user.username} / {user.password}
 
-Enable both Salesforce plugins on the Marketplace, then Grant permissions / Authorize
-with Salesforce from their settings pages. Revoke or Expire sessions on the emulator's
+Enable both Salesforce plugins on the Marketplace, then press Connect to Salesforce
+on their settings pages. Revoke or Expire sessions on the emulator's
 Connected apps page shows how the site asks to reauthorize. Press Ctrl+C to stop.
 """
         )

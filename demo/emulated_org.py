@@ -8,7 +8,7 @@ from salesforce_emulator.app import create_app
 from salesforce_emulator.config import ConnectedAppConfig, EmulatorConfig
 from salesforce_emulator.server import base_url, build_server, serve_in_thread
 
-#: Where each plugin's Grant permissions flow comes back to, below the site's URL.
+#: Where each plugin's Connect to Salesforce flow comes back to, below the site's URL.
 CALLBACK_PATHS = ("/salesforce/oauth2/callback", "/salesforce_contacts/oauth2/callback")
 
 

@@ -6,7 +6,7 @@ A plugin builds one :class:`ConnectionViews` and gets from it:
   OAuth callback at the path the plugin chooses (the path admins register in the
   connected app, so it is the plugin's to fix);
 * a connection panel to include in the plugin's own page: the state, the callback
-  URL and scopes with a copy button, Grant permissions / Reauthorize, API usage;
+  URL and scopes with a copy button, Connect to Salesforce / Reconnect, API usage;
 * its ``plugin_status`` and ``admin_banners`` contributions.
 
 Links in cards and banners lead to the plugin's page, where the Authorize button is
@@ -38,7 +38,7 @@ from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import Describer
 from plugins.salesforce_common.errors import SalesforceError
 from plugins.salesforce_common.oauth import SCOPES
-from plugins.salesforce_common.status import ConnectionStatus
+from plugins.salesforce_common.status import CONNECT_LABEL, RECONNECT_LABEL, ConnectionStatus
 
 HEALTH_KEY = "salesforce.health_check"
 #: The anchor of the connection panel on a plugin's page.
@@ -62,9 +62,6 @@ class ConnectionViews:
     #: The object the plugin writes (read from its settings); after each authorization
     #: the health check makes sure it exists and the connected user can create it.
     destination_object: Callable[[], str] | None = None
-    #: The button's words before the first authorization, and after it.
-    connect_label: str = "Grant permissions"
-    reconnect_label: str = "Reauthorize"
 
     @property
     def blueprint_name(self) -> str:
@@ -115,8 +112,8 @@ class ConnectionViews:
             "connection_callback_url": self.callback_url(),
             "connection_scopes": " ".join(SCOPES),
             "connection_authorize_url": self.authorize_url(),
-            "connection_connect_label": self.connect_label,
-            "connection_reconnect_label": self.reconnect_label,
+            "connection_connect_label": CONNECT_LABEL,
+            "connection_reconnect_label": RECONNECT_LABEL,
             "connection_script_url": url_for(f"{self.blueprint_name}.static", filename="salesforce_common.js"),
         }
 

@@ -17,6 +17,9 @@ from host.plugins.settings import PluginStore
 from plugins.salesforce_common.limits import ApiUsage
 
 CONNECTION_KEY = "salesforce.connection"
+#: The words of the one action that connects a plugin to its org, before and after a first connection.
+CONNECT_LABEL = "Connect to Salesforce"
+RECONNECT_LABEL = "Reconnect"
 API_USAGE_KEY = "salesforce.api_usage"
 
 
@@ -122,8 +125,8 @@ class ConnectionStatus:
             message = _connected_to(self.identity, self.identity.organization_label)
             return PluginStatus(StatusKind.CONNECTED, f"{message}{usage}", title=self.identity.organization_hover)
         if self.state is ConnectionState.NEEDS_REAUTHORIZATION:
-            return PluginStatus(StatusKind.NEEDS_REAUTHORIZATION, self.summary, authorize_url, "Reauthorize")
-        return PluginStatus(StatusKind.NEEDS_SETUP, self.summary, authorize_url, "Authorize")
+            return PluginStatus(StatusKind.NEEDS_REAUTHORIZATION, self.summary, authorize_url, RECONNECT_LABEL)
+        return PluginStatus(StatusKind.NEEDS_SETUP, self.summary, authorize_url, CONNECT_LABEL)
 
     def banner(self, plugin_title: str, authorize_url: str) -> Banner | None:
         """A notice for every admin page while the connection needs reauthorization."""
@@ -134,7 +137,7 @@ class ConnectionStatus:
             f"{plugin_title} has stopped syncing{org}. Salesforce needs reauthorization: {self.reason}",
             BannerLevel.ERROR,
             authorize_url,
-            "Reauthorize",
+            RECONNECT_LABEL,
             title=self.identity.organization_hover if self.identity else None,
         )
 

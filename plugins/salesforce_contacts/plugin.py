@@ -53,8 +53,6 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             callback_path=CALLBACK_PATH,
             page_endpoint=f"{self.name}.setup",
             destination_object=self.object_type,
-            connect_label="Authorize with Salesforce",
-            reconnect_label="Reauthorize with Salesforce",
         )
 
     def config(self) -> SalesforceConfig:

@@ -101,7 +101,7 @@ def connected_as(emulator: EmulatorHandle) -> re.Pattern[str]:
 def expect_connected(page: Page, emulator: EmulatorHandle) -> None:
     """Back on the plugin's page, connected as the Salesforce user who allowed access."""
     expect(flash(page, connected_as(emulator))).to_be_visible()
-    expect(page.get_by_role("button", name="Reauthorize")).to_be_visible()
+    expect(page.get_by_role("button", name="Reconnect")).to_be_visible()
 
 
 def register(page: Page, base_url: str, first_name: str, email: str) -> None:
@@ -117,7 +117,7 @@ def register(page: Page, base_url: str, first_name: str, email: str) -> None:
 
 
 def connect_leads(page: Page, base_url: str, emulator: EmulatorHandle) -> None:
-    """Salesforce Leads: the Connected App's details, then Grant permissions and Allow."""
+    """Salesforce Leads: the Connected App's details, then Connect to Salesforce and Allow."""
     leads_app = emulator.config.connected_apps[0]
     open_settings(page, base_url, "Salesforce Leads")
     page.get_by_label("Consumer Key", exact=True).fill(leads_app.consumer_key)
@@ -127,7 +127,7 @@ def connect_leads(page: Page, base_url: str, emulator: EmulatorHandle) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
     expect(flash(page, "Settings of Salesforce Leads saved.")).to_be_visible()
     register_callback_url(page, base_url, emulator, leads_app)
-    page.get_by_role("button", name="Grant permissions").click()
+    page.get_by_role("button", name="Connect to Salesforce").click()
     allow_access(page, emulator, leads_app, log_in=True)
     expect_connected(page, emulator)
 
@@ -145,6 +145,6 @@ def connect_contacts(page: Page, base_url: str, emulator: EmulatorHandle, *, log
     expect(flash(page, "Settings of Salesforce Contacts saved.")).to_be_visible()
     expect(page.get_by_text("Connect to Salesforce to map fields.")).to_be_visible()
     register_callback_url(page, base_url, emulator, contacts_app)
-    page.get_by_role("button", name="Authorize with Salesforce").click()
+    page.get_by_role("button", name="Connect to Salesforce").click()
     allow_access(page, emulator, contacts_app, log_in=not logged_in_to_salesforce)
     expect_connected(page, emulator)

@@ -77,7 +77,11 @@ def connected_site(site: Callable[..., str], emulator: EmulatorHandle, new_page:
 
     register(new_page(), base_url, "Vera", "vera.with-a-rather-long-address@example.com")
     add_affiliate(owner, base_url, "Margaret", "margaret@apollo.example", "Apollo Referrals")
-    # Leads need a Company and no default is set: this one fails at once and is kept as a dead letter.
+    # Leads need a Company: with its default cleared, this one fails at once and is kept as a dead letter.
+    owner.goto(base_url + "/admin/plugins/salesforce_leads/fields")
+    owner.locator("#default-Company").fill("")
+    owner.get_by_role("button", name="Save", exact=True).click()
+    expect(flash(owner, "The field mapping for Lead is saved.")).to_be_visible()
     add_affiliate(owner, base_url, "Nobody", "nobody@apollo.example", "")
     owner.goto(base_url + "/admin/sync/dead")
     reload_until_visible(owner, owner.get_by_role("row").filter(has_text="Nobody"), SYNC_TIMEOUT_MS)

@@ -67,7 +67,7 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
     expect(owner.get_by_label("Last Name", exact=True)).to_have_value("last_name")
     owner.get_by_role("button", name="Save mapping").click()
     expect(flash(owner, "Field mapping saved")).to_be_visible()
-    screenshots(owner, "contacts-settings", until=owner.get_by_role("button", name="Reauthorize"))
+    screenshots(owner, "contacts-settings", until=owner.get_by_role("button", name="Reconnect"))
     owner.goto(base_url + "/admin/marketplace/")
     for title in ("Salesforce Leads", "Salesforce Contacts"):
         expect(card(owner, title)).to_contain_text(connected_as(emulator))
@@ -119,7 +119,7 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
     owner.goto(base_url + "/admin/")
     banner = owner.get_by_role("alert").filter(has_text="Salesforce Contacts has stopped syncing")
     reload_until_visible(owner, banner)
-    expect(banner.get_by_role("link", name="Reauthorize")).to_be_visible()
+    expect(banner.get_by_role("link", name="Reconnect")).to_be_visible()
     screenshots(owner, "reauthorize-banner")
     owner.goto(base_url + "/admin/marketplace/")
     expect(card(owner, "Salesforce Contacts")).to_contain_text("Needs reauthorization")
@@ -127,8 +127,8 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
     expect(record_row(salesforce, "walt@example.com")).to_have_count(0)
 
     # Reauthorizing sends the held user; the banner goes away.
-    banner.get_by_role("link", name="Reauthorize").click()
-    owner.get_by_role("button", name="Reauthorize").click()
+    banner.get_by_role("link", name="Reconnect").click()
+    owner.get_by_role("button", name="Reconnect").click()
     expect_connected(owner, emulator)
     expect(owner.get_by_role("alert").filter(has_text="stopped syncing")).to_have_count(0)
     reload_until_visible(salesforce, record_row(salesforce, "walt@example.com"))

@@ -1,6 +1,6 @@
 """The shared connect/callback views: what they refuse and what they show, before any call.
 
-The full Grant permissions flow against the emulator is in tests/salesforce_leads.
+The full Connect to Salesforce flow against the emulator is in tests/salesforce_leads.
 """
 
 from urllib.parse import parse_qs, urlsplit
@@ -58,7 +58,7 @@ def test_panel_shows_callback_url_and_scopes_but_no_secret(probe_admin: FlaskCli
     page = probe_admin.get(f"/admin/plugins/{NAME}/").get_data(as_text=True)
     assert f"https://site.example.test{CALLBACK_PATH}" in page
     assert "api refresh_token offline_access" in page
-    assert "Grant permissions" in page
+    assert "Connect to Salesforce" in page
     assert "probe-secret" not in page
 
 
@@ -72,4 +72,4 @@ def test_needs_reauthorization_shows_a_banner_and_card_link(probe_admin: FlaskCl
     assert f'href="/admin/plugins/{NAME}/#salesforce-connection"' in page
     marketplace = probe_admin.get("/admin/marketplace/").get_data(as_text=True)
     assert "Needs reauthorization: token revoked" in marketplace
-    assert "Reauthorize" in probe_admin.get(f"/admin/plugins/{NAME}/").get_data(as_text=True)
+    assert "Reconnect" in probe_admin.get(f"/admin/plugins/{NAME}/").get_data(as_text=True)

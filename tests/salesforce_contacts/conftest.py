@@ -2,7 +2,7 @@
 
 ``site`` is built once per database (SQLite, PostgreSQL) with the embedded sync
 engine and fast retries; the emulator server is shared by the session and reset
-before each test. The plugin is authorized the way an admin does it: the Authorize
+before each test. The plugin is authorized the way an admin does it: the Connect to Salesforce
 button, the emulator's login and Allow pages, the callback.
 """
 
@@ -56,7 +56,7 @@ class Site:
             db.session.commit()
 
     def connect(self) -> None:
-        """Authorize as an admin would: button, login and Allow pages, callback."""
+        """Connect as an admin would: button, login and Allow pages, callback."""
         response = self.admin.post("/admin/plugins/salesforce_contacts/authorize")
         assert response.status_code == 302, response.get_data(as_text=True)
         callback = self.sf.authorize_with_requests(response.headers["Location"])

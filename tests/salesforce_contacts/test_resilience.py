@@ -61,11 +61,11 @@ def test_a_revoked_token_pauses_shows_reauthorize_everywhere_and_loses_nothing(s
     site.wait_for(lambda: site.paused(), "the plugin to pause")
     dashboard = site.admin.get("/admin/").get_data(as_text=True)
     assert "Salesforce Contacts has stopped syncing" in dashboard
-    assert "Reauthorize" in dashboard
+    assert "Reconnect" in dashboard
     marketplace = site.admin.get("/admin/marketplace/").get_data(as_text=True)
-    assert "Reauthorize" in marketplace
+    assert "Reconnect" in marketplace
     setup = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
-    assert "Reauthorize" in setup
+    assert "Reconnect" in setup
     assert site.records("Contact") == []
 
     site.connect()

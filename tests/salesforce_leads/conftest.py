@@ -62,7 +62,7 @@ def site(make_site: Callable[..., Site]) -> Site:
 
 @pytest.fixture
 def connected(site: Site) -> Site:
-    """Configured and connected through Grant permissions."""
+    """Configured and connected through Connect to Salesforce."""
     page = site.connect()
     assert "Connected to" in page, page
     return site

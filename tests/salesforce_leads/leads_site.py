@@ -41,7 +41,7 @@ class Site:
             db.session.commit()
 
     def start_authorization(self) -> str:
-        """Press Grant permissions; the URL of Salesforce's authorize page."""
+        """Press Connect to Salesforce; the URL of Salesforce's authorize page."""
         response = self.admin.post(f"/admin/plugins/{self.plugin.name}/authorize")
         assert response.status_code == 302, response.get_data(as_text=True)
         return response.headers["Location"]
@@ -53,7 +53,7 @@ class Site:
         return self.admin.get(f"{parts.path}?{parts.query}", follow_redirects=True).get_data(as_text=True)
 
     def connect(self) -> str:
-        """The whole Grant permissions flow through the emulator's login and Allow pages."""
+        """The whole Connect to Salesforce flow through the emulator's login and Allow pages."""
         return self.callback(self.emulator.authorize_with_requests(self.start_authorization()))
 
     def create_affiliate(self, **values: Any) -> int:

@@ -1,4 +1,4 @@
-"""Grant permissions through the emulator's real login and Allow pages, with state and PKCE."""
+"""Connect to Salesforce through the emulator's real login and Allow pages, with state and PKCE."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +15,7 @@ def test_grant_permissions_connects_and_checks_the_destination_object(site: Site
     page = site.callback(site.emulator.authorize_with_requests(authorize_url))
     org = site.emulator.config
     assert f"Connected to {org.org_name} ({org.org_id}) as {site.emulator.username}" in page
-    assert "Reauthorize" in page
+    assert "Reconnect" in page
     marketplace = site.admin.get("/admin/marketplace/").get_data(as_text=True)
     assert f"as {site.emulator.username}" in marketplace
     assert "API usage today" in marketplace
