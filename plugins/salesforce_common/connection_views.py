@@ -112,6 +112,7 @@ class ConnectionViews:
             "connection_callback_url": self.callback_url(),
             "connection_scopes": " ".join(SCOPES),
             "connection_authorize_url": self.authorize_url(),
+            "connection_test_url": url_for(f"{self.blueprint_name}.test_connection"),
             "connection_connect_label": CONNECT_LABEL,
             "connection_reconnect_label": RECONNECT_LABEL,
             "connection_script_url": url_for(f"{self.blueprint_name}.static", filename="salesforce_common.js"),
@@ -125,6 +126,25 @@ class ConnectionViews:
         except SalesforceError as error:
             flash(str(error), "error")
             return redirect(self.page_url())
+
+    def _test_connection(self) -> Response:
+        """One cheap call (``limits``), answered in a sentence: the connection works, or why not."""
+        config = self.config()
+        db.session.commit()
+        try:
+            with SalesforceClient(config) as client:
+                daily = client.get_json("limits")["DailyApiRequests"]
+        except SalesforceError as error:
+            db.session.commit()
+            flash(f"The connection does not work: {error}", "error")
+            return redirect(self.page_url())
+        db.session.commit()
+        flash(
+            f"The connection works: Salesforce answered, with {int(daily['Remaining']):,} of "
+            f"{int(daily['Max']):,} API requests left today.",
+            "success",
+        )
+        return redirect(self.page_url())
 
     def _run_health_check(self, config: SalesforceConfig) -> str | None:
         """Describe the destination object afresh; a sentence if it cannot be written."""
@@ -179,6 +199,12 @@ class ConnectionViews:
             f"/admin/plugins/{self.plugin.name}/authorize",
             "authorize",
             admin_required(self._authorize),
+            methods=["POST"],
+        )
+        blueprint.add_url_rule(
+            f"/admin/plugins/{self.plugin.name}/test-connection",
+            "test_connection",
+            admin_required(self._test_connection),
             methods=["POST"],
         )
         blueprint.add_url_rule(self.callback_path, "callback", admin_required(self._callback), methods=["GET"])

@@ -49,3 +49,25 @@ def test_a_missing_custom_object_is_reported_after_connecting(site: Site) -> Non
     page = site.connect()
     assert "Connected to" in page
     assert "Salesforce has no object Missing__c" in page
+
+
+def test_test_connection_answers_in_a_sentence_with_one_call(connected: Site) -> None:
+    emulator = connected.emulator
+    emulator.admin.clear_calls()
+    tested = connected.admin.post("/admin/plugins/salesforce_leads/test-connection", follow_redirects=True)
+    page = tested.get_data(as_text=True)
+    assert "The connection works: Salesforce answered, with " in page and " API requests left today." in page
+    assert emulator.admin.call_counts() == {"GET limits": 1}
+
+    emulator.admin.revoke_refresh_tokens(emulator.username)
+    emulator.admin.expire_sessions()
+    tested = connected.admin.post("/admin/plugins/salesforce_leads/test-connection", follow_redirects=True)
+    page = tested.get_data(as_text=True)
+    assert "The connection does not work: " in page
+    assert "Reconnect" in page
+
+
+def test_test_connection_is_for_admins_only(connected: Site, make_user, log_in) -> None:
+    subscriber = log_in(connected.app.test_client(), make_user(connected.app))
+    assert subscriber.post("/admin/plugins/salesforce_leads/test-connection").status_code == 403
+    assert connected.emulator.admin.call_counts().get("GET limits") is None
