@@ -92,7 +92,8 @@ class NotConnected(ReauthorizationRequired):
     """No admin has authorized the Salesforce connection yet."""
 
     def __init__(self) -> None:
-        super().__init__("Salesforce has not been authorized yet.")
+        self.reason = "not connected yet"
+        SalesforceError.__init__(self, "Not connected to Salesforce yet: press Connect to Salesforce first.")
 
 
 class TransientError(SalesforceError):

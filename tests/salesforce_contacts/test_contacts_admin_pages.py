@@ -1,5 +1,7 @@
 """What the owner sees: the setup page, the Marketplace card, the user's Salesforce panel."""
 
+import re
+
 
 def test_setup_page_shows_the_connection_objects_mapping_and_help(site):
     page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
@@ -82,3 +84,16 @@ def test_sync_pages_name_people_and_plugins_and_ask_before_discarding(site):
     assert "Tess Twice" in records and f">user {user_id}<" not in records
     record = site.admin.get(f"/admin/sync/salesforce_contacts/user/{user_id}").get_data(as_text=True)
     assert "<h1>Tess Twice" in record and f'href="/admin/users/{user_id}"' in record
+
+
+def test_before_the_first_connection_the_page_says_not_connected_and_actions_that_need_it_wait(make_site) -> None:
+    site = make_site(connect=False)
+    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    assert "Not connected to Salesforce yet: press Connect to Salesforce first." in page
+    assert "needs reauthorization" not in page
+    assert re.search(r'<button type="submit" class="button secondary" disabled[^>]*>Refresh available topics', page)
+    assert "connect to Salesforce first." in page
+    site.connect()
+    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    assert "Not connected to Salesforce yet" not in page
+    assert not re.search(r"disabled[^>]*>Refresh available topics", page)

@@ -167,7 +167,7 @@ def test_a_revoked_refresh_token_pauses_with_a_banner_and_delivers_after_reautho
         f'<span title="Salesforce org ID {org.org_id}">Salesforce Leads has stopped syncing with {org.org_name}. '
         "Salesforce needs reauthorization"
     ) in page
-    assert 'href="/admin/plugins/salesforce_leads/#salesforce-connection">Reauthorize' in page
+    assert 'href="/admin/plugins/salesforce_leads/#salesforce-connection">Reconnect' in page
     assert "Needs reauthorization" in connected.admin.get("/admin/marketplace/").get_data(as_text=True)
     assert connected.records("Lead") == []
 
