@@ -25,7 +25,10 @@ def test_lone_entry_goes_at_once_and_alone(make_queue):
     assert (status.state, status.external_id, status.message, status.attempts) == ("done", "EXT-1", "Stored", 1)
 
 
-def test_entries_piled_up_during_a_call_go_together_up_to_the_batch_size(queue):
+def test_entries_piled_up_during_a_call_go_together_up_to_the_batch_size(make_queue):
+    # A lease far longer than the held call: this is about batching, and a lapsed lease
+    # would rightly send an entry again.
+    queue = make_queue(PLUGHOST_SYNC_LEASE_SECONDS=30)
     queue.board.set_batch_size(200)
     queue.board.hold()
     queue.enqueue("first")
