@@ -46,7 +46,8 @@ def index() -> str:
         for plugin in session.get(SENDING, [])
         if any(records.waiting for records in unsent_by_plugin.get(plugin, ()))
     ]
-    session[SENDING] = sending
+    if sending != session.get(SENDING, []):
+        session[SENDING] = sending
     return render_template("sync/index.html", queues=queues, unsent=unsent_by_plugin, sending=sending)
 
 

@@ -59,5 +59,4 @@ def wait_again(store: PluginStore, now: datetime) -> datetime:
 
 
 def stop_waiting(store: PluginStore) -> None:
-    if is_waiting(store):
-        store.delete(WAITING_KEY)
+    store.delete(WAITING_KEY)
