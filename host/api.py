@@ -1,0 +1,137 @@
+"""Everything a plugin may use from the host, in one module.
+
+Plugins import from here and nowhere else in ``host``: what is named below is kept
+stable across minor versions, while the modules it comes from may move. The bundled
+plugins are held to this by a test, so this list is also what they need.
+"""
+
+from host import crypto
+from host.contributions import (
+    AdminPanel,
+    Banner,
+    BannerLevel,
+    ListCell,
+    ListColumn,
+    MenuItem,
+    PluginStatus,
+    StatusKind,
+)
+from host.database import VALUES_PER_STATEMENT, independent_transaction
+from host.extensions import csrf, db
+from host.hookspecs import hookspec
+from host.models import Affiliate, Channel, CustomFieldOwner, User
+from host.plugins.base import ActivationError, Plugin, hookimpl
+from host.plugins.dispatch import collect, notify
+from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
+from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
+from host.services.custom_fields import defined_fields
+from host.services.errors import InvalidValue
+from host.services.mail import send_mail
+from host.services.password_links import password_token
+from host.services.tags import create_tag, find_tag
+from host.services.text import control_character_problem
+from host.services.users import change_tags, find_user_by_email, register_user, update_user
+from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
+from host.sync import enqueue, resume
+from host.sync.cli import backfill_with_progress, plugin_backfill_command
+from host.sync.handlers import (
+    BackfillSource,
+    BatchWait,
+    Done,
+    Entry,
+    Failed,
+    FillsBatches,
+    NamesRecords,
+    Outcome,
+    Pause,
+    RecordLabel,
+    RetryLater,
+    SyncHandler,
+)
+from host.sync.labels import affiliate_labels, user_labels
+from host.timestamps import as_utc, utcnow
+from host.web.access import admin_required
+from host.web.admin.plugin_settings import edit_settings
+from host.web.passwords import password_link_page
+from host.web.urls import NoPublicAddress, public_url
+
+__all__ = [
+    # Plugins, their hooks and settings
+    "ActivationError",
+    "FieldKind",
+    "Plugin",
+    "PluginStore",
+    "SettingField",
+    "SettingsProxy",
+    "SettingsValidationError",
+    "collect",
+    "hookimpl",
+    "hookspec",
+    "notify",
+    # What hooks contribute to the admin
+    "AdminPanel",
+    "Banner",
+    "BannerLevel",
+    "ListCell",
+    "ListColumn",
+    "MenuItem",
+    "PluginStatus",
+    "StatusKind",
+    # Records and the snapshots hooks receive
+    "Affiliate",
+    "AffiliateSnapshot",
+    "Channel",
+    "CustomFieldOwner",
+    "FieldChange",
+    "User",
+    "UserSnapshot",
+    # Services a plugin may call
+    "FIELD_OF",
+    "IMPORT",
+    "ConsentOrigin",
+    "InvalidValue",
+    "change_tags",
+    "control_character_problem",
+    "create_tag",
+    "defined_fields",
+    "find_tag",
+    "find_user_by_email",
+    "password_token",
+    "register_user",
+    "send_mail",
+    "update_user",
+    # The sync queue and its handler contract
+    "BackfillSource",
+    "BatchWait",
+    "Done",
+    "Entry",
+    "Failed",
+    "FillsBatches",
+    "NamesRecords",
+    "Outcome",
+    "Pause",
+    "RecordLabel",
+    "RetryLater",
+    "SyncHandler",
+    "affiliate_labels",
+    "backfill_with_progress",
+    "enqueue",
+    "plugin_backfill_command",
+    "resume",
+    "user_labels",
+    # The database
+    "VALUES_PER_STATEMENT",
+    "db",
+    "independent_transaction",
+    # Pages, URLs and secrets
+    "NoPublicAddress",
+    "admin_required",
+    "crypto",
+    "csrf",
+    "edit_settings",
+    "password_link_page",
+    "public_url",
+    # Time
+    "as_utc",
+    "utcnow",
+]
