@@ -17,7 +17,7 @@ from host.contributions import (
     StatusKind,
 )
 from host.database import VALUES_PER_STATEMENT, independent_transaction
-from host.extensions import csrf, db
+from host.extensions import Model, csrf, db
 from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
@@ -121,6 +121,7 @@ __all__ = [
     "user_labels",
     # The database
     "VALUES_PER_STATEMENT",
+    "Model",
     "db",
     "independent_transaction",
     # Pages, URLs and secrets
