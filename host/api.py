@@ -49,6 +49,7 @@ from host.sync.handlers import (
     SyncHandler,
 )
 from host.sync.labels import affiliate_labels, user_labels
+from host.sync.upsert import insert_for
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
@@ -124,6 +125,7 @@ __all__ = [
     "Model",
     "db",
     "independent_transaction",
+    "insert_for",
     # Pages, URLs and secrets
     "NoPublicAddress",
     "admin_required",

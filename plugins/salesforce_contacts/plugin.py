@@ -7,6 +7,7 @@ from Salesforce (see :mod:`.inbound`) are not queued back to it.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import click
 from flask import Blueprint
@@ -45,6 +46,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     distribution = "plughost"
     settings_fields = SETTINGS_FIELDS
     settings_endpoint = "salesforce_contacts.setup"
+    migrations = Path(__file__).parent / "migrations"
 
     def __init__(self) -> None:
         self.connection = ConnectionViews(
@@ -82,7 +84,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
 
     @hookimpl
     def user_deleted(self, user: UserSnapshot) -> None:
-        link = load_link(self.store, user.id)
+        link = load_link(user.id)
         payload = {"deleted": True, "email": user.email}
         if link is not None:
             payload |= {"salesforce_id": link.salesforce_id, "object_type": link.object_type}
@@ -92,7 +94,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     def delete_consequences(self, record_kind: str, record: UserSnapshot | AffiliateSnapshot) -> str | None:
         if record_kind != "user":
             return None
-        return deletion_consequence(Options.of(self.settings), load_link(self.store, record.id))
+        return deletion_consequence(Options.of(self.settings), load_link(record.id))
 
     # -- contributions -----------------------------------------------------------------
 
