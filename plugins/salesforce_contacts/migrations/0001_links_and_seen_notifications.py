@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 from host.api import insert_for
 
@@ -85,14 +85,13 @@ def _link_row(user_id: str, value: Any) -> dict[str, Any] | None:
 def _move_links() -> None:
     for page in _pages(LINK):
         rows = [row for key, value in page if (row := _link_row(key.removeprefix(LINK), value)) is not None]
-        owners = dict(
-            op.get_bind().execute(
-                sa.select(plugin_data.c.key, plugin_data.c.value).where(
-                    plugin_data.c.plugin == PLUGIN,
-                    plugin_data.c.key.in_([f"{RECORD}{row['salesforce_id']}" for row in rows]),
-                )
+        reverse = op.get_bind().execute(
+            sa.select(plugin_data.c.key, plugin_data.c.value).where(
+                plugin_data.c.plugin == PLUGIN,
+                plugin_data.c.key.in_([f"{RECORD}{row['salesforce_id']}" for row in rows]),
             )
         )
+        owners = {key: value for key, value in reverse}
         kept = [
             row
             for row in rows
@@ -104,7 +103,7 @@ def _move_links() -> None:
 
 def _move_seen() -> None:
     for page in _pages(SEEN):
-        rows = []
+        latest: dict[str, datetime] = {}
         for key, _value in page:
             day, _, notification_id = key.removeprefix(SEEN).partition(".")
             try:
@@ -112,8 +111,9 @@ def _move_seen() -> None:
             except ValueError:
                 continue
             if notification_id:
-                rows.append({"notification_id": notification_id, "received_at": received_at})
-        if rows:
+                latest[notification_id] = max(received_at, latest.get(notification_id, received_at))
+        if latest:
+            rows = [{"notification_id": key, "received_at": at} for key, at in latest.items()]
             insert = insert_for(seen).values(rows)
             op.execute(
                 insert.on_conflict_do_update(
@@ -156,9 +156,11 @@ def upgrade() -> None:
         ["received_at"],
         unique=False,
     )
-    _move_links()
-    _move_seen()
-    _forget(LINK, RECORD, SEEN)
+    # Printing SQL (``--sql``) reads nothing, so nothing is moved, and nothing forgotten.
+    if not context.is_offline_mode():
+        _move_links()
+        _move_seen()
+        _forget(LINK, RECORD, SEEN)
 
 
 def _table_pages(table: sa.TableClause, key: sa.ColumnClause[Any]) -> Iterator[Sequence[Any]]:
@@ -173,6 +175,8 @@ def _table_pages(table: sa.TableClause, key: sa.ColumnClause[Any]) -> Iterator[S
 
 
 def downgrade() -> None:
+    if context.is_offline_mode():
+        raise RuntimeError("Moving the links back into plugin_data reads them: downgrade without --sql.")
     for page in _table_pages(links, links.c.user_id):
         values = []
         for row in page:
