@@ -10,6 +10,7 @@ environment, which limits what each history compares to the tables it owns: the
 host's autogenerate ignores the plugins' tables, and a plugin's sees only its own.
 """
 
+import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,6 +34,8 @@ ENVIRONMENT_DIRECTORY = str(Path(__file__).parent / "migrations")
 VERSION_TABLE_PREFIX = "alembic_version_"
 #: Where a plugin's Alembic configuration carries the plugin's name to ``env.py``.
 PLUGIN_ATTRIBUTE = "plughost_plugin"
+
+log = logging.getLogger(__name__)
 
 #: Alembic's ``include_object`` callable: whether autogenerate compares a schema object.
 IncludeObject = Callable[[Any, str | None, str, bool, Any], bool]
@@ -64,11 +67,24 @@ def plugin_config(plugin: "Plugin") -> Config:
     return config
 
 
-def upgrade_plugins(app: Flask, *, sql: bool = False) -> None:
-    """Apply every installed plugin's pending revisions; run after the host's."""
+def upgrade_plugins(app: Flask, *, sql: bool = False) -> dict[str, str]:
+    """Apply every installed plugin's pending revisions; run after the host's.
+
+    A plugin whose revisions fail is taken out as broken, its card saying why, and the
+    others go on, as for any other failure of a plugin at start. Returns those errors,
+    by plugin name.
+    """
+    failures: dict[str, str] = {}
     with app.app_context():
         for plugin in migrating_plugins(app):
-            command.upgrade(plugin_config(plugin), "heads", sql=sql)
+            try:
+                command.upgrade(plugin_config(plugin), "heads", sql=sql)
+            except Exception as error:  # a third-party revision can fail in any way
+                log.exception("the migrations of plugin %s failed", plugin.name)
+                failures[plugin.name] = f"its migrations failed: {error}"
+    for name, sentence in failures.items():
+        app.extensions["plughost"].mark_broken(name, sentence)
+    return failures
 
 
 def plugins_are_current(app: Flask, connection: Connection) -> bool:
