@@ -21,6 +21,7 @@ from host.extensions import csrf, db
 from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
+from host.plugins.blueprints import current_plugin
 from host.plugins.dispatch import collect, notify
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
@@ -32,7 +33,7 @@ from host.services.tags import create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync import enqueue, resume
+from host.sync import RecordStatus, enqueue, pause_reason, record_status, record_statuses, resume, wait_until_drained
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.handlers import (
     BackfillSource,
@@ -52,6 +53,7 @@ from host.sync.labels import affiliate_labels, user_labels
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
+from host.web.forms.base import Form
 from host.web.passwords import password_link_page
 from host.web.urls import NoPublicAddress, public_url
 
@@ -65,6 +67,7 @@ __all__ = [
     "SettingsProxy",
     "SettingsValidationError",
     "collect",
+    "current_plugin",
     "hookimpl",
     "hookspec",
     "notify",
@@ -111,19 +114,25 @@ __all__ = [
     "Outcome",
     "Pause",
     "RecordLabel",
+    "RecordStatus",
     "RetryLater",
     "SyncHandler",
     "affiliate_labels",
     "backfill_with_progress",
     "enqueue",
+    "pause_reason",
     "plugin_backfill_command",
+    "record_status",
+    "record_statuses",
     "resume",
     "user_labels",
+    "wait_until_drained",
     # The database
     "VALUES_PER_STATEMENT",
     "db",
     "independent_transaction",
     # Pages, URLs and secrets
+    "Form",
     "NoPublicAddress",
     "admin_required",
     "crypto",

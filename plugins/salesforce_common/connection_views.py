@@ -22,12 +22,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-import host.sync
-from host.contributions import Banner, PluginStatus, StatusKind
-from host.extensions import db
-from host.plugins import Plugin, hookimpl
-from host.web.access import admin_required
-from host.web.urls import public_url
+from host.api import Banner, Plugin, PluginStatus, StatusKind, admin_required, db, hookimpl, public_url, resume
 from plugins.salesforce_common.authorization import (
     complete_authorization,
     connection_status,
@@ -179,7 +174,7 @@ class ConnectionViews:
             flash(str(error), "error")
             return redirect(self.page_url())
         # Work held while the connection needed reauthorization goes out now.
-        host.sync.resume(self.plugin)
+        resume(self.plugin)
         db.session.commit()
         flash(status.summary, "success")
         # A problem stays on the panel and the card until the next authorization.

@@ -19,11 +19,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from host.models import Channel, User
-from host.services.consents import FIELD_OF, ConsentOrigin
-from host.services.users import update_user
-from host.snapshots import FieldChange, UserSnapshot
-from host.timestamps import as_utc
+from host.api import FIELD_OF, Channel, ConsentOrigin, FieldChange, User, UserSnapshot, as_utc, update_user
 from plugins.salesforce_common import ObjectDescription
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.settings import Options

@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from host.extensions import db
-from host.timestamps import utcnow
-from host.web.access import admin_required
+from host.api import admin_required, db, utcnow
 from plugins.salesforce_common import SalesforceError
 from plugins.salesforce_contacts.import_choices import (
     BY_PICKLIST,

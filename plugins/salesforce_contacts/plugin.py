@@ -11,13 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 import click
 from flask import Blueprint
 
-from host.contributions import AdminPanel, ListColumn
-from host.database import independent_transaction
-from host.plugins import hookimpl
-from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync import enqueue
-from host.sync.cli import plugin_backfill_command
-from host.sync.handlers import SyncHandler
+from host.api import (
+    AdminPanel,
+    AffiliateSnapshot,
+    FieldChange,
+    ListColumn,
+    SyncHandler,
+    UserSnapshot,
+    enqueue,
+    hookimpl,
+    independent_transaction,
+    plugin_backfill_command,
+)
 from plugins.salesforce_common import SalesforceConfig
 from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
 from plugins.salesforce_contacts import cli, import_views, set_password, views

@@ -13,12 +13,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
-from host.models import User
-from host.plugins.settings import PluginStore
-from host.services.mail import send_mail
-from host.services.password_links import password_token
-from host.web.passwords import password_link_page
-from host.web.urls import NoPublicAddress, public_url
+from host.api import NoPublicAddress, PluginStore, User, password_link_page, password_token, public_url, send_mail
 
 if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin

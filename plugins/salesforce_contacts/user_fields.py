@@ -9,9 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from host.models import CustomFieldOwner
-from host.services.custom_fields import defined_fields
-from host.snapshots import UserSnapshot
+from host.api import CustomFieldOwner, UserSnapshot, defined_fields
 
 CUSTOM_PREFIX = "custom."
 

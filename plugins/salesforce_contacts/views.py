@@ -10,14 +10,17 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-import host.sync
-from host.extensions import db
-from host.plugins.settings import SettingsValidationError
-from host.services.errors import InvalidValue
-from host.services.tags import create_tag, find_tag
-from host.web.access import admin_required
-from host.web.admin.plugin_settings import edit_settings
-from host.web.urls import public_url
+from host.api import (
+    InvalidValue,
+    SettingsValidationError,
+    admin_required,
+    create_tag,
+    db,
+    edit_settings,
+    enqueue,
+    find_tag,
+    public_url,
+)
 from plugins.salesforce_common import ObjectDescription, SalesforceConfig, SalesforceError
 from plugins.salesforce_contacts.consent import opt_out_fields
 from plugins.salesforce_contacts.handler import KIND
@@ -286,7 +289,7 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
     @bp.route("/users/<int:user_id>/resync", methods=["POST"])
     @admin_required
     def resync(user_id: int) -> Response:
-        host.sync.enqueue(plugin, KIND, str(user_id))
+        enqueue(plugin, KIND, str(user_id))
         db.session.commit()
         flash("The user is queued for Salesforce.", "success")
         return redirect(url_for("admin_users.edit", user_id=user_id))

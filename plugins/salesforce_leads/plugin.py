@@ -5,12 +5,17 @@ from collections.abc import Iterable, Mapping
 import click
 from flask import Blueprint, url_for
 
-import host.sync
-from host.contributions import AdminPanel, MenuItem
-from host.plugins import hookimpl
-from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync.cli import plugin_backfill_command
-from host.sync.handlers import SyncHandler
+from host.api import (
+    AdminPanel,
+    AffiliateSnapshot,
+    FieldChange,
+    MenuItem,
+    SyncHandler,
+    UserSnapshot,
+    enqueue,
+    hookimpl,
+    plugin_backfill_command,
+)
 from plugins.salesforce_common import SalesforceConfig
 from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
 from plugins.salesforce_leads import views
@@ -52,15 +57,15 @@ class SalesforceLeads(SalesforceConnectedPlugin):
 
     @hookimpl
     def affiliate_created(self, affiliate: AffiliateSnapshot) -> None:
-        host.sync.enqueue(self, KIND, str(affiliate.id))
+        enqueue(self, KIND, str(affiliate.id))
 
     @hookimpl
     def affiliate_updated(self, affiliate: AffiliateSnapshot, changes: Mapping[str, FieldChange]) -> None:
-        host.sync.enqueue(self, KIND, str(affiliate.id))
+        enqueue(self, KIND, str(affiliate.id))
 
     @hookimpl
     def affiliate_deleted(self, affiliate: AffiliateSnapshot) -> None:
-        host.sync.enqueue(self, KIND, str(affiliate.id), {"deleted": True})
+        enqueue(self, KIND, str(affiliate.id), {"deleted": True})
 
     @hookimpl
     def delete_consequences(self, record_kind: str, record: UserSnapshot | AffiliateSnapshot) -> str | None:

@@ -10,10 +10,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-import host.sync
-from host.extensions import db
-from host.models import Affiliate
-from host.web.admin.plugin_settings import edit_settings
+from host.api import Affiliate, db, edit_settings, enqueue
 from plugins.salesforce_common import Describer, ObjectDescription, SalesforceClient, SalesforceError
 from plugins.salesforce_leads.mapping import (
     FieldMapping,
@@ -127,7 +124,7 @@ def blueprint(plugin: "SalesforceLeads") -> Blueprint:
     def resync(affiliate_id: int) -> Response:
         if db.session.get(Affiliate, affiliate_id) is None:
             abort(404)
-        host.sync.enqueue(plugin, KIND, str(affiliate_id))
+        enqueue(plugin, KIND, str(affiliate_id))
         db.session.commit()
         flash("The affiliate is queued for Salesforce again.", "success")
         return redirect(url_for("admin_affiliates.show", affiliate_id=affiliate_id))

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
 
-from host.extensions import csrf, db
-from host.sync import enqueue
+from host.api import csrf, db, enqueue
 from plugins.salesforce_common.status import stored_identity
 from plugins.salesforce_contacts.inbound.endpoints import find_endpoint
 from plugins.salesforce_contacts.inbound.seen import first_time, forget_old
