@@ -8,22 +8,19 @@ once the password is set.
 """
 
 import logging
-from typing import TYPE_CHECKING
 
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
 from host.api import NoPublicAddress, PluginStore, User, password_link_page, password_token, public_url, send_mail
-
-if TYPE_CHECKING:
-    from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
+from plugins.salesforce_contacts.current import NAME, contacts_plugin
 
 log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 14 * 24 * 3600
 INVITED_PREFIX = "invited."
 PURPOSE = "salesforce_contacts.set_password"
-ENDPOINT = "salesforce_contacts_password.set_password_page"
+ENDPOINT = f"{NAME}_password.set_password_page"
 
 
 def _link(user: User) -> str:
@@ -55,21 +52,19 @@ def set_password_url(store: PluginStore, user: User) -> str | None:
     return _link(user)
 
 
-def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
-    bp = Blueprint(
-        f"{plugin.name}_password", __name__, template_folder="templates", url_prefix=f"/{plugin.name}/set-password"
+#: The page a set-password link opens.
+pages = Blueprint(f"{NAME}_password", __name__, template_folder="templates", url_prefix=f"/{NAME}/set-password")
+
+
+@pages.route("/<token>", methods=["GET", "POST"])
+def set_password_page(token: str) -> tuple[str, int] | str | Response:
+    plugin = contacts_plugin()
+    return password_link_page(
+        token,
+        PURPOSE,
+        MAX_AGE_SECONDS,
+        template="salesforce_contacts/set_password.html",
+        refused_status=404,
+        done_sentence="Your password is set; you can log in now.",
+        after_set=lambda user: plugin.store.delete(f"{INVITED_PREFIX}{user.id}"),
     )
-
-    @bp.route("/<token>", methods=["GET", "POST"])
-    def set_password_page(token: str) -> tuple[str, int] | str | Response:
-        return password_link_page(
-            token,
-            PURPOSE,
-            MAX_AGE_SECONDS,
-            template="salesforce_contacts/set_password.html",
-            refused_status=404,
-            done_sentence="Your password is set; you can log in now.",
-            after_set=lambda user: plugin.store.delete(f"{INVITED_PREFIX}{user.id}"),
-        )
-
-    return bp

@@ -17,15 +17,21 @@ from host.api import (
     plugin_backfill_command,
 )
 from plugins.salesforce_common import SalesforceConfig
-from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
+from plugins.salesforce_common.connection_views import (
+    ConnectionViews,
+    SalesforceConnectedPlugin,
+    connection_blueprint,
+)
 from plugins.salesforce_leads import views
+from plugins.salesforce_leads.current import NAME
 from plugins.salesforce_leads.links import link_of
 from plugins.salesforce_leads.panel import affiliate_panel
 from plugins.salesforce_leads.settings import SETTINGS_FIELDS, destination_object, salesforce_config
 from plugins.salesforce_leads.sync import KIND, AffiliateSync
 
-NAME = "salesforce_leads"
+#: The path to register in the connected app.
 CALLBACK_PATH = "/salesforce/oauth2/callback"
+connection_pages = connection_blueprint(NAME, CALLBACK_PATH)
 
 
 class SalesforceLeads(SalesforceConnectedPlugin):
@@ -45,7 +51,6 @@ class SalesforceLeads(SalesforceConnectedPlugin):
         self.connection = ConnectionViews(
             self,
             self.salesforce_config,
-            CALLBACK_PATH,
             f"{NAME}.settings_page",
             destination_object=lambda: destination_object(self),
         )
@@ -86,7 +91,7 @@ class SalesforceLeads(SalesforceConnectedPlugin):
 
     @hookimpl
     def plugin_blueprints(self) -> Iterable[Blueprint]:
-        return [views.blueprint(self), self.connection.blueprint()]
+        return [views.pages, connection_pages]
 
     @hookimpl
     def plugin_cli_commands(self) -> Iterable[click.Command]:
