@@ -1,6 +1,6 @@
 """Registering plugin routes at start-up, and hiding those of disabled plugins."""
 
-from flask import Blueprint, Flask, abort, request
+from flask import Blueprint, Flask, abort, has_request_context, request
 
 from host.plugins.base import Plugin
 from host.plugins.dispatch import collect_items
@@ -11,7 +11,7 @@ from host.plugins.settings_page import settings_endpoint_problem
 
 def _owner_of_request() -> str | None:
     """The name of the plugin whose blueprint serves the current request, if any."""
-    if not request.blueprints:
+    if not has_request_context() or not request.blueprints:
         return None
     return current_plugin_host().blueprint_owners.get(request.blueprints[-1])
 
@@ -36,7 +36,7 @@ def current_plugin() -> Plugin:
     owner = _owner_of_request()
     plugin = current_plugin_host().get(owner) if owner is not None else None
     if plugin is None:
-        raise LookupError("the current request is not served by a plugin's blueprint")
+        raise LookupError("current_plugin() is for a plugin's views; no plugin's blueprint serves this request")
     return plugin
 
 
