@@ -1,6 +1,6 @@
 """``plughost salesforce_contacts import``: make users of Salesforce records, with a progress bar.
 
-(``backfill``, sending every existing user, is the host's :func:`~host.sync.cli.plugin_backfill_command`.)"""
+(``backfill``, sending every existing user, is the host's :func:`~host.api.plugin_backfill_command`.)"""
 
 import click
 from flask.cli import with_appcontext

@@ -1,7 +1,7 @@
 """Email and SMS opt-outs between the site and Salesforce: the latest explicit choice wins.
 
 The site keeps each consent with the time and source of the choice it stands on
-(:mod:`host.services.consents`); each user's link keeps, per channel, the time of
+(:class:`host.api.ConsentOrigin`); each user's link keeps, per channel, the time of
 the choice Salesforce is known to hold. So:
 
 - an opt-out is always sent: sending it never subscribes anyone;

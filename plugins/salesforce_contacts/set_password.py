@@ -3,7 +3,7 @@
 A user created by a webhook or an import cannot choose a password by themselves, so
 the plugin mails them a link once the user is stored, and the admin's user page
 shows a fresh one to hand over should the mail go astray. They are the host's
-password links (:mod:`host.services.password_links`): signed, expiring, and dead
+password links (:func:`host.api.password_token`): signed, expiring, and dead
 once the password is set.
 """
 

@@ -57,7 +57,7 @@ def read_user_field(user: UserSnapshot, key: str) -> Any:
 
 
 def profile_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``{user field key: value}`` as :func:`host.services.users.update_user` takes them;
+    """``{user field key: value}`` as :func:`host.api.update_user` takes them;
     fields that may not be written from Salesforce are left out."""
     changes: dict[str, Any] = {}
     custom: dict[str, Any] = {}
