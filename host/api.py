@@ -21,6 +21,7 @@ from host.extensions import Model, csrf, db
 from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
+from host.plugins.blueprints import current_plugin
 from host.plugins.dispatch import collect, notify
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
@@ -32,7 +33,8 @@ from host.services.tags import create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync import enqueue, resume
+from host.sync import RecordStatus, enqueue, pause_reason, record_status, record_statuses, resume, wait_until_drained
+from host.sync.backfill import RecordsOfTable
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.handlers import (
     BackfillSource,
@@ -46,6 +48,7 @@ from host.sync.handlers import (
     Pause,
     RecordLabel,
     RetryLater,
+    SelectsRecordIds,
     SyncHandler,
 )
 from host.sync.labels import affiliate_labels, user_labels
@@ -53,6 +56,7 @@ from host.sync.upsert import insert_for
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
+from host.web.forms.base import Form
 from host.web.passwords import password_link_page
 from host.web.urls import NoPublicAddress, public_url
 
@@ -66,6 +70,7 @@ __all__ = [
     "SettingsProxy",
     "SettingsValidationError",
     "collect",
+    "current_plugin",
     "hookimpl",
     "hookspec",
     "notify",
@@ -112,14 +117,21 @@ __all__ = [
     "Outcome",
     "Pause",
     "RecordLabel",
+    "RecordStatus",
+    "RecordsOfTable",
     "RetryLater",
+    "SelectsRecordIds",
     "SyncHandler",
     "affiliate_labels",
     "backfill_with_progress",
     "enqueue",
+    "pause_reason",
     "plugin_backfill_command",
+    "record_status",
+    "record_statuses",
     "resume",
     "user_labels",
+    "wait_until_drained",
     # The database
     "VALUES_PER_STATEMENT",
     "Model",
@@ -127,6 +139,7 @@ __all__ = [
     "independent_transaction",
     "insert_for",
     # Pages, URLs and secrets
+    "Form",
     "NoPublicAddress",
     "admin_required",
     "crypto",
