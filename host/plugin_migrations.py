@@ -53,15 +53,20 @@ def migrating_plugins(app: Flask) -> list["Plugin"]:
     return sorted((plugin for plugin in plugins if plugin.migrations is not None), key=lambda plugin: plugin.name)
 
 
-def plugin_config(plugin: "Plugin") -> Config:
-    """The Alembic configuration of one plugin's history: the host's environment, the plugin's revisions."""
+def migrations_folder(plugin: "Plugin") -> Path:
+    """The folder of the plugin's revisions."""
     if plugin.migrations is None:
         raise ValueError(f"the plugin {plugin.name!r} names no migrations folder")
+    return Path(plugin.migrations).resolve()
+
+
+def plugin_config(plugin: "Plugin") -> Config:
+    """The Alembic configuration of one plugin's history: the host's environment, the plugin's revisions."""
     config = Config()
     config.set_main_option("script_location", ENVIRONMENT_DIRECTORY)
     # One folder, spaces and all: not a list to split.
     config.set_main_option("path_separator", "os")
-    config.set_main_option("version_locations", os.fspath(Path(plugin.migrations).resolve()))
+    config.set_main_option("version_locations", os.fspath(migrations_folder(plugin)))
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     config.attributes[PLUGIN_ATTRIBUTE] = plugin.name
     return config
@@ -102,11 +107,11 @@ def write_revision(plugin: "Plugin", message: str | None, *, rev_id: str | None 
 
     With no difference the revision is empty, to be filled in by hand (a data migration).
     """
-    config = plugin_config(plugin)
-    folder = config.get_main_option("version_locations")
-    assert folder is not None
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    written = command.revision(config, message, autogenerate=True, rev_id=rev_id, version_path=folder)
+    folder = migrations_folder(plugin)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = command.revision(
+        plugin_config(plugin), message, autogenerate=True, rev_id=rev_id, version_path=os.fspath(folder)
+    )
     return written if isinstance(written, Script) else None
 
 
