@@ -6,6 +6,7 @@ plugins are held to this by a test, so this list is also what they need.
 """
 
 from host import crypto
+from host.addresses import Resolver, host_addresses, is_loopback_host, is_public_address, resolve_host
 from host.contributions import (
     AdminPanel,
     Banner,
@@ -22,6 +23,7 @@ from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
 from host.plugins.dispatch import collect, notify
+from host.plugins.manager import plugin_named
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
 from host.services.custom_fields import defined_fields
@@ -32,7 +34,7 @@ from host.services.tags import create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync import enqueue, resume
+from host.sync import RecordStatus, enqueue, record_statuses, resume
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.handlers import (
     BackfillSource,
@@ -68,6 +70,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "notify",
+    "plugin_named",
     # What hooks contribute to the admin
     "AdminPanel",
     "Banner",
@@ -111,26 +114,33 @@ __all__ = [
     "Outcome",
     "Pause",
     "RecordLabel",
+    "RecordStatus",
     "RetryLater",
     "SyncHandler",
     "affiliate_labels",
     "backfill_with_progress",
     "enqueue",
     "plugin_backfill_command",
+    "record_statuses",
     "resume",
     "user_labels",
     # The database
     "VALUES_PER_STATEMENT",
     "db",
     "independent_transaction",
-    # Pages, URLs and secrets
+    # Pages, URLs, outbound addresses and secrets
     "NoPublicAddress",
+    "Resolver",
     "admin_required",
     "crypto",
     "csrf",
     "edit_settings",
+    "host_addresses",
+    "is_loopback_host",
+    "is_public_address",
     "password_link_page",
     "public_url",
+    "resolve_host",
     # Time
     "as_utc",
     "utcnow",
