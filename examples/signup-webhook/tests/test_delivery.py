@@ -41,6 +41,7 @@ def test_a_new_user_is_posted_as_signed_json(make_site, make_user, receiver):
     assert not signed_by(post, "another secret entirely")
     document = post.json()
     assert document["event"] == "user.registered"
+    assert document["user"]["registered_at"].endswith("+00:00")
     assert document["user"] | {"registered_at": None} == {
         "id": user_id,
         "email": "grace@example.com",

@@ -3,7 +3,20 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from host.api import Done, Entry, Failed, Outcome, Plugin, RecordLabel, RetryLater, User, UserSnapshot, db, user_labels
+from host.api import (
+    Done,
+    Entry,
+    Failed,
+    Outcome,
+    Plugin,
+    RecordLabel,
+    RetryLater,
+    User,
+    UserSnapshot,
+    as_utc,
+    db,
+    user_labels,
+)
 from signup_webhook.delivery import post
 
 #: The kind of record the plugin puts on the sync queue: a user, by id.
@@ -24,7 +37,7 @@ def user_document(user: UserSnapshot, delivery: str) -> dict[str, Any]:
             "last_name": user.last_name,
             "name": user.display_name,
             "tags": sorted(user.tags),
-            "registered_at": user.created_at.isoformat(),
+            "registered_at": as_utc(user.created_at).isoformat(),
         },
     }
 
