@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import socket
 import time
 
 from conftest import SECRET, Received, wait_for
@@ -16,14 +17,14 @@ def signed_by(received: Received, secret: str) -> bool:
     return hmac.compare_digest(received.headers["X-Plughost-Signature"], f"sha256={digest}")
 
 
-def users_list_saying(site, text: str) -> str:
-    """The admin's Users list, once ``text`` shows there."""
+def users_list_saying(site, *texts: str) -> str:
+    """The admin's Users list, once each of ``texts`` shows there at once."""
 
     def page() -> str:
         listed = site.admin.get("/admin/users/").text
-        return listed if text in listed else ""
+        return listed if all(text in listed for text in texts) else ""
 
-    return wait_for(page, f"{text!r} in the Users list")
+    return wait_for(page, f"{texts} in the Users list")
 
 
 def test_a_new_user_is_posted_as_signed_json(make_site, make_user, receiver):
@@ -51,7 +52,7 @@ def test_a_new_user_is_posted_as_signed_json(make_site, make_user, receiver):
         "tags": ["Newsletter"],
         "registered_at": None,
     }
-    assert "Sent" in users_list_saying(site, "The receiver answered 200.")
+    users_list_saying(site, "Sent", "The receiver answered 200.")
 
 
 def test_a_5xx_is_tried_again_until_the_receiver_takes_it(make_site, make_user, receiver):
@@ -71,8 +72,16 @@ def test_a_4xx_is_not_tried_again_and_the_users_list_says_why(make_site, make_us
     make_user(site.app)
 
     receiver.wait_for(1)
-    page = users_list_saying(site, "The receiver refused the webhook with 422 Unprocessable Entity.")
-    assert "Failed" in page
+    users_list_saying(site, "Failed", "The receiver refused the webhook with 422 Unprocessable Entity.")
     make_user(site.app)
     receiver.wait_for(2)
     assert len(receiver.received) == 2, "the refused user was not posted again"
+
+
+def test_a_receiver_that_cannot_be_reached_is_tried_again(make_site, make_user, receiver):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # a port nobody listens on
+    with closed:
+        site = make_site(f"http://127.0.0.1:{closed.getsockname()[1]}/hooks")
+        make_user(site.app)
+        users_list_saying(site, "Retrying", "The receiver could not be reached (ConnectionError).")
