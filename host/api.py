@@ -22,6 +22,7 @@ from host.extensions import csrf, db
 from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
+from host.plugins.blueprints import current_plugin
 from host.plugins.dispatch import collect, notify
 from host.plugins.manager import plugin_named
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
@@ -34,7 +35,7 @@ from host.services.tags import create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync import RecordStatus, enqueue, record_statuses, resume
+from host.sync import RecordStatus, enqueue, pause_reason, record_status, record_statuses, resume, wait_until_drained
 from host.sync.backfill import RecordsOfTable
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.handlers import (
@@ -56,6 +57,7 @@ from host.sync.labels import affiliate_labels, user_labels
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
+from host.web.forms.base import Form
 from host.web.passwords import password_link_page
 from host.web.urls import NoPublicAddress, public_url
 
@@ -69,6 +71,7 @@ __all__ = [
     "SettingsProxy",
     "SettingsValidationError",
     "collect",
+    "current_plugin",
     "hookimpl",
     "hookspec",
     "notify",
@@ -124,15 +127,19 @@ __all__ = [
     "affiliate_labels",
     "backfill_with_progress",
     "enqueue",
+    "pause_reason",
     "plugin_backfill_command",
+    "record_status",
     "record_statuses",
     "resume",
     "user_labels",
+    "wait_until_drained",
     # The database
     "VALUES_PER_STATEMENT",
     "db",
     "independent_transaction",
     # Pages, URLs, outbound addresses and secrets
+    "Form",
     "NoPublicAddress",
     "Resolver",
     "admin_required",
