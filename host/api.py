@@ -24,7 +24,6 @@ from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
 from host.plugins.blueprints import current_plugin
 from host.plugins.dispatch import collect, notify
-from host.plugins.manager import plugin_named
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
 from host.services.custom_fields import defined_fields
@@ -75,7 +74,6 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "notify",
-    "plugin_named",
     # What hooks contribute to the admin
     "AdminPanel",
     "Banner",

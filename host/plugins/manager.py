@@ -6,15 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from threading import Lock
-from typing import TypeVar
 
 import pluggy
 from flask import current_app
 
 from host import hookspecs
 from host.plugins.base import Plugin
-
-P = TypeVar("P", bound=Plugin)
 
 ENTRY_POINT_GROUP = "plughost.plugins"
 
@@ -196,17 +193,3 @@ class PluginHost:
 def current_plugin_host() -> PluginHost:
     """The plugin host of the current application."""
     return current_app.extensions["plughost"]
-
-
-def plugin_named(name: str, kind: type[P]) -> P:
-    """The current application's installed plugin ``name``, for a module-level view or command.
-
-    A blueprint made once at import serves every application the plugin is installed
-    in, so its views find their plugin object through the application serving them.
-
-    :raises LookupError: when no plugin of that name and class is installed.
-    """
-    plugin = current_plugin_host().get(name)
-    if not isinstance(plugin, kind):
-        raise LookupError(f"no {kind.__name__} plugin named {name!r} is installed")
-    return plugin

@@ -7,16 +7,11 @@ in; the host lets only admins reach it, and only while the plugin is enabled.
 from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from host.api import Done, Plugin, UserSnapshot, db, edit_settings, plugin_named, utcnow
+from host.api import Done, UserSnapshot, current_plugin, db, edit_settings, utcnow
 from signup_webhook.delivery import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, post, sentence
 from signup_webhook.handler import EVENT, user_document
 
 pages = Blueprint("signup_webhook", __name__, url_prefix="/admin/plugins/signup_webhook", template_folder="templates")
-
-
-def webhook() -> Plugin:
-    """The plugin of the site serving this request (a plugin's blueprint is named after it)."""
-    return plugin_named(pages.name, Plugin)
 
 
 def sample_user() -> UserSnapshot:
@@ -37,7 +32,7 @@ def sample_user() -> UserSnapshot:
 
 @pages.route("/", methods=["GET", "POST"])
 def settings_page() -> str | Response:
-    plugin = webhook()
+    plugin = current_plugin()
     form = edit_settings(plugin)
     if isinstance(form, Response):
         return form
@@ -48,7 +43,7 @@ def settings_page() -> str | Response:
 @pages.post("/test")
 def send_test() -> Response:
     """Post a sample user to the saved URL now, and say what the receiver answered."""
-    settings = webhook().settings
+    settings = current_plugin().settings
     url, secret = settings.get("url"), settings.get("secret")
     # No transaction stays open while the receiver takes its time.
     db.session.commit()
