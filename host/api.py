@@ -6,6 +6,7 @@ plugins are held to this by a test, so this list is also what they need.
 """
 
 from host import crypto
+from host.addresses import Resolver, host_addresses, is_loopback_host, is_public_address, resolve_host
 from host.contributions import (
     AdminPanel,
     Banner,
@@ -138,15 +139,20 @@ __all__ = [
     "db",
     "independent_transaction",
     "insert_for",
-    # Pages, URLs and secrets
+    # Pages, URLs, outbound addresses and secrets
     "Form",
     "NoPublicAddress",
+    "Resolver",
     "admin_required",
     "crypto",
     "csrf",
     "edit_settings",
+    "host_addresses",
+    "is_loopback_host",
+    "is_public_address",
     "password_link_page",
     "public_url",
+    "resolve_host",
     # Time
     "as_utc",
     "utcnow",
