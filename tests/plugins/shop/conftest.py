@@ -23,8 +23,6 @@ def make_shop(
         shop, listener = Shop(), ShopListener()
         app = make_app(shop, listener, **config)
         with app.app_context():
-            shop_tables = [table for table in db.metadata.sorted_tables if table.info.get("plugin") == "shop"]
-            db.metadata.create_all(db.engine, tables=shop_tables)
             registry.enable("shop")
             registry.enable("shop_listener")
             shop.settings.update({"manual_pays_at_once": pay_at_once})

@@ -170,3 +170,18 @@ def test_the_admin_lists_orders_by_status_a_page_at_a_time(site):
     assert "No order is refunded." in site.admin.get("/admin/plugins/shop/orders/?status=refunded").get_data(
         as_text=True
     )
+
+
+def test_the_shop_s_tables_come_from_its_own_migrations_and_match_its_models(site):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from host.plugin_migrations import tables_of, version_table
+
+    with site.app.app_context(), db.engine.connect() as connection:
+        versions = MigrationContext.configure(connection, opts={"version_table": version_table("shop")})
+        assert versions.get_current_heads() == ("shop_0001",)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": tables_of("shop", connection)}
+        )
+        assert compare_metadata(context, db.metadata) == []
