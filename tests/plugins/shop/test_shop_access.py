@@ -113,3 +113,16 @@ def test_every_form_carries_a_csrf_token_and_a_post_without_one_is_refused(make_
     ]
     assert all('name="csrf_token"' in page.get_data(as_text=True) for page in pages)
     assert site.buyer.post(f"/shop/products/{product_id}/add", data={"quantity": "1"}).status_code == 400
+
+
+def test_the_marketplace_card_and_the_settings_of_the_shop(site):
+    card = site.admin.get("/admin/marketplace/").get_data(as_text=True)
+    assert "Sell products on the site" in card
+    settings = site.admin.get("/admin/plugins/shop/settings").get_data(as_text=True)
+    assert "Currency of new products" in settings and "Manual / test payments are paid at once" in settings
+    refused = site.admin.post("/admin/plugins/shop/settings", data={"setting_currency": "dollars"}).get_data(
+        as_text=True
+    )
+    assert "A currency is its three-letter ISO code" in refused
+    with site.app.app_context():
+        assert site.shop.settings.get("currency") == "USD"
