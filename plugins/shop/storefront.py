@@ -75,11 +75,11 @@ def blueprint(plugin: "Shop") -> Blueprint:
         return render_template("shop/product.html", product=_product_on_sale(product_id), form=AddToCartForm())
 
     @pages.route("/products/<int:product_id>/add", methods=["POST"])
-    def add_to_cart(product_id: int) -> str | Response:
+    def add_to_cart(product_id: int) -> Response | tuple[str, int]:
         product = _product_on_sale(product_id)
         form = AddToCartForm()
         if not form.validate_on_submit():
-            return render_template("shop/product.html", product=product, form=form), 400  # type: ignore[return-value]
+            return render_template("shop/product.html", product=product, form=form), 400
         in_cart = cart.add(product.id, form.quantity.data or 1)
         flash(f"{product.name} is in your cart ({in_cart}).", "success")
         return redirect(url_for(".cart_page"))

@@ -185,3 +185,16 @@ def test_the_shop_s_tables_come_from_its_own_migrations_and_match_its_models(sit
             connection, opts={"compare_type": True, "include_object": tables_of("shop", connection)}
         )
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_an_order_outlives_its_buyer_s_account(site):
+    number = site.buy(site.add_product())
+    order_id = _order_id(site, number)
+    assert f'href="/admin/users/{site.buyer_id}"' in site.admin.get(f"/admin/plugins/shop/orders/{order_id}").get_data(
+        as_text=True
+    )
+    assert site.admin.post(f"/admin/users/{site.buyer_id}/delete").status_code == 302
+    page = site.admin.get(f"/admin/plugins/shop/orders/{order_id}").get_data(as_text=True)
+    assert "buyer@example.com (account deleted)" in page
+    with site.app.app_context():
+        assert order_snapshot(order_id).user_id == site.buyer_id
