@@ -102,12 +102,6 @@ def blueprint(plugin: "Shop") -> Blueprint:
             return redirect(url_for(".cart_page"))
         return render_template("shop/cart.html", lines=cart.lines())
 
-    @pages.route("/cart/<int:product_id>/remove", methods=["POST"])
-    def remove_from_cart(product_id: int) -> Response:
-        cart.set_quantity(product_id, 0)
-        flash("The product is out of your cart.", "success")
-        return redirect(url_for(".cart_page"))
-
     @pages.route("/checkout", methods=["GET", "POST"])
     @login_required
     def checkout() -> str | Response:
