@@ -6,8 +6,8 @@ from alembic.migration import MigrationContext
 from host import create_app
 from host.database import upgrade_database
 from host.extensions import db
-from host.plugin_migrations import tables_of
 from host.models import Affiliate, User
+from host.plugin_migrations import tables_of
 
 
 def test_migrations_match_the_models(database_config, tmp_path):
