@@ -53,12 +53,11 @@ from host.sync.handlers import (
 from host.sync.labels import affiliate_labels, user_labels
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
-from host.web.admin.panels import RenderedPanel, rendered_panels
+from host.web.admin.panels import rendered_panels
 from host.web.admin.plugin_settings import edit_settings
 from host.web.forms.base import Form, RecordForm
 from host.web.paging import PER_PAGE, page_number
 from host.web.passwords import password_link_page
-from host.web.redirects import safe_next_url
 from host.web.urls import NoPublicAddress, public_url
 
 __all__ = [
@@ -138,7 +137,6 @@ __all__ = [
     "Form",
     "NoPublicAddress",
     "RecordForm",
-    "RenderedPanel",
     "admin_required",
     "crypto",
     "csrf",
@@ -147,7 +145,6 @@ __all__ = [
     "password_link_page",
     "public_url",
     "rendered_panels",
-    "safe_next_url",
     # Time
     "as_utc",
     "utcnow",
