@@ -23,7 +23,7 @@ from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
 from host.plugins.blueprints import current_plugin
-from host.plugins.dispatch import collect, notify
+from host.plugins.dispatch import collect, collect_items, notify
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
 from host.services.custom_fields import defined_fields
@@ -56,8 +56,10 @@ from host.sync.labels import affiliate_labels, user_labels
 from host.sync.upsert import insert_for
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
+from host.web.admin.panels import rendered_panels
 from host.web.admin.plugin_settings import edit_settings
-from host.web.forms.base import Form
+from host.web.forms.base import Form, RecordForm
+from host.web.paging import PER_PAGE, page_number
 from host.web.passwords import password_link_page
 from host.web.urls import NoPublicAddress, public_url
 
@@ -72,6 +74,7 @@ __all__ = [
     "SettingsValidationError",
     "collect",
     "current_plugin",
+    "collect_items",
     "hookimpl",
     "hookspec",
     "notify",
@@ -142,6 +145,8 @@ __all__ = [
     # Pages, URLs, outbound addresses and secrets
     "Form",
     "NoPublicAddress",
+    "PER_PAGE",
+    "RecordForm",
     "Resolver",
     "admin_required",
     "crypto",
@@ -150,8 +155,10 @@ __all__ = [
     "host_addresses",
     "is_loopback_host",
     "is_public_address",
+    "page_number",
     "password_link_page",
     "public_url",
+    "rendered_panels",
     "resolve_host",
     # Time
     "as_utc",
