@@ -16,6 +16,7 @@ from host.contributions import (
     MenuItem,
     PluginStatus,
     StatusKind,
+    SyncWarning,
 )
 from host.database import VALUES_PER_STATEMENT, independent_transaction
 from host.extensions import Model, csrf, db
@@ -87,6 +88,7 @@ __all__ = [
     "MenuItem",
     "PluginStatus",
     "StatusKind",
+    "SyncWarning",
     # Records and the snapshots hooks receive
     "Affiliate",
     "AffiliateSnapshot",
