@@ -31,7 +31,7 @@ from host.services.custom_fields import defined_fields
 from host.services.errors import InvalidValue
 from host.services.mail import send_mail
 from host.services.password_links import password_token
-from host.services.tags import create_tag, find_tag
+from host.services.tags import all_tags, create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
@@ -102,6 +102,7 @@ __all__ = [
     "IMPORT",
     "ConsentOrigin",
     "InvalidValue",
+    "all_tags",
     "change_tags",
     "control_character_problem",
     "create_tag",
