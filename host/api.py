@@ -22,6 +22,7 @@ from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
 from host.plugins.dispatch import collect, notify
+from host.plugins.manager import is_installed
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
 from host.services.custom_fields import defined_fields
@@ -32,7 +33,7 @@ from host.services.tags import create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync import enqueue, resume
+from host.sync import RecordStatus, enqueue, record_status, resume
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.handlers import (
     BackfillSource,
@@ -52,6 +53,7 @@ from host.sync.labels import affiliate_labels, user_labels
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
+from host.web.forms.base import Form
 from host.web.passwords import password_link_page
 from host.web.urls import NoPublicAddress, public_url
 
@@ -67,6 +69,7 @@ __all__ = [
     "collect",
     "hookimpl",
     "hookspec",
+    "is_installed",
     "notify",
     # What hooks contribute to the admin
     "AdminPanel",
@@ -111,12 +114,14 @@ __all__ = [
     "Outcome",
     "Pause",
     "RecordLabel",
+    "RecordStatus",
     "RetryLater",
     "SyncHandler",
     "affiliate_labels",
     "backfill_with_progress",
     "enqueue",
     "plugin_backfill_command",
+    "record_status",
     "resume",
     "user_labels",
     # The database
@@ -124,6 +129,7 @@ __all__ = [
     "db",
     "independent_transaction",
     # Pages, URLs and secrets
+    "Form",
     "NoPublicAddress",
     "admin_required",
     "crypto",

@@ -7,6 +7,7 @@ from Salesforce (see :mod:`.inbound`) are not queued back to it.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import click
 from flask import Blueprint
@@ -27,8 +28,17 @@ from plugins.salesforce_contacts.inbound import endpoint
 from plugins.salesforce_contacts.inbound.apply import InboundHandler
 from plugins.salesforce_contacts.inbound.echo import applying_from_salesforce
 from plugins.salesforce_contacts.links import Link, load_link
+from plugins.salesforce_contacts.orders import views as order_views
+from plugins.salesforce_contacts.orders.handler import KIND as ORDER_KIND
+from plugins.salesforce_contacts.orders.handler import OrderSyncHandler
+from plugins.salesforce_contacts.orders.options import load_options
+from plugins.salesforce_contacts.orders.panel import order_panel
+from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.panel import user_list_column, user_panel
 from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Deletion, Options, Segmentation, salesforce_config
+
+if TYPE_CHECKING:
+    from plugins.shop.snapshots import OrderSnapshot
 
 #: The path to register in the connected app; the plugin's own, so both plugins can share an app.
 CALLBACK_PATH = "/salesforce_contacts/oauth2/callback"
@@ -94,6 +104,28 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             return None
         return deletion_consequence(Options.of(self.settings), load_link(self.store, record.id))
 
+    # -- the shop's orders: queue, never call -------------------------------------------
+
+    def _queue_order(self, order: "OrderSnapshot") -> None:
+        if load_options(self.store).enabled:
+            enqueue(self, ORDER_KIND, str(order.id))
+
+    @hookimpl(optionalhook=True)
+    def order_paid(self, order: "OrderSnapshot") -> None:
+        self._queue_order(order)
+
+    @hookimpl(optionalhook=True)
+    def order_refunded(self, order: "OrderSnapshot") -> None:
+        self._queue_order(order)
+
+    @hookimpl(optionalhook=True)
+    def order_cancelled(self, order: "OrderSnapshot") -> None:
+        self._queue_order(order)
+
+    @hookimpl(optionalhook=True)
+    def order_admin_panels(self, order: "OrderSnapshot") -> Iterable[AdminPanel]:
+        return [order_panel(self, order)] if shop_installed() else []
+
     # -- contributions -----------------------------------------------------------------
 
     @hookimpl
@@ -102,6 +134,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             KIND: UserSyncHandler(self),
             endpoint.INBOUND_KIND: InboundHandler(self),
             IMPORT_KIND: ImportHandler(self),
+            ORDER_KIND: OrderSyncHandler(self),
         }
 
     @hookimpl
@@ -112,6 +145,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             endpoint.blueprint(self),
             set_password.blueprint(self),
             import_views.blueprint(self),
+            order_views.blueprint(self),
         ]
 
     @hookimpl

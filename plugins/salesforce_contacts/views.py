@@ -37,6 +37,7 @@ from plugins.salesforce_contacts.mapping import (
     save_directions,
     save_mapping,
 )
+from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
 from plugins.salesforce_contacts.settings import FIELD_API_NAME, Options, Segmentation
 from plugins.salesforce_contacts.topic_cache import TopicCache
@@ -160,6 +161,7 @@ def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
             webhook_actions=list(Action),
             webhook_fields=fields_to_include(plugin, options, org.description),
             consent_fields=opt_out_fields(options, org.description),
+            orders_url=url_for(f"{plugin.name}_orders.settings") if shop_installed() else None,
             **connection,
         )
 

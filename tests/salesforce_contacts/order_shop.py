@@ -1,0 +1,75 @@
+"""A stand-in for the shop: the hook contract of plugins.shop (its specs and snapshots)
+with orders kept in memory, announced as the shop announces them, and read back through
+``plugins.shop.orders.order_snapshot`` as the Contacts plugin reads them."""
+
+import sys
+import types
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from host.plugins import Plugin
+from host.plugins.dispatch import notify
+from plugins.shop.hookspecs import ShopHooks
+from plugins.shop.snapshots import OrderItemSnapshot, OrderSnapshot, OrderStatus
+
+PAID_AT = datetime(2026, 12, 3, 10, 30, tzinfo=UTC)
+
+
+class StandInShop(Plugin):
+    name = "shop"
+    title = "Shop"
+    hookspecs = ShopHooks
+
+    def __init__(self) -> None:
+        self.orders: dict[int, OrderSnapshot] = {}
+
+    def module(self) -> types.ModuleType:
+        """What ``plugins.shop.orders`` offers other plugins, answered from memory."""
+        module = types.ModuleType("plugins.shop.orders")
+        module.order_snapshot = self.orders.get  # type: ignore[attr-defined]
+        return module
+
+    def install_module(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setitem(sys.modules, "plugins.shop.orders", self.module())
+
+    def announce(self, hook: str, order: OrderSnapshot) -> None:
+        """Keep the order and fire ``hook`` (call inside the change's transaction)."""
+        self.orders[order.id] = order
+        notify(hook, order=order)
+
+
+def item(sku: str, quantity: int = 1, price: str = "10.00", name: str | None = None) -> OrderItemSnapshot:
+    return OrderItemSnapshot(
+        product_id=abs(hash(sku)) % 10_000,
+        sku=sku,
+        name=name or sku.title(),
+        quantity=quantity,
+        unit_price=Decimal(price),
+    )
+
+
+def paid_order(order_id: int, user_id: int, email: str, *items: OrderItemSnapshot) -> OrderSnapshot:
+    total = sum((line.unit_price * line.quantity for line in items), Decimal("0"))
+    return OrderSnapshot(
+        id=order_id,
+        number=f"{1000 + order_id}",
+        user_id=user_id,
+        email=email,
+        status=OrderStatus.PAID,
+        currency="EUR",
+        total=total,
+        created_at=PAID_AT,
+        paid_at=PAID_AT,
+        items=tuple(items),
+    )
+
+
+def refunded(order: OrderSnapshot) -> OrderSnapshot:
+    return replace(order, status=OrderStatus.REFUNDED)
+
+
+def cancelled(order: OrderSnapshot) -> OrderSnapshot:
+    return replace(order, status=OrderStatus.CANCELLED)
