@@ -54,6 +54,7 @@ from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
 from host.web.admin.plugin_settings import edit_settings
 from host.web.forms.base import Form
+from host.web.forms.choices import options as select_options
 from host.web.passwords import password_link_page
 from host.web.urls import NoPublicAddress, public_url
 
@@ -137,6 +138,7 @@ __all__ = [
     "edit_settings",
     "password_link_page",
     "public_url",
+    "select_options",
     # Time
     "as_utc",
     "utcnow",

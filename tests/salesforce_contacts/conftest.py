@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from order_shop import Shop, StandInShop
 from polling import wait_for
 from werkzeug.serving import make_server
 
@@ -176,6 +177,14 @@ def make_site(make_app: Callable[..., Flask], emulator: EmulatorHandle) -> Calla
         return site
 
     return make
+
+
+@pytest.fixture
+def shop(make_site: Callable[..., Site], monkeypatch: pytest.MonkeyPatch) -> Shop:
+    """A site with a stand-in shop beside the plugin, and one buyer already a Contact."""
+    stand_in = StandInShop()
+    stand_in.install_module(monkeypatch)
+    return Shop(make_site(beside=(stand_in,)), stand_in)
 
 
 @pytest.fixture

@@ -7,13 +7,21 @@ import types
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+import host.sync
+from host.extensions import db
 from host.plugins import Plugin
 from host.plugins.dispatch import notify
+from plugins.salesforce_contacts.orders.handler import KIND
+from plugins.salesforce_contacts.orders.options import OrderOptions, save_options
 from plugins.shop.hookspecs import ShopHooks
 from plugins.shop.snapshots import OrderItemSnapshot, OrderSnapshot, OrderStatus
+
+if TYPE_CHECKING:
+    from conftest import Site
 
 PAID_AT = datetime(2026, 12, 3, 10, 30, tzinfo=UTC)
 
@@ -73,3 +81,49 @@ def refunded(order: OrderSnapshot) -> OrderSnapshot:
 
 def cancelled(order: OrderSnapshot) -> OrderSnapshot:
     return replace(order, status=OrderStatus.CANCELLED)
+
+
+BUYER = "buyer@example.com"
+
+
+class Shop:
+    """The site with the stand-in shop beside the Contacts plugin, and one linked buyer."""
+
+    def __init__(self, site: "Site", shop: StandInShop) -> None:
+        self.site = site
+        self.shop = shop
+        self.account = site.sf.admin.insert("Account", Name="Web shop customers")
+        self.buyer = site.register(BUYER)
+        site.wait_synced(self.buyer)
+        self.contact = site.record(BUYER)["Id"]
+
+    def options(self, **values: Any) -> None:
+        chosen = {"enabled": True, "default_account_id": self.account, **values}
+        with self.site.writing():
+            save_options(self.site.plugin.store, OrderOptions(**chosen))
+            db.session.commit()
+
+    def announce(self, hook: str, order: OrderSnapshot) -> host.sync.RecordStatus:
+        with self.site.writing():
+            self.shop.announce(hook, order)
+            db.session.commit()
+        return self.settled(order.id)
+
+    def status(self, order_id: int) -> host.sync.RecordStatus | None:
+        with self.site.app.app_context():
+            return host.sync.record_status(self.site.plugin, KIND, str(order_id))
+
+    def settled(self, order_id: int) -> host.sync.RecordStatus:
+        return self.site.wait_for(
+            lambda: (status := self.status(order_id)) and status.state in ("done", "dead") and status,
+            f"order {order_id} to be sent",
+        )
+
+    def calls(self) -> int:
+        return self.site.api_calls()
+
+    def orders(self) -> list[dict[str, Any]]:
+        return self.site.records("Order")
+
+    def items_of(self, order_id: str) -> list[dict[str, Any]]:
+        return [line for line in self.site.records("OrderItem") if line["OrderId"] == order_id]

@@ -1,71 +1,15 @@
 """The shop's paid orders reach the emulated org as an Order with its OrderItems, over
 real HTTP, in one Composite call once the products are known and two when they are new."""
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-from conftest import Site
-from order_shop import StandInShop, cancelled, item, paid_order, refunded
+from order_shop import BUYER, Shop, cancelled, item, paid_order, refunded
 
 import host.sync
 from host.extensions import db
 from plugins.salesforce_contacts.orders.handler import KIND
 from plugins.salesforce_contacts.orders.links import load_order_link
-from plugins.salesforce_contacts.orders.options import AccountRule, OrderOptions, save_options
-from plugins.shop.snapshots import OrderSnapshot
-
-BUYER = "buyer@example.com"
-
-
-class Shop:
-    """The site with the stand-in shop beside the Contacts plugin, and one linked buyer."""
-
-    def __init__(self, site: Site, shop: StandInShop) -> None:
-        self.site = site
-        self.shop = shop
-        self.account = site.sf.admin.insert("Account", Name="Web shop customers")
-        self.buyer = site.register(BUYER)
-        site.wait_synced(self.buyer)
-        self.contact = site.record(BUYER)["Id"]
-
-    def options(self, **values: Any) -> None:
-        chosen = {"enabled": True, "default_account_id": self.account, **values}
-        with self.site.writing():
-            save_options(self.site.plugin.store, OrderOptions(**chosen))
-            db.session.commit()
-
-    def announce(self, hook: str, order: OrderSnapshot) -> host.sync.RecordStatus:
-        with self.site.writing():
-            self.shop.announce(hook, order)
-            db.session.commit()
-        return self.settled(order.id)
-
-    def status(self, order_id: int) -> host.sync.RecordStatus | None:
-        with self.site.app.app_context():
-            return host.sync.record_status(self.site.plugin, KIND, str(order_id))
-
-    def settled(self, order_id: int) -> host.sync.RecordStatus:
-        return self.site.wait_for(
-            lambda: (status := self.status(order_id)) and status.state in ("done", "dead") and status,
-            f"order {order_id} to be sent",
-        )
-
-    def calls(self) -> int:
-        return self.site.api_calls()
-
-    def orders(self) -> list[dict[str, Any]]:
-        return self.site.records("Order")
-
-    def items_of(self, order_id: str) -> list[dict[str, Any]]:
-        return [line for line in self.site.records("OrderItem") if line["OrderId"] == order_id]
-
-
-@pytest.fixture
-def shop(make_site: Callable[..., Site], monkeypatch: pytest.MonkeyPatch) -> Shop:
-    stand_in = StandInShop()
-    stand_in.install_module(monkeypatch)
-    return Shop(make_site(beside=(stand_in,)), stand_in)
+from plugins.salesforce_contacts.orders.options import AccountRule
 
 
 def test_paid_order_with_new_products_is_two_calls_and_one_order_with_its_items(shop: Shop) -> None:

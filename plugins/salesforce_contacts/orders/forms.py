@@ -7,7 +7,7 @@ from typing import Any
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from host.api import Form
+from host.api import Form, select_options
 from plugins.salesforce_contacts.orders.options import API_NAME, DRAFT, AccountRule, OrderOptions
 
 _ACCOUNT_ID = re.compile(r"^001[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")
@@ -33,16 +33,18 @@ class OrderSettingsForm(Form):
     enabled = BooleanField("Send paid orders to Salesforce")
     account_rule = RadioField(
         "Account of each Order",
-        choices=[
-            (AccountRule.BUYER.value, "The buyer's Contact's Account, else the default Account"),
-            (AccountRule.DEFAULT.value, "Always the default Account"),
-        ],
+        choices=select_options(
+            [
+                (AccountRule.BUYER.value, "The buyer's Contact's Account, else the default Account"),
+                (AccountRule.DEFAULT.value, "Always the default Account"),
+            ]
+        ),
         default=AccountRule.BUYER.value,
     )
     default_account_id = StringField(
         "Default Account ID", validators=[Optional(), Length(max=18), _account_id], description="Such as 001…"
     )
-    price_book_id = SelectField("Price book", choices=[("", "Standard price book")], validate_choice=True)
+    price_book_id = SelectField("Price book", choices=select_options([("", "Standard price book")]))
     activate = BooleanField(
         "Activate each order once its items are in", description="Activated orders' items cannot change."
     )
@@ -60,9 +62,10 @@ class OrderSettingsForm(Form):
     )
 
     def offer_price_books(self, books: list[dict[str, Any]]) -> None:
-        self.price_book_id.choices = [("", "Standard price book")] + [
-            (str(book["id"]), str(book["name"])) for book in books if not book.get("standard")
-        ]
+        self.price_book_id.choices = select_options(
+            [("", "Standard price book")]
+            + [(str(book["id"]), str(book["name"])) for book in books if not book.get("standard")]
+        )
 
     def fill(self, options: OrderOptions) -> None:
         fields = {key: name for name, key in options.mapping.items()}
