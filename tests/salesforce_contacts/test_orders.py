@@ -124,3 +124,35 @@ def test_burst_of_orders_is_packed_into_few_composites(shop: Shop) -> None:
     assert len(shop.orders()) == 21 and len(shop.site.records("OrderItem")) == 42
     # Four subrequests an order (upsert, two items, activation): six orders a Composite.
     assert shop.calls() <= 20
+
+
+def test_order_whose_answer_was_lost_is_looked_for_before_it_is_sent_again(shop: Shop) -> None:
+    """An order marked unsure (its Composite got no answer) may be in Salesforce without a
+    link: it is found by its Site_Order_Id__c, and only its status changes."""
+    shop.options(activate=True)
+    order = paid_order(1, shop.buyer, BUYER, item("MUG-1", 2))
+    shop.announce("order_paid", order)
+    with shop.site.writing():
+        shop.site.plugin.store.delete("order.1")
+        shop.site.plugin.store.set("orders.unsure.1", True)
+        db.session.commit()
+    status = shop.announce("order_refunded", refunded(order))
+    assert status.state == "done", status.message
+    [sent] = shop.orders()
+    assert sent["Status"] == "Draft" and len(shop.items_of(sent["Id"])) == 1
+    with shop.site.app.app_context():
+        assert shop.site.plugin.store.get("orders.unsure.1") is None
+        assert load_order_link(shop.site.plugin.store, 1) is not None
+
+
+def test_outage_while_sending_marks_the_order_unsure_and_the_retry_sends_it_once(shop: Shop) -> None:
+    shop.options()
+    shop.announce("order_paid", paid_order(1, shop.buyer, BUYER, item("MUG-1")))
+    shop.site.sf.admin.clear_calls()
+    shop.site.sf.admin.settings(outage_seconds=0.5)
+    status = shop.announce("order_paid", paid_order(2, shop.buyer, BUYER, item("MUG-1")))
+    assert status.state == "done", status.message
+    answered = [call["status"] for call in shop.site.sf.admin.calls() if call["status"] != 503]
+    # Known products are one Composite; the retry first looks for the order (one more).
+    assert answered == [200, 200]
+    assert len(shop.orders()) == 2 and len(shop.site.records("OrderItem")) == 2

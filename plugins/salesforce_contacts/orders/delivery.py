@@ -45,9 +45,11 @@ from plugins.salesforce_contacts.orders.links import (
     load_accounts,
     load_entries,
     load_order_links,
+    load_unsure,
     save_accounts,
     save_entries,
     save_order_links,
+    save_unsure,
     sku_key,
 )
 from plugins.salesforce_contacts.orders.options import DRAFT, AccountRule, OrderOptions
@@ -158,6 +160,10 @@ class OrderDelivery:
         self.new_links: dict[int, OrderLink] = {}
         self.accounts: dict[str, str | None] = {}
         self.stale_skus: set[str] = set()
+        #: Orders whose last Composite got no answer: maybe in Salesforce without a link.
+        self.unsure: set[int] = set()
+        self.newly_unsure: set[int] = set()
+        self.unsure_cleared: set[int] = set()
 
     @property
     def price_book(self) -> str | None:
@@ -171,6 +177,7 @@ class OrderDelivery:
             for entry in self.entries
         }
         links = load_order_links(self.store, [entry.record_id for entry in self.entries])
+        self.unsure = load_unsure(self.store, [entry.record_id for entry in self.entries])
         buyers = load_links(self.store, {order.user_id for order in orders.values() if order is not None})
         contacts = [link.salesforce_id for link in buyers.values()]
         self.accounts = {}
@@ -260,6 +267,7 @@ class OrderDelivery:
         if self.standard_book and self.standard_book != self.price_book:
             save_entries(self.store, self.standard_book, self.standard_entries)
         save_accounts(self.store, self.accounts)
+        save_unsure(self.store, self.newly_unsure, self.unsure_cleared - self.newly_unsure)
 
     # -- the look-up call -------------------------------------------------------------
 
@@ -269,7 +277,10 @@ class OrderDelivery:
         buyer Contact not read before."""
         unknown = sorted(self._skus_to_send() - set(self.catalog))
         need_book = self.standard_book is None and (bool(unknown) or not self.options.price_book_id)
-        if not unknown and not need_book:
+        unsure = sorted(
+            str(work.order.id) for work in self._pending() if work.link is None and work.order.id in self.unsure
+        )
+        if not unknown and not need_book and not unsure:
             # A buyer's Account alone is read in the order's own Composite.
             return
         contacts = sorted({work.contact_id for work in self._pending() if work.account_id is None and work.contact_id})
@@ -288,6 +299,10 @@ class OrderDelivery:
                     f"WHERE Product2.Sku__c IN {skus}",
                 )
                 self._query(request, "products", f"SELECT Id, Sku__c FROM Product2 WHERE Sku__c IN {skus}")
+            if n == 0 and unsure:
+                self._query(
+                    request, "orders", f"SELECT Id, Status, {ORDER_KEY} FROM Order WHERE {ORDER_KEY} IN {quote(unsure)}"
+                )
             if n < len(contact_chunks):
                 ids = quote(contact_chunks[n])
                 self._query(request, "contacts", f"SELECT Id, AccountId FROM Contact WHERE Id IN {ids}")
@@ -304,6 +319,12 @@ class OrderDelivery:
         request.add("GET", f"query?q={quote_plus(soql)}", reference_id=reference)
 
     def _learn(self, answers: Mapping[str, SubResponse]) -> None:
+        if "orders" in answers:
+            found = {r[ORDER_KEY]: r for r in answers["orders"].body["records"]}
+            for work in self._pending():
+                if (record := found.get(str(work.order.id))) is not None:
+                    work.link = OrderLink(record["Id"], self.client.instance_url, record["Status"])
+            self.unsure_cleared |= self.unsure
         if "book" in answers:
             books = answers["book"].body["records"]
             if not books:
@@ -331,7 +352,12 @@ class OrderDelivery:
             if not len(pack.request):
                 queue = [work for work in queue if work.outcome is None]
                 continue
-            answers = pack.request.send()
+            try:
+                answers = pack.request.send()
+            except SalesforceError:
+                # Salesforce may have applied it with the answer lost: look before sending again.
+                self.newly_unsure |= {work.order.id for work in pack.orders if work.link is None}
+                raise
             failure = next(
                 (a for a in answers.values() if a.error is not None and getattr(a.error, "error_code", "") != HALTED),
                 None,

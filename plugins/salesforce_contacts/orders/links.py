@@ -2,7 +2,8 @@
 
 An order's link (``order.<order id>``) says its Order exists with its items, so a
 later refund or cancel only changes the Order's status and never adds the items
-twice. The catalog cache keeps the standard price book's id and each product's
+twice; an order whose Composite got no answer is marked unsure, and looked for by
+its ``Site_Order_Id__c`` before it is sent again. The catalog cache keeps the standard price book's id and each product's
 price book entries by SKU, so an order of known products is one call; the Contact
 cache keeps each buyer Contact's Account, so it is read once.
 """
@@ -18,6 +19,7 @@ STANDARD_BOOK_KEY = "orders.standard_price_book"
 ENTRY_PREFIX = "orders.entry."
 ACCOUNT_PREFIX = "orders.account."
 PRICE_BOOKS_KEY = "orders.price_books"
+UNSURE_PREFIX = "orders.unsure."
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,18 @@ def save_order_links(store: PluginStore, links: Mapping[int, OrderLink]) -> None
             for order_id, link in links.items()
         }
     )
+
+
+def load_unsure(store: PluginStore, order_ids: Iterable[int | str]) -> set[int]:
+    """Orders whose Composite got no answer, so they may be in Salesforce without a link."""
+    stored = store.get_many(f"{UNSURE_PREFIX}{order_id}" for order_id in order_ids)
+    return {int(key.removeprefix(UNSURE_PREFIX)) for key, value in stored.items() if value}
+
+
+def save_unsure(store: PluginStore, unsure: Iterable[int], settled: Iterable[int]) -> None:
+    store.set_many({f"{UNSURE_PREFIX}{order_id}": True for order_id in unsure})
+    for order_id in settled:
+        store.delete(f"{UNSURE_PREFIX}{order_id}")
 
 
 @dataclass(frozen=True)
