@@ -34,6 +34,7 @@ from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 from host.sync import RecordStatus, enqueue, record_status, resume
+from host.sync.backfill import RecordsOfTable
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.handlers import (
     BackfillSource,
@@ -47,6 +48,7 @@ from host.sync.handlers import (
     Pause,
     RecordLabel,
     RetryLater,
+    SelectsRecordIds,
     SyncHandler,
 )
 from host.sync.labels import affiliate_labels, user_labels
@@ -116,7 +118,9 @@ __all__ = [
     "Pause",
     "RecordLabel",
     "RecordStatus",
+    "RecordsOfTable",
     "RetryLater",
+    "SelectsRecordIds",
     "SyncHandler",
     "affiliate_labels",
     "backfill_with_progress",

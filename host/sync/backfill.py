@@ -8,8 +8,10 @@ queued, and workers pick them up on their next regular look.
 """
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from more_itertools import chunked
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from host.extensions import db
@@ -18,6 +20,28 @@ from host.sync.outbox import enqueue_many
 from host.sync.runtime import sync_runtime
 
 DEFAULT_CHUNK_SIZE = 1000
+
+
+class RecordsOfTable:
+    """The :class:`BackfillSource` (and :class:`SelectsRecordIds`) of records that are the rows of one table.
+
+    A handler whose records are, say, every user sets ``table = User`` and inherits the
+    three methods; the table needs an integer primary key called ``id``.
+    """
+
+    table: ClassVar[Any]
+
+    def record_count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(self.table)) or 0
+
+    def record_ids(self) -> Iterator[str]:
+        for record_id in db.session.scalars(
+            select(self.table.id).order_by(self.table.id).execution_options(yield_per=1000)
+        ):
+            yield str(record_id)
+
+    def record_id_select(self) -> Select[str]:
+        return select(cast(self.table.id, String))
 
 
 class BackfillError(Exception):

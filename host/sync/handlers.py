@@ -10,7 +10,10 @@ delivered again once its claim expires.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,19 @@ class BackfillSource(Protocol):
 
     def record_ids(self) -> Iterable[str]:
         """The id of every record of the handler's kind, as strings."""
+        ...
+
+
+@runtime_checkable
+class SelectsRecordIds(Protocol):
+    """A :class:`BackfillSource` whose ids are one SQL query, so the host can count in SQL.
+
+    The Sync page counts the records a plugin has never sent on every view; with the
+    ids as a query that is one anti-join, not every id read into memory.
+    """
+
+    def record_id_select(self) -> "Select[str]":
+        """A query of one column: the id of every record of the handler's kind, as a string."""
         ...
 
 

@@ -1,7 +1,9 @@
 """Records a plugin has never sent: counted for the Sync page, queued by its Send button.
 
 A record counts as sent once the queue holds a result for it (delivered or failed), and
-as on its way while an entry for it waits. The rest existed before the plugin was
+as on its way while an entry for it waits. A handler whose ids are one SQL query
+(:class:`~host.sync.handlers.SelectsRecordIds`) is counted by an anti-join in the
+database; any other has its ids read and compared here. The rest existed before the plugin was
 connected, or came while it was disabled: the owner sends them from the page, through
 the queue, as ``plughost sync backfill`` would.
 """
@@ -10,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from more_itertools import chunked
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from host.extensions import db
 from host.sync.backfill import DEFAULT_CHUNK_SIZE
-from host.sync.handlers import BackfillSource
+from host.sync.handlers import BackfillSource, SelectsRecordIds
 from host.sync.models import EntryState, SyncEntry, SyncResult
 from host.sync.outbox import enqueue_many, wake_after_commit
 from host.sync.runtime import sync_runtime
@@ -45,30 +47,48 @@ def _sources(plugin: str) -> Iterator[tuple[str, BackfillSource]]:
             yield kind, handler
 
 
-def _ids(query: Select[str]) -> set[str]:
-    return set(db.session.scalars(query))
-
-
-def _waiting_ids(plugin: str, kind: str) -> set[str]:
-    return _ids(
-        select(SyncEntry.record_id).where(
-            SyncEntry.plugin == plugin, SyncEntry.kind == kind, SyncEntry.state != EntryState.DEAD
-        )
+def _waiting(plugin: str, kind: str) -> Select[str]:
+    return select(SyncEntry.record_id).where(
+        SyncEntry.plugin == plugin, SyncEntry.kind == kind, SyncEntry.state != EntryState.DEAD
     )
 
 
-def _never_sent(plugin: str, kind: str, source: BackfillSource, waiting: set[str]) -> Iterator[str]:
-    known = _ids(select(SyncResult.record_id).where(SyncResult.plugin == plugin, SyncResult.kind == kind)) | waiting
+def _known(plugin: str, kind: str) -> Select[str]:
+    return select(SyncResult.record_id).where(SyncResult.plugin == plugin, SyncResult.kind == kind)
+
+
+def _never_sent_select(plugin: str, kind: str, source: SelectsRecordIds) -> Select[str]:
+    """The ids with neither a result nor a waiting entry, as one anti-join."""
+    ids = source.record_id_select().subquery()
+    record_id = ids.c[0]
+    return select(record_id).where(
+        record_id.not_in(_known(plugin, kind).scalar_subquery()),
+        record_id.not_in(_waiting(plugin, kind).scalar_subquery()),
+    )
+
+
+def _never_sent(plugin: str, kind: str, source: BackfillSource) -> Iterator[str]:
+    if isinstance(source, SelectsRecordIds):
+        query = _never_sent_select(plugin, kind, source).execution_options(yield_per=DEFAULT_CHUNK_SIZE)
+        return iter(db.session.scalars(query))
+    known = set(db.session.scalars(_known(plugin, kind))) | set(db.session.scalars(_waiting(plugin, kind)))
     return (record_id for record_id in source.record_ids() if record_id not in known)
+
+
+def _never_sent_count(plugin: str, kind: str, source: BackfillSource) -> int:
+    if isinstance(source, SelectsRecordIds):
+        query = _never_sent_select(plugin, kind, source).subquery()
+        return db.session.scalar(select(func.count()).select_from(query)) or 0
+    return sum(1 for _ in _never_sent(plugin, kind, source))
 
 
 def unsent_records(plugin: str) -> list[UnsentRecords]:
     """For each kind the plugin can list, how many records it has never sent and how many are on their way."""
     counts = []
     for kind, source in _sources(plugin):
-        waiting = _waiting_ids(plugin, kind)
-        never = sum(1 for _ in _never_sent(plugin, kind, source, waiting))
-        counts.append(UnsentRecords(plugin, kind, source.record_count(), never, len(waiting)))
+        waiting = db.session.scalar(select(func.count()).select_from(_waiting(plugin, kind).subquery())) or 0
+        never = _never_sent_count(plugin, kind, source)
+        counts.append(UnsentRecords(plugin, kind, source.record_count(), never, waiting))
     return counts
 
 
@@ -77,7 +97,7 @@ def send_unsent(plugin: str, kind: str) -> int:
     source = dict(_sources(plugin)).get(kind)
     if source is None:
         return 0
-    ids = list(_never_sent(plugin, kind, source, _waiting_ids(plugin, kind)))
+    ids = list(_never_sent(plugin, kind, source))
     for chunk in chunked(ids, DEFAULT_CHUNK_SIZE):
         enqueue_many(plugin, kind, chunk, session=db.session())
     wake_after_commit()

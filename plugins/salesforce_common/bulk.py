@@ -113,17 +113,78 @@ def parse_row_error(text: str, context: ErrorContext, now: datetime) -> Salesfor
     return error_from_payload(payload, context=context, status=None, now=now)
 
 
-class BulkIngest:
-    """The ingest job resources of one connected org, one method per call.
+class BulkJobs:
+    """The calls every kind of Bulk API 2.0 job shares: look, wait, abort, delete.
 
     :param poll_first: seconds before the first look at a job's state; each later
         look waits twice as long as the one before, up to ``poll_longest``.
     """
 
+    #: The jobs' resource under the API version: ``jobs/ingest`` or ``jobs/query``.
+    path: str
+
     def __init__(self, client: SalesforceClient, *, poll_first: float = 0.5, poll_longest: float = 10.0) -> None:
         self.client = client
         self.poll_first = poll_first
         self.poll_longest = poll_longest
+
+    def abort(self, job_id: str) -> JobStatus:
+        """Stop a job; an ingest job reports the rows it did not reach as unprocessed."""
+        return self._change_state(job_id, "Aborted")
+
+    def delete(self, job_id: str) -> None:
+        """Remove a finished job and its results (Salesforce drops them after 7 days anyway)."""
+        self.client.request("DELETE", f"{self.path}/{job_id}")
+
+    def status(self, job_id: str) -> JobStatus:
+        return JobStatus.of(self.client.get_json(f"{self.path}/{job_id}"))
+
+    def wait(
+        self, job_id: str, deadline_seconds: float = DEFAULT_DEADLINE_SECONDS, *, abort_at_deadline: bool = True
+    ) -> JobStatus:
+        """Poll until the job finishes, with a growing pause between looks.
+
+        A look that fails in passing (a timeout, an outage) is followed by another. A
+        job still running at the deadline is aborted, so that what it did is known and
+        what it did not do can be sent again; without ``abort_at_deadline`` it runs on
+        and its unfinished status is returned, for the caller to look again later.
+        """
+        deadline = time.monotonic() + deadline_seconds
+        pause = self.poll_first
+        while True:
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            try:
+                status: JobStatus | None = self.status(job_id)
+            except TransientError:
+                # The job runs on at Salesforce; a look that timed out is no reason to give it up.
+                status = None
+            if status is not None and status.finished:
+                return status
+            if time.monotonic() >= deadline:
+                if abort_at_deadline:
+                    self.abort(job_id)
+                return self.status(job_id)
+            pause = min(pause * 2, self.poll_longest)
+
+    def _change_state(self, job_id: str, state: str) -> JobStatus:
+        return JobStatus.of(self.client.request("PATCH", f"{self.path}/{job_id}", json={"state": state}).json())
+
+    def _csv_rows(self, resource: str, params: Mapping[str, Any] | None = None) -> tuple[Iterator[dict[str, str]], Any]:
+        """The rows of a CSV resource as they arrive, and the response (for its headers)."""
+        response = self.client.request("GET", f"{self.path}/{resource}", params=params, stream=True)
+
+        def rows() -> Iterator[dict[str, str]]:
+            with closing(response):
+                text = codecs.iterdecode(response.iter_content(RESULTS_PIECE), "utf-8")
+                yield from csv.DictReader(lines(text))
+
+        return rows(), response
+
+
+class BulkIngest(BulkJobs):
+    """The ingest job resources of one connected org, one method per call."""
+
+    path = JOBS
 
     def create_job(self, operation: str, sobject: str, *, external_id_field: str | None = None) -> JobStatus:
         """Open a job; ``external_id_field`` is required for ``upsert``."""
@@ -145,60 +206,17 @@ class BulkIngest:
         """Tell Salesforce the data is all there, so it starts processing."""
         return self._change_state(job_id, "UploadComplete")
 
-    def abort(self, job_id: str) -> JobStatus:
-        """Stop a job; rows not processed yet are reported as unprocessed."""
-        return self._change_state(job_id, "Aborted")
-
-    def delete(self, job_id: str) -> None:
-        """Remove a finished job and its results (Salesforce drops them after 7 days anyway)."""
-        self.client.request("DELETE", f"{JOBS}/{job_id}")
-
-    def status(self, job_id: str) -> JobStatus:
-        return JobStatus.of(self.client.get_json(f"{JOBS}/{job_id}"))
-
-    def wait(self, job_id: str, deadline_seconds: float = DEFAULT_DEADLINE_SECONDS) -> JobStatus:
-        """Poll until the job finishes, with a growing pause between looks.
-
-        A look that fails in passing (a timeout, an outage) is followed by another. A
-        job still running at the deadline is aborted, so that what it did is known and
-        what it did not do can be sent again.
-        """
-        deadline = time.monotonic() + deadline_seconds
-        pause = self.poll_first
-        while True:
-            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
-            try:
-                status: JobStatus | None = self.status(job_id)
-            except TransientError:
-                # The job runs on at Salesforce; a look that timed out is no reason to give it up.
-                status = None
-            if status is not None and status.finished:
-                return status
-            if time.monotonic() >= deadline:
-                self.abort(job_id)
-                return self.status(job_id)
-            pause = min(pause * 2, self.poll_longest)
-
     def successful_results(self, job_id: str) -> Iterator[dict[str, str]]:
         """Rows written: ``sf__Id``, ``sf__Created`` and the uploaded columns."""
-        return self._result_rows(job_id, "successfulResults")
+        return self._csv_rows(f"{job_id}/successfulResults")[0]
 
     def failed_results(self, job_id: str) -> Iterator[dict[str, str]]:
         """Rows refused: ``sf__Id``, ``sf__Error`` and the uploaded columns."""
-        return self._result_rows(job_id, "failedResults")
+        return self._csv_rows(f"{job_id}/failedResults")[0]
 
     def unprocessed_records(self, job_id: str) -> Iterator[dict[str, str]]:
         """Rows an aborted or failed job never reached, as uploaded."""
-        return self._result_rows(job_id, "unprocessedrecords")
-
-    def _change_state(self, job_id: str, state: str) -> JobStatus:
-        return JobStatus.of(self.client.request("PATCH", f"{JOBS}/{job_id}", json={"state": state}).json())
-
-    def _result_rows(self, job_id: str, resource: str) -> Iterator[dict[str, str]]:
-        response = self.client.request("GET", f"{JOBS}/{job_id}/{resource}", stream=True)
-        with closing(response):
-            text = codecs.iterdecode(response.iter_content(RESULTS_PIECE), "utf-8")
-            yield from csv.DictReader(lines(text))
+        return self._csv_rows(f"{job_id}/unprocessedrecords")[0]
 
 
 class _Positions:

@@ -1,6 +1,7 @@
 """Importing Salesforce records as site users, by topic or picklist value.
 
-The records are read a page at a time (SOQL, following ``nextRecordsUrl``) and each
+The records are read a page at a time (SOQL, following ``nextRecordsUrl``; from the
+connection's Bulk threshold up, a Bulk API query job's sets of rows) and each
 page is applied a chunk of records at a time, each chunk in one transaction that also
 saves the progress, so the admin page and the CLI can show how far it got and a
 summary: users created, existing users linked, records skipped with the reason. From
@@ -36,8 +37,11 @@ from host.sync import enqueue
 from host.sync.handlers import Done, Entry, Failed, Outcome, RetryLater
 from host.timestamps import utcnow
 from plugins.salesforce_common import Describer, SalesforceClient, SalesforceError, quote
+from plugins.salesforce_common.bulk_query import BulkQuery, typed_record
 from plugins.salesforce_common.describe import PICKLIST_TYPES
+from plugins.salesforce_common.errors import TransientError
 from plugins.salesforce_common.queue_outcomes import outcome_for
+from plugins.salesforce_common.record_loads import uses_bulk
 from plugins.salesforce_contacts.consent import (
     apply_opt_outs,
     marks_after_sending,
@@ -64,6 +68,12 @@ PAGE_SIZE = 200
 #: Records applied per transaction. SQLite has one writer, so a registration waits for
 #: at most this many records to be applied, not for a whole page.
 APPLY_CHUNK = 25
+#: How a page read from a Bulk query job is named in the import's progress: the job, and the set's locator.
+BULK_PAGE_PREFIX = "bulk-query:"
+#: Records per page read from a Bulk query job (a REST page has at most 2,000).
+BULK_SET_SIZE = 10_000
+#: How long a page waits for Salesforce to finish a query job before it is tried again later.
+BULK_WAIT_SECONDS = 60
 #: How long an import counts as running after its last page began: far longer than a
 #: page takes to read and apply, so only an import nobody works on any more runs out.
 IMPORT_LEASE = timedelta(minutes=5)
@@ -252,10 +262,15 @@ class Importer:
 
     def read_page(self, progress: Progress, next_url: str | None) -> Page:
         with self.client() as client:
+            if next_url and next_url.startswith(BULK_PAGE_PREFIX):
+                return self._read_bulk_page(client, next_url)
             if next_url:
                 page = client.get_json(next_url)
             else:
-                page = client.get_json("query/", params={"q": self._first_query(client, progress)})
+                soql = self._first_query(client, progress)
+                page = client.get_json("query/", params={"q": soql})
+                if progress.by != BY_TOPIC and uses_bulk(client, int(page["totalSize"])):
+                    return self._start_bulk_query(client, soql, int(page["totalSize"]))
             records = page["records"]
             other_objects = 0
             if progress.by == BY_TOPIC:
@@ -270,6 +285,32 @@ class Importer:
                 other_objects = len(ids) - len(records)
             next_url = None if page.get("done", True) else page["nextRecordsUrl"]
             return Page(records, other_objects, next_url, int(page["totalSize"]))
+
+    def _start_bulk_query(self, client: SalesforceClient, soql: str, total: int) -> Page:
+        """Many records: read them through a Bulk query job, an empty page that points at its first set.
+
+        Topic imports stay on REST: their records are looked up by id, a page at a time.
+        """
+        job = BulkQuery(client).create_job(soql)
+        return Page([], 0, f"{BULK_PAGE_PREFIX}{job.id}", total)
+
+    def _read_bulk_page(self, client: SalesforceClient, page_url: str) -> Page:
+        """A set of a query job's rows, waiting a little for the job to finish first."""
+        job_id, _, locator = page_url.removeprefix(BULK_PAGE_PREFIX).partition(":")
+        query = BulkQuery(client)
+        status = query.wait(job_id, BULK_WAIT_SECONDS, abort_at_deadline=False)
+        if status.state == "JobComplete":
+            found = query.result_set(job_id, locator or None, BULK_SET_SIZE)
+        elif status.finished:
+            raise ImportRefused(f"Salesforce could not read the records: {status.error_message or status.state}.")
+        else:
+            raise TransientError("Salesforce is still reading the records; the import goes on when it is done.")
+        description = Describer(client).describe(self.options.object_type)
+        records = [typed_record(description, row) for row in found.rows]
+        following = f"{BULK_PAGE_PREFIX}{job_id}:{found.next_locator}" if found.next_locator else None
+        if following is None:
+            query.delete(job_id)
+        return Page(records, 0, following, status.records_processed)
 
     # -- applying ------------------------------------------------------------------
 

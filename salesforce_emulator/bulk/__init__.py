@@ -1,5 +1,8 @@
-"""Bulk API 2.0 ingest under /services/data/vXX.X/jobs/ingest; importing it registers the routes."""
+"""Bulk API 2.0: ingest jobs under /services/data/vXX.X/jobs/ingest and query jobs under .../jobs/query.
 
-from . import routes
+Importing it registers the routes.
+"""
 
-__all__ = ["routes"]
+from . import queries, routes
+
+__all__ = ["queries", "routes"]

@@ -72,10 +72,12 @@ class Job:
 
 
 class Jobs:
-    """The org's ingest jobs; a lock of its own guards the map, the org's lock guards the records."""
+    """The org's ingest and query jobs; a lock of its own guards the maps, the org's lock guards the records."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Job] = {}
+        #: Query jobs (:class:`~salesforce_emulator.bulk.queries.QueryJob`), by id.
+        self.queries: dict[str, Any] = {}
         self.lock = threading.Lock()
 
 

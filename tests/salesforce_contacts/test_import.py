@@ -92,3 +92,28 @@ def test_the_cli_imports_by_picklist_value_with_a_progress_bar(make_site):
     assert _tagged(site, "Events") == 5
     refused = site.app.test_cli_runner().invoke(args=["salesforce_contacts", "import", "--topic", "Nope"])
     assert refused.exit_code != 0 and 'no topic called "Nope"' in refused.output
+
+
+def test_an_import_from_the_bulk_threshold_up_reads_the_records_through_a_bulk_query_job(make_site):
+    site = make_site(bulk_threshold=3)
+    site.configure(segmentation="multipicklist", segmentation_field="Interests__c")
+    site.admin.post("/admin/plugins/salesforce_contacts/refresh")
+    for number in range(4):
+        site.sf.admin.insert(
+            "Contact",
+            Email=f"bulk{number}@example.com",
+            FirstName="Bulk",
+            LastName=f"Reader {number}",
+            Interests__c="Events",
+        )
+
+    result = site.app.test_cli_runner().invoke(args=["salesforce_contacts", "import", "--picklist-value", "Events"])
+
+    assert result.exit_code == 0, result.output
+    assert "4 users created, 0 existing users linked, 0 records skipped." in result.output
+    calls = site.sf.admin.call_counts()
+    assert calls["POST jobs/query"] == 1 and calls["GET jobs/query/<job_id>/results"] == 1
+    assert calls["DELETE jobs/query/<job_id>"] == 1, "the finished job is removed"
+    with site.app.app_context():
+        names = set(db.session.execute(select(User.first_name, User.last_name).where(User.tags.any(name="Events"))))
+    assert names == {("Bulk", f"Reader {number}") for number in range(4)}

@@ -13,20 +13,19 @@ the middle of a batch until the test releases it (or kills the process).
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from polling import wait_for
-from sqlalchemy import func, select
 
-from host.extensions import db
 from host.models import User
 from host.plugins import Plugin, hookimpl
 from host.snapshots import UserSnapshot
 from host.sync import enqueue
+from host.sync.backfill import RecordsOfTable
 from host.sync.handlers import Done, Entry, Failed, Outcome, Pause, RetryLater
 from host.timestamps import utcnow
 
@@ -159,15 +158,10 @@ class RecordingHandler:
             marker.unlink(missing_ok=True)
 
 
-class UserHandler(RecordingHandler):
+class UserHandler(RecordsOfTable, RecordingHandler):
     """Handles users, and lists them all for backfills."""
 
-    def record_count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(User)) or 0
-
-    def record_ids(self) -> Iterator[str]:
-        for user_id in db.session.scalars(select(User.id).order_by(User.id).execution_options(yield_per=500)):
-            yield str(user_id)
+    table = User
 
 
 class QueueTestPlugin(Plugin):

@@ -41,7 +41,7 @@ def test_next_steps_lead_a_new_site_from_enabling_a_plugin_to_sending_its_existi
     ]
     assert enabled[2] == (
         "todo",
-        "Send the 2 existing user records to Queue test from the Sync page, or run plughost sync backfill queue_test user",
+        "Send the 2 users that are not in Queue test yet from the Sync page, or run plughost sync backfill queue_test user",
     )
 
     with app.app_context():

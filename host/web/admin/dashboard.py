@@ -12,10 +12,8 @@ from host.models import Affiliate, AffiliateStatus, Tag, User
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import enabled_names
 from host.plugins.status import plugin_statuses
-from host.sync.handlers import BackfillSource
-from host.sync.models import SyncEntry, SyncResult
 from host.sync.overview import PluginQueue, plugin_queues
-from host.sync.runtime import sync_runtime
+from host.sync.unsent import unsent_records
 from host.themes.environment import ThemedEnvironment
 from host.themes.failures import current_failures
 
@@ -41,31 +39,21 @@ def _count(statement) -> int:
     return db.session.scalar(statement) or 0
 
 
-def _never_synced(plugin: str) -> bool:
-    """Whether nothing of ``plugin``'s was ever queued: its existing records were never sent."""
-    return not any(
-        db.session.scalar(select(table.plugin).where(table.plugin == plugin).limit(1))
-        for table in (SyncEntry, SyncResult)
-    )
-
-
 def _unsent_records(ready: list[str]) -> list[NextStep]:
-    """A step for each connected plugin's records that existed before it and were never sent."""
+    """A step for each connected plugin's records that it has never sent (as the Sync page counts them)."""
+    plugins = current_plugin_host().plugins
     steps = []
-    for (plugin, kind), handler in sorted(sync_runtime().handlers().items()):
-        if plugin not in ready or not isinstance(handler, BackfillSource) or not _never_synced(plugin):
-            continue
-        count = handler.record_count()
-        if count:
-            title = current_plugin_host().plugins[plugin].title
-            steps.append(
-                NextStep(
-                    f"Send the {count} existing {kind} records to {title}",
-                    done=False,
-                    url=url_for("sync_admin.index") + f"#plugin-{plugin}",
-                    command=f"plughost sync backfill {plugin} {kind}",
+    for plugin in ready:
+        for records in unsent_records(plugin):
+            if records.never_sent:
+                steps.append(
+                    NextStep(
+                        f"Send the {records.count_of(records.never_sent)} that are not in {plugins[plugin].title} yet",
+                        done=False,
+                        url=url_for("sync_admin.index") + f"#plugin-{plugin}",
+                        command=f"plughost sync backfill {plugin} {records.kind}",
+                    )
                 )
-            )
     return steps
 
 
