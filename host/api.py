@@ -17,11 +17,11 @@ from host.contributions import (
     StatusKind,
 )
 from host.database import VALUES_PER_STATEMENT, independent_transaction
-from host.extensions import csrf, db
+from host.extensions import Model, csrf, db
 from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
-from host.plugins.dispatch import collect, notify
+from host.plugins.dispatch import collect, collect_items, notify
 from host.plugins.manager import is_installed
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
@@ -54,10 +54,13 @@ from host.sync.handlers import (
 from host.sync.labels import affiliate_labels, user_labels
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
+from host.web.admin.panels import RenderedPanel, rendered_panels
 from host.web.admin.plugin_settings import edit_settings
-from host.web.forms.base import Form
+from host.web.forms.base import Form, RecordForm
 from host.web.forms.choices import options as select_options
+from host.web.paging import PER_PAGE, page_number
 from host.web.passwords import password_link_page
+from host.web.redirects import safe_next_url
 from host.web.urls import NoPublicAddress, public_url
 
 __all__ = [
@@ -70,6 +73,7 @@ __all__ = [
     "SettingsProxy",
     "SettingsValidationError",
     "collect",
+    "collect_items",
     "hookimpl",
     "hookspec",
     "is_installed",
@@ -131,17 +135,24 @@ __all__ = [
     "user_labels",
     # The database
     "VALUES_PER_STATEMENT",
+    "Model",
     "db",
     "independent_transaction",
     # Pages, URLs and secrets
+    "PER_PAGE",
     "Form",
     "NoPublicAddress",
+    "RecordForm",
+    "RenderedPanel",
     "admin_required",
     "crypto",
     "csrf",
     "edit_settings",
+    "page_number",
     "password_link_page",
     "public_url",
+    "rendered_panels",
+    "safe_next_url",
     "select_options",
     # Time
     "as_utc",
