@@ -1,8 +1,6 @@
 """The shop, reached only when it is there: its module is imported inside functions,
 so the Contacts plugin loads, and runs, on a site without it."""
 
-import importlib
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from host.api import is_installed
@@ -23,5 +21,6 @@ def order_snapshot(order_id: int) -> "OrderSnapshot | None":
     """The order as the shop holds it now; None when the order (or the shop) is gone."""
     if not shop_installed():
         return None
-    load: Callable[[int], OrderSnapshot | None] = importlib.import_module("plugins.shop.orders").order_snapshot
-    return load(order_id)
+    from plugins.shop.orders import order_snapshot as shop_order_snapshot
+
+    return shop_order_snapshot(order_id)
