@@ -1,9 +1,9 @@
 """End to end with the real shop: products and an order made through its services, paid
 and refunded as its admin does, reach the emulated org; its order page shows the panel."""
 
+from collections.abc import Callable
 from decimal import Decimal
-
-from conftest import Site
+from typing import Any
 
 import host.sync
 from host.extensions import db
@@ -16,8 +16,8 @@ from plugins.shop.payments import MANUAL
 from plugins.shop.products import save_product
 
 
-def test_a_paid_then_refunded_shop_order_is_one_order_in_salesforce(make_site) -> None:  # type: ignore[no-untyped-def]
-    site: Site = make_site(beside=(Shop(),))
+def test_a_paid_then_refunded_shop_order_is_one_order_in_salesforce(make_site: Callable[..., Any]) -> None:
+    site = make_site(beside=(Shop(),))
     with site.app.app_context():
         # The shop's tables, as its migrations build them.
         shop_tables = [table for table in db.metadata.sorted_tables if table.info.get("plugin") == "shop"]
