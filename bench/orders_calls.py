@@ -2,18 +2,16 @@
 
     python bench/orders_calls.py [--burst 100]
 
-The Contacts plugin sends the shop's orders on a SQLite site against the emulator over
-real HTTP. The orders come from the tests' stand-in shop (tests/salesforce_contacts/
-order_shop.py), which fires the shop's hooks and answers ``order_snapshot`` from memory,
-so the figures count the plugin's calls alone. Measured: one order of two products new to
-Salesforce, one of known products, and a burst of orders (two items each) queued while
-the plugin is held, then delivered together, with new products and with known ones.
+The shop and the Contacts plugin run on a SQLite site against the emulator over real
+HTTP; products are made and orders placed and paid through the shop's services. Measured:
+one order of two products new to Salesforce, one of known products, and a burst of orders
+(two items each) paid while the plugin is held, then delivered together, with new
+products and with known ones.
 Beside each, the one-call-per-record pattern of other connectors: the Order, then for
 each item a product lookup and the OrderItem, so 1 + 2K calls per order of K items.
 """
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
@@ -24,15 +22,16 @@ from report import figure
 
 import host.sync
 from host.extensions import db
+from host.models import User
 from host.plugins import registry
 from host.plugins.manager import current_plugin_host
 from host.services.users import register_user
+from plugins.salesforce_contacts.orders.options import AccountRule, OrderOptions, save_options
+from plugins.shop import Shop
+from plugins.shop.orders import mark_paid, place_order
+from plugins.shop.payments import MANUAL
+from plugins.shop.products import save_product
 from salesforce_emulator.testing import EmulatorHandle, running_emulator
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "salesforce_contacts"))
-from order_shop import StandInShop, item, paid_order  # noqa: E402
-
-from plugins.salesforce_contacts.orders.options import AccountRule, OrderOptions, save_options  # noqa: E402
 
 CONTACTS = "salesforce_contacts"
 BUYER = "buyer@example.com"
@@ -45,9 +44,11 @@ def one_call_per_record(orders: int, items: int = ITEMS) -> int:
 
 
 def buyer(app: Flask, sf: EmulatorHandle) -> int:
-    """Turn orders on (to a default Account) and register the buyer, a Contact once synced."""
+    """The shop's tables, orders on (to a default Account), and the buyer, a Contact once synced."""
     account = sf.admin.insert("Account", Name="Web shop customers")
     with app.test_request_context(method="POST"):
+        shop_tables = [table for table in db.metadata.sorted_tables if table.info.get("plugin") == "shop"]
+        db.metadata.create_all(db.engine, tables=shop_tables)
         registry.enable("shop")
         plugin = current_plugin_host().get(CONTACTS)
         assert plugin is not None
@@ -59,13 +60,25 @@ def buyer(app: Flask, sf: EmulatorHandle) -> int:
     return user_id
 
 
-def orders_sent(app: Flask, sf: EmulatorHandle, shop: StandInShop, user_id: int, ids: range, skus: list[str]) -> int:
-    """Announce orders ``ids`` (two of ``skus`` each) while the plugin is held; the calls to send them."""
+def products(app: Flask, skus: list[str]) -> list[int]:
+    with app.test_request_context(method="POST"):
+        made = [
+            save_product({"name": sku.title(), "sku": sku, "price": "10", "currency": "EUR", "active": True})
+            for sku in skus
+        ]
+        db.session.commit()
+        return [product.id for product in made]
+
+
+def orders_sent(app: Flask, sf: EmulatorHandle, user_id: int, count: int, product_ids: list[int]) -> int:
+    """Place and pay ``count`` orders (two of the products each) while the plugin is held;
+    the calls to send them."""
     with app.test_request_context(method="POST"):
         host.sync.pause(CONTACTS, "queueing the burst")
-        for order_id in ids:
-            lines = [item(skus[(order_id + n) % len(skus)], quantity=n + 1) for n in range(ITEMS)]
-            shop.announce("order_paid", paid_order(order_id, user_id, BUYER, *lines))
+        buyer = db.session.get(User, user_id)
+        for n in range(count):
+            lines = {product_ids[(n + k) % len(product_ids)]: k + 1 for k in range(ITEMS)}
+            mark_paid(place_order(buyer, lines, MANUAL).id)
         db.session.commit()
     sf.admin.clear_calls()
     with app.test_request_context(method="POST"):
@@ -78,29 +91,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--burst", type=int, default=100, help="orders in each burst")
     args = parser.parse_args()
-    shop = StandInShop()
-    sys.modules["plugins.shop.orders"] = shop.module()
     with tempfile.TemporaryDirectory() as folder, running_emulator() as sf:
-        app = connected_site(Path(folder), sf, beside=[shop], PLUGHOST_SYNC_POLL_SECONDS=0.2)
+        app = connected_site(Path(folder), sf, beside=[Shop()], PLUGHOST_SYNC_POLL_SECONDS=0.2)
         user_id = buyer(app, sf)
+        alone = products(app, ["ALONE-A", "ALONE-B"])
+        many = products(app, [f"NEW-{n}" for n in range(20)])
         print(f"{'work':<48}{'Plughost':>10}{'one per record':>16}")
         rows = [
-            ("order alone, 2 new products", range(1, 2), ["ALONE-A", "ALONE-B"]),
-            ("order alone, 2 known products", range(2, 3), ["ALONE-A", "ALONE-B"]),
-            (
-                f"burst of {args.burst} orders, 20 new products",
-                range(3, 3 + args.burst),
-                [f"NEW-{n}" for n in range(20)],
-            ),
-            (
-                f"burst of {args.burst} orders, known products",
-                range(3 + args.burst, 3 + 2 * args.burst),
-                ["NEW-1", "NEW-2"],
-            ),
+            ("order alone, 2 new products", 1, alone),
+            ("order alone, 2 known products", 1, alone),
+            (f"burst of {args.burst} orders, 20 new products", args.burst, many),
+            (f"burst of {args.burst} orders, known products", args.burst, many),
         ]
-        for name, ids, skus in rows:
-            used = orders_sent(app, sf, shop, user_id, ids, skus)
-            theirs = one_call_per_record(len(ids))
+        for name, count, product_ids in rows:
+            used = orders_sent(app, sf, user_id, count, product_ids)
+            theirs = one_call_per_record(count)
             print(f"{name:<48}{used:>10}{theirs:>16}")
             figure("API calls, orders", name, used, "calls")
             figure("API calls, orders", f"one call per record, {name}", theirs, "calls")
