@@ -20,9 +20,6 @@ cancel) change only the Order's status: the items are never added twice.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus
-
-from more_itertools import chunked
 
 from host.api import Done, Entry, Failed, Outcome, PluginStore, RetryLater, db
 from plugins.salesforce_common import (
@@ -32,75 +29,32 @@ from plugins.salesforce_common import (
     SalesforceClient,
     SalesforceError,
     SubResponse,
-    quote,
 )
 from plugins.salesforce_common.composite import COMPOSITE_LIMIT
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_contacts.links import Link, load_links
+from plugins.salesforce_contacts.orders.catalog import SKU_KEY, Catalog
 from plugins.salesforce_contacts.orders.links import (
-    STANDARD_BOOK_KEY,
     CatalogEntry,
     OrderLink,
-    forget_entries,
-    load_accounts,
-    load_entries,
     load_order_links,
     load_unsure,
-    save_accounts,
-    save_entries,
     save_order_links,
     save_unsure,
     sku_key,
 )
 from plugins.salesforce_contacts.orders.options import DRAFT, AccountRule, OrderOptions
 from plugins.salesforce_contacts.orders.shop import order_snapshot
+from plugins.salesforce_contacts.orders.values import ORDER_KEY, mapped_values, no_account_sentence, target_status
 
 if TYPE_CHECKING:
     from plugins.shop.snapshots import OrderItemSnapshot, OrderSnapshot
 
-ORDER_KEY = "Site_Order_Id__c"
-SKU_KEY = "Sku__c"
-#: SKUs (or Contacts) per query of the look-up call, which makes at most four.
-SKUS_PER_QUERY = 100
 #: Error codes of an item whose cached price book entry is no longer usable.
 STALE_ENTRY_CODES = frozenset(
     {"INVALID_CROSS_REFERENCE_KEY", "ENTITY_IS_DELETED", "FIELD_INTEGRITY_EXCEPTION", "MALFORMED_ID", "NOT_FOUND"}
 )
 HALTED = "PROCESSING_HALTED"
-
-
-def no_account_sentence(contact_id: str | None) -> str:
-    if contact_id is None:
-        return (
-            "Orders go to the default Account, and none is set: "
-            "set the Default Account ID in the plugin's Orders settings."
-        )
-    return (
-        f"The buyer's Contact ({contact_id}) has no Account, and no default Account is set: give the "
-        "Contact an Account in Salesforce, or set the Default Account ID in the plugin's Orders settings."
-    )
-
-
-def target_status(order: "OrderSnapshot", options: OrderOptions) -> str | None:
-    """The Order status the order should have in Salesforce; None when it is not sent."""
-    status = str(order.status)
-    if status == "paid":
-        return "Activated" if options.activate else DRAFT
-    if status == "refunded":
-        return options.refunded_status
-    if status == "cancelled":
-        return options.cancelled_status
-    return None
-
-
-def description(order: "OrderSnapshot") -> str:
-    items = ", ".join(f"{item.quantity} × {item.name}" for item in order.items)
-    return f"Order {order.number} on the site: {items or 'no items'}; total {order.total} {order.currency}."
-
-
-def mapped_values(order: "OrderSnapshot", options: OrderOptions) -> dict[str, str]:
-    site = {"number": order.number, "description": description(order)}
-    return {name: site[key] for name, key in options.mapping.items()}
 
 
 @dataclass
@@ -151,23 +105,12 @@ class OrderDelivery:
         self.entries = entries
         self.work: list[Work] = []
         self.outcomes: dict[int, Outcome] = {}
-        self.standard_book: str | None = store.get(STANDARD_BOOK_KEY)
-        #: Entries in the order's price book by SKU key, cached or found in this call.
-        self.catalog: dict[str, CatalogEntry] = {}
-        #: Found in this call: products by SKU key, and which have a standard entry.
-        self.products: dict[str, str] = {}
-        self.standard_entries: dict[str, CatalogEntry] = {}
+        self.catalog = Catalog(options.price_book_id, None)
         self.new_links: dict[int, OrderLink] = {}
-        self.accounts: dict[str, str | None] = {}
-        self.stale_skus: set[str] = set()
         #: Orders whose last Composite got no answer: maybe in Salesforce without a link.
         self.unsure: set[int] = set()
         self.newly_unsure: set[int] = set()
         self.unsure_cleared: set[int] = set()
-
-    @property
-    def price_book(self) -> str | None:
-        return self.options.price_book_id or self.standard_book
 
     # -- reading ---------------------------------------------------------------------
 
@@ -180,8 +123,7 @@ class OrderDelivery:
         self.unsure = load_unsure(self.store, [entry.record_id for entry in self.entries])
         buyers = load_links(self.store, {order.user_id for order in orders.values() if order is not None})
         contacts = [link.salesforce_id for link in buyers.values()]
-        self.accounts = {}
-        known_accounts = load_accounts(self.store, contacts)
+        self.catalog = Catalog.load(self.store, self.options.price_book_id, contacts)
         for entry in self.entries:
             order = orders[entry.id]
             if order is None:
@@ -194,12 +136,11 @@ class OrderDelivery:
                 continue
             work = Work(entry, order, status, link)
             if link is None:
-                work.outcome = self._buyer(work, buyers.get(str(order.user_id)), known_accounts)
+                work.outcome = self._buyer(work, buyers.get(str(order.user_id)))
             self.work.append(work)
-        if self.price_book:
-            self.catalog = load_entries(self.store, self.price_book, self._skus_to_send())
+        self.catalog.load_entries(self.store, self._skus_to_send())
 
-    def _buyer(self, work: Work, buyer: Link | None, accounts: Mapping[str, str | None]) -> Outcome | None:
+    def _buyer(self, work: Work, buyer: Link | None) -> Outcome | None:
         """Fill in the buyer's Contact and Account; the outcome if the order cannot go yet."""
         if self.object_type.lower() != "contact":
             return Failed(
@@ -215,11 +156,11 @@ class OrderDelivery:
         if self.options.account_rule is AccountRule.DEFAULT:
             work.account_id = self.options.default_account_id or None
             return None if work.account_id else Failed(no_account_sentence(None))
-        return self._account(work, accounts)
+        return self._account(work)
 
-    def _account(self, work: Work, accounts: Mapping[str, str | None]) -> Outcome | None:
+    def _account(self, work: Work) -> Outcome | None:
         """Take the buyer Contact's Account if it is known (else the default); a Failed if neither is."""
-        contact = work.contact_id
+        contact, accounts = work.contact_id, self.catalog.accounts
         if contact is None or contact not in accounts:
             return None
         work.account_id = accounts[contact] or self.options.default_account_id or None
@@ -259,89 +200,25 @@ class OrderDelivery:
     def save(self) -> None:
         """Write what was learned, in the current session (committed with the outcomes)."""
         save_order_links(self.store, self.new_links)
-        if self.standard_book:
-            self.store.set(STANDARD_BOOK_KEY, self.standard_book)
-        if self.price_book:
-            save_entries(self.store, self.price_book, self.catalog)
-            forget_entries(self.store, self.price_book, self.stale_skus)
-        if self.standard_book and self.standard_book != self.price_book:
-            save_entries(self.store, self.standard_book, self.standard_entries)
-        save_accounts(self.store, self.accounts)
+        self.catalog.save(self.store)
         save_unsure(self.store, self.newly_unsure, self.unsure_cleared - self.newly_unsure)
 
     # -- the look-up call -------------------------------------------------------------
 
     def _look_up(self) -> None:
-        """One call, only for what is not known yet: the standard price book, the
-        products and entries of SKUs never sent, and meanwhile the Account of each
-        buyer Contact not read before."""
-        unknown = sorted(self._skus_to_send() - set(self.catalog))
-        need_book = self.standard_book is None and (bool(unknown) or not self.options.price_book_id)
-        unsure = sorted(
-            str(work.order.id) for work in self._pending() if work.link is None and work.order.id in self.unsure
-        )
-        if not unknown and not need_book and not unsure:
-            # A buyer's Account alone is read in the order's own Composite.
-            return
-        contacts = sorted({work.contact_id for work in self._pending() if work.account_id is None and work.contact_id})
-        sku_chunks = list(chunked(unknown, SKUS_PER_QUERY)) or [[]]
-        contact_chunks = list(chunked(contacts, SKUS_PER_QUERY))
-        for n in range(max(len(sku_chunks), len(contact_chunks))):
-            request = CompositeRequest(self.client, all_or_none=False)
-            if need_book and n == 0:
-                self._query(request, "book", "SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1")
-            if n < len(sku_chunks) and sku_chunks[n]:
-                skus = quote(sku_chunks[n])
-                self._query(
-                    request,
-                    "entries",
-                    "SELECT Id, Pricebook2Id, Product2Id, Product2.Sku__c FROM PricebookEntry "
-                    f"WHERE Product2.Sku__c IN {skus}",
-                )
-                self._query(request, "products", f"SELECT Id, Sku__c FROM Product2 WHERE Sku__c IN {skus}")
-            if n == 0 and unsure:
-                self._query(
-                    request, "orders", f"SELECT Id, Status, {ORDER_KEY} FROM Order WHERE {ORDER_KEY} IN {quote(unsure)}"
-                )
-            if n < len(contact_chunks):
-                ids = quote(contact_chunks[n])
-                self._query(request, "contacts", f"SELECT Id, AccountId FROM Contact WHERE Id IN {ids}")
-            answers = request.send()
-            for answer in answers.values():
-                if answer.error is not None:
-                    raise answer.error
-            self._learn(answers)
-        for work in self._pending():
-            if work.account_id is None and work.contact_id:
-                work.outcome = self._account(work, self.accounts)
-
-    def _query(self, request: CompositeRequest, reference: str, soql: str) -> None:
-        request.add("GET", f"query?q={quote_plus(soql)}", reference_id=reference)
-
-    def _learn(self, answers: Mapping[str, SubResponse]) -> None:
-        if "orders" in answers:
-            found = {r[ORDER_KEY]: r for r in answers["orders"].body["records"]}
-            for work in self._pending():
-                if (record := found.get(str(work.order.id))) is not None:
-                    work.link = OrderLink(record["Id"], self.client.instance_url, record["Status"])
+        """Learn, in one call, what the orders need and the store does not know (see
+        :meth:`Catalog.look_up`), and find the unsure orders already in Salesforce."""
+        pending = self._pending()
+        unsure = sorted(str(work.order.id) for work in pending if work.link is None and work.order.id in self.unsure)
+        contacts = sorted({work.contact_id for work in pending if work.account_id is None and work.contact_id})
+        found = self.catalog.look_up(self.client, sorted(self._skus_to_send()), contacts, unsure)
+        if unsure:
             self.unsure_cleared |= self.unsure
-        if "book" in answers:
-            books = answers["book"].body["records"]
-            if not books:
-                raise SalesforceError("Salesforce found no standard price book, which orders' products need.")
-            self.standard_book = str(books[0]["Id"])
-        if "contacts" in answers:
-            self.accounts |= {r["Id"]: r["AccountId"] for r in answers["contacts"].body["records"]}
-        if "products" in answers:
-            self.products |= {sku_key(r[SKU_KEY]): r["Id"] for r in answers["products"].body["records"]}
-        if "entries" in answers:
-            for record in answers["entries"].body["records"]:
-                sku = sku_key(record["Product2"][SKU_KEY])
-                entry = CatalogEntry(record["Product2Id"], record["Id"])
-                if record["Pricebook2Id"] == self.price_book:
-                    self.catalog[sku] = entry
-                if record["Pricebook2Id"] == self.standard_book:
-                    self.standard_entries[sku] = entry
+        for work in pending:
+            if (record := found.get(str(work.order.id))) is not None:
+                work.link = OrderLink(record["Id"], self.client.instance_url, record["Status"])
+            if work.account_id is None and work.contact_id:
+                work.outcome = self._account(work)
 
     # -- the sending calls --------------------------------------------------------------
 
@@ -399,11 +276,11 @@ class OrderDelivery:
     def _new_skus(self, work: Work, pack: _Pack) -> list[str]:
         if work.link is not None:
             return []
-        return sorted(sku for sku in work.skus if sku not in self.catalog and sku not in pack.new_entries)
+        return sorted(sku for sku in work.skus if sku not in self.catalog.entries and sku not in pack.new_entries)
 
     def _product_size(self, sku: str) -> int:
-        custom = self.options.price_book_id and self.options.price_book_id != self.standard_book
-        return (sku not in self.products) + (sku not in self.standard_entries) + bool(custom)
+        catalog = self.catalog
+        return (sku not in catalog.products) + (sku not in catalog.standard_entries) + catalog.custom_book
 
     def _order_size(self, work: Work) -> int:
         if work.link is not None:
@@ -418,23 +295,23 @@ class OrderDelivery:
             item = items[sku]
             n = len(pack.products)
             product: Reference | None = None
-            if sku not in self.products:
+            if sku not in self.catalog.products:
                 product = pack.request.upsert(
                     "Product2", SKU_KEY, item.sku, {"Name": item.name, "IsActive": True}, reference_id=f"product{n}"
                 )
                 pack.owners[product.reference_id] = sku
-            product_id = product.id if product else self.products[sku]
+            product_id = product.id if product else self.catalog.products[sku]
             standard: Reference | None = None
-            if sku not in self.standard_entries:
+            if sku not in self.catalog.standard_entries:
                 standard = pack.request.create(
                     "PricebookEntry",
-                    self._entry_values(self.standard_book or "", product_id, item),
+                    self._entry_values(self.catalog.standard_book or "", product_id, item),
                     reference_id=f"standard{n}",
                 )
                 pack.owners[standard.reference_id] = sku
             entry = standard
             custom: Reference | None = None
-            if self.options.price_book_id and self.options.price_book_id != self.standard_book:
+            if self.catalog.custom_book:
                 custom = pack.request.create(
                     "PricebookEntry",
                     self._entry_values(self.options.price_book_id, product_id, item),
@@ -455,7 +332,7 @@ class OrderDelivery:
         }
 
     def _entry_id(self, pack: _Pack, sku: str) -> str:
-        return pack.new_entries[sku].id if sku in pack.new_entries else self.catalog[sku].entry_id
+        return pack.new_entries[sku].id if sku in pack.new_entries else self.catalog.entries[sku].entry_id
 
     def _add_order(self, pack: _Pack, work: Work) -> None:
         n = len(pack.orders)
@@ -489,7 +366,7 @@ class OrderDelivery:
                 "EffectiveDate": paid.date().isoformat(),
                 "AccountId": account,
                 "BillToContactId": work.contact_id,
-                "Pricebook2Id": self.price_book,
+                "Pricebook2Id": self.catalog.price_book,
             },
             reference_id=f"order{n}",
         )
@@ -518,19 +395,20 @@ class OrderDelivery:
 
     def _succeeded(self, pack: _Pack, answers: Mapping[str, SubResponse]) -> None:
         for sku, (product, standard, custom) in pack.products.items():
-            product_id = answers[product.reference_id].body["id"] if product else self.products[sku]
-            self.products[sku] = product_id
+            catalog = self.catalog
+            product_id = answers[product.reference_id].body["id"] if product else catalog.products[sku]
+            catalog.products[sku] = product_id
             if standard is not None:
-                self.standard_entries[sku] = CatalogEntry(product_id, answers[standard.reference_id].body["id"])
+                catalog.standard_entries[sku] = CatalogEntry(product_id, answers[standard.reference_id].body["id"])
             if custom is not None:
-                self.catalog[sku] = CatalogEntry(product_id, answers[custom.reference_id].body["id"])
+                catalog.entries[sku] = CatalogEntry(product_id, answers[custom.reference_id].body["id"])
             elif standard is not None:
-                self.catalog[sku] = self.standard_entries[sku]
+                catalog.entries[sku] = catalog.standard_entries[sku]
         for n, work in enumerate(pack.orders):
             answer = answers[f"order{n}"]
             salesforce_id = str(answer.body["id"])
             if f"buyer{n}" in answers and work.contact_id:
-                self.accounts[work.contact_id] = answers[f"buyer{n}"].body.get("AccountId")
+                self.catalog.accounts[work.contact_id] = answers[f"buyer{n}"].body.get("AccountId")
             self.new_links[work.order.id] = OrderLink(salesforce_id, self.client.instance_url, work.status)
             if work.link is not None:
                 message = f"Order {salesforce_id} set to {work.status}."
@@ -566,15 +444,12 @@ class OrderDelivery:
             and work.account_id is None
         ):
             if work.contact_id:
-                self.accounts[work.contact_id] = None
+                self.catalog.accounts[work.contact_id] = None
             work.account_id = self.options.default_account_id or None
             if work.account_id is None:
                 work.outcome = Failed(no_account_sentence(work.contact_id))
         elif reference.startswith("item") and getattr(error, "error_code", "") in STALE_ENTRY_CODES:
-            stale = work.skus & set(self.catalog)
-            self.stale_skus |= stale
-            for sku in stale:
-                self.catalog.pop(sku, None)
+            self.catalog.forget(work.skus)
             work.outcome = RetryLater(
                 f"A product's price book entry in Salesforce is not usable any more ({error}); "
                 "the order is sent again with the entries read afresh."
