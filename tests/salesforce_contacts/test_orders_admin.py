@@ -2,13 +2,16 @@
 the order's panel with its Salesforce link, last result and Retry; and a site without the
 shop, where nothing about orders happens."""
 
+import re
 from typing import Any
 
 from flask import render_template
-from order_shop import BUYER, Shop, item, paid_order
+from order_shop import BUYER, Shop, StandInShop, item, paid_order
 
 from host.extensions import db
+from host.plugins import registry
 from host.plugins.dispatch import collect, notify
+from plugins.salesforce_contacts import SalesforceContactsPlugin
 from plugins.salesforce_contacts.orders.options import AccountRule, load_options
 
 ORDERS_PAGE = "/admin/plugins/salesforce_contacts/orders/"
@@ -126,3 +129,38 @@ def test_buyer_not_yet_a_contact_waits_for_the_user(shop: Shop, salesforce_user:
     assert shop.site.admin.post(f"/admin/plugins/salesforce_contacts/users/{other}/resync").status_code == 302
     assert shop.settled(1).state == "done"
     assert [order["BillToContactId"] for order in shop.orders()] == [twins[0]]
+
+
+def test_orders_page_is_for_admins_and_its_forms_carry_csrf_tokens(make_app, make_user, log_in) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(SalesforceContactsPlugin(), StandInShop(), WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        registry.enable("salesforce_contacts")
+        registry.enable("shop")
+        db.session.commit()
+    member = log_in(app.test_client(), make_user(app, email="member@example.com"))
+    assert member.get(ORDERS_PAGE).status_code in (302, 403, 404)
+    assert member.post(f"{ORDERS_PAGE}1/retry").status_code in (302, 400, 403, 404)
+    admin = log_in(app.test_client(), make_user(app, admin=True, email="owner@example.com"))
+    page = admin.get(ORDERS_PAGE).get_data(as_text=True)
+    forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", page, re.S)
+    assert len(forms) >= 2 and all("csrf_token" in form for form in forms)
+    refused = admin.post(ORDERS_PAGE, data={"enabled": "y", "account_rule": "default"})
+    assert refused.status_code in (200, 400)
+    with app.app_context():
+        assert not load_options(SalesforceContactsPlugin().store).enabled
+    assert admin.post(f"{ORDERS_PAGE}1/retry").status_code == 400
+
+
+def test_a_product_gone_from_salesforce_is_made_again_and_the_order_sent(shop: Shop, salesforce_user: Any) -> None:
+    """A cached price book entry Salesforce no longer has: the order retries, the product is found missing and made."""
+    shop.options()
+    shop.announce("order_paid", paid_order(1, shop.buyer, BUYER, item("MUG-1")))
+    [product] = shop.site.records("Product2")
+    [entry] = shop.site.records("PricebookEntry")
+    salesforce_user.delete("PricebookEntry", entry["Id"])
+    salesforce_user.delete("Product2", product["Id"])
+    status = shop.announce("order_paid", paid_order(2, shop.buyer, BUYER, item("MUG-1", 4)))
+    assert status.state == "done", status.message
+    [again] = shop.site.records("Product2")
+    assert again["Id"] != product["Id"] and again["Sku__c"] == "MUG-1"
+    assert sorted(line["Quantity"] for line in shop.site.records("OrderItem")) == [1, 4]
