@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from host.api import Done, Entry, Failed, Outcome, PluginStore, RetryLater, db
 from plugins.salesforce_common import (
     CompositeRequest,
+    DuplicateValue,
     Reference,
     RequiredFieldMissing,
     SalesforceClient,
@@ -417,6 +418,12 @@ class OrderDelivery:
                 message = f"{verb} Order {salesforce_id} with {len(work.order.items)} items, {work.status}."
             work.outcome = Done(message, external_id=salesforce_id)
 
+    def _product_failed(self, sku: str, error: SalesforceError) -> Outcome:
+        if isinstance(error, DuplicateValue):
+            # Another delivery made the entry meanwhile: the retry's look-up finds it.
+            return RetryLater(f"The product with SKU {sku} was being added to Salesforce meanwhile; sent again soon.")
+        return Failed(f"The product with SKU {sku} could not be created in Salesforce: {error}")
+
     def _failed(self, pack: _Pack, failure: SubResponse) -> None:
         """Give the failing order (or the orders of a failing product) its outcome."""
         owner = pack.owners.get(failure.reference_id)
@@ -424,7 +431,7 @@ class OrderDelivery:
         if isinstance(owner, str):
             for work in self._pending():
                 if owner in work.skus:
-                    work.outcome = Failed(f"The product with SKU {owner} could not be created in Salesforce: {error}")
+                    work.outcome = self._product_failed(owner, error)
             return
         if owner is None:
             for work in pack.orders:
