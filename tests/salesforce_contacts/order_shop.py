@@ -50,12 +50,9 @@ class StandInShop(Plugin):
 
 
 def item(sku: str, quantity: int = 1, price: str = "10.00", name: str | None = None) -> OrderItemSnapshot:
+    """An order line; the shop's product id is not sent, so every line says 1."""
     return OrderItemSnapshot(
-        product_id=abs(hash(sku)) % 10_000,
-        sku=sku,
-        name=name or sku.title(),
-        quantity=quantity,
-        unit_price=Decimal(price),
+        product_id=1, sku=sku, name=name or sku.title(), quantity=quantity, unit_price=Decimal(price)
     )
 
 
