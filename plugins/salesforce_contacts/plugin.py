@@ -124,7 +124,8 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
 
     @hookimpl(optionalhook=True)
     def order_admin_panels(self, order: "OrderSnapshot") -> Iterable[AdminPanel]:
-        return [order_panel(self, order)] if shop_installed() else []
+        panel = order_panel(self, order) if shop_installed() else None
+        return [panel] if panel else []
 
     # -- contributions -----------------------------------------------------------------
 

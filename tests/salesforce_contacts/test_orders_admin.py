@@ -164,3 +164,11 @@ def test_a_product_gone_from_salesforce_is_made_again_and_the_order_sent(shop: S
     [again] = shop.site.records("Product2")
     assert again["Id"] != product["Id"] and again["Sku__c"] == "MUG-1"
     assert sorted(line["Quantity"] for line in shop.site.records("OrderItem")) == [1, 4]
+
+
+def test_no_panel_while_orders_are_off_and_the_order_was_never_sent(shop: Shop) -> None:
+    shop.options(enabled=False)
+    with shop.site.app.test_request_context():
+        assert collect("order_admin_panels", order=paid_order(1, shop.buyer, BUYER, item("MUG-1"))) == [
+            (shop.site.plugin, [])
+        ]
