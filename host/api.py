@@ -21,6 +21,7 @@ from host.extensions import Model, csrf, db
 from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
+from host.plugins.blueprints import current_plugin
 from host.plugins.dispatch import collect, collect_items, notify
 from host.plugins.manager import is_installed
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
@@ -33,7 +34,7 @@ from host.services.tags import create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync import RecordStatus, enqueue, record_status, resume
+from host.sync import RecordStatus, enqueue, pause_reason, record_status, record_statuses, resume, wait_until_drained
 from host.sync.backfill import RecordsOfTable
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.handlers import (
@@ -74,6 +75,7 @@ __all__ = [
     "SettingsValidationError",
     "collect",
     "collect_items",
+    "current_plugin",
     "hookimpl",
     "hookspec",
     "is_installed",
@@ -129,10 +131,13 @@ __all__ = [
     "affiliate_labels",
     "backfill_with_progress",
     "enqueue",
+    "pause_reason",
     "plugin_backfill_command",
     "record_status",
+    "record_statuses",
     "resume",
     "user_labels",
+    "wait_until_drained",
     # The database
     "VALUES_PER_STATEMENT",
     "Model",

@@ -8,6 +8,8 @@ as soon as Plughost is installed: nothing to import or copy.
   PostgreSQL when one is configured: the ``PLUGHOST_TEST_POSTGRES_URL`` environment
   variable, or ``plughost_postgres_url`` in the pytest configuration.
 * ``app`` and ``client``: a site with no plugins, and a test client of it.
+* ``enable_plugins(app, *plugins)`` enables plugins of that site, as an admin does in
+  the Marketplace (their activation runs).
 * ``make_user(app, admin=False, email=None, **fields)`` registers a user through the
   services (hooks fire) and returns its id; ``log_in(client, user_id)`` logs a test
   client in; ``admin_client`` is a client of ``app`` logged in as its owner.
@@ -38,7 +40,7 @@ import host.sync
 from host import create_app
 from host.extensions import db
 from host.models import Role
-from host.plugins import Plugin
+from host.plugins import Plugin, registry
 from host.services.users import register_user
 
 pytest_plugins = ["salesforce_emulator.pytest_fixtures"]
@@ -148,6 +150,20 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def enable_site_plugins(app: Flask, *plugins: Plugin) -> None:
+    """Enable the plugins in the site and commit, as the Marketplace's Enable does."""
+    with app.app_context():
+        for plugin in plugins:
+            registry.enable(plugin.name)
+        db.session.commit()
+
+
+@pytest.fixture
+def enable_plugins() -> Callable[..., None]:
+    """``enable_plugins(app, *plugins)``: enable those plugins of the site."""
+    return enable_site_plugins
 
 
 def create_user(app: Flask, *, admin: bool = False, email: str | None = None, **fields: Any) -> int:

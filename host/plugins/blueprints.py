@@ -1,28 +1,43 @@
 """Registering plugin routes at start-up, and hiding those of disabled plugins."""
 
-from collections.abc import Callable, Mapping
+from flask import Blueprint, Flask, abort, has_request_context, request
 
-from flask import Blueprint, Flask, abort, request
-
+from host.plugins.base import Plugin
 from host.plugins.dispatch import collect_items
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import is_enabled
 from host.plugins.settings_page import settings_endpoint_problem
 
 
-def _only_while_enabled(owners: Mapping[str, str]) -> Callable[[], None]:
+def _owner_of_request() -> str | None:
+    """The name of the plugin whose blueprint serves the current request, if any."""
+    if not has_request_context() or not request.blueprints:
+        return None
+    return current_plugin_host().blueprint_owners.get(request.blueprints[-1])
+
+
+def _only_while_enabled() -> None:
     """One guard on the application for every plugin's routes, by the blueprint's owner.
 
     Kept on the application rather than on each blueprint, so a plugin's blueprint is
     left as the plugin made it and a module-level one can serve several applications.
     """
+    owner = _owner_of_request()
+    if owner is not None and not is_enabled(owner):
+        abort(404)
 
-    def guard() -> None:
-        owner = owners.get(request.blueprints[-1]) if request.blueprints else None
-        if owner is not None and not is_enabled(owner):
-            abort(404)
 
-    return guard
+def current_plugin() -> Plugin:
+    """The plugin whose blueprint serves the current request.
+
+    A module-level blueprint is shared by every application that registers it, so its
+    views find their plugin object here, in the application serving the request.
+    """
+    owner = _owner_of_request()
+    plugin = current_plugin_host().get(owner) if owner is not None else None
+    if plugin is None:
+        raise LookupError("current_plugin() is for a plugin's views; no plugin's blueprint serves this request")
+    return plugin
 
 
 def _blueprint_problem(app: Flask, plugin_name: str, blueprints: list[Blueprint]) -> str | None:
@@ -51,7 +66,6 @@ def register_plugin_blueprints(app: Flask) -> None:
     for plugin, blueprint in collect_items("plugin_blueprints", Blueprint, enabled_only=False):
         by_plugin[plugin.name].append(blueprint)
     registered: dict[str, set[str]] = {}
-    owners: dict[str, str] = {}
     for name, blueprints in by_plugin.items():
         problem = _blueprint_problem(app, name, blueprints)
         if problem:
@@ -59,9 +73,9 @@ def register_plugin_blueprints(app: Flask) -> None:
             continue
         for blueprint in blueprints:
             app.register_blueprint(blueprint)
-            owners[blueprint.name] = name
+            host.blueprint_owners[blueprint.name] = name
         registered[name] = {blueprint.name for blueprint in blueprints}
-    app.before_request(_only_while_enabled(owners))
+    app.before_request(_only_while_enabled)
     for name, plugin in host.plugins.items():
         problem = settings_endpoint_problem(app, plugin, registered[name])
         if problem:

@@ -142,6 +142,8 @@ class PluginHost:
         self.startup_errors: dict[str, str] = {}
         #: Each plugin's own settings page, by plugin name, once found among its routes.
         self.settings_endpoints: dict[str, str] = {}
+        #: The plugin each registered plugin blueprint belongs to, by blueprint name.
+        self.blueprint_owners: dict[str, str] = {}
 
     def _add_hookspecs(self, plugin: Plugin) -> bool:
         """Add the hooks a plugin defines for others, before any plugin is registered.

@@ -18,7 +18,7 @@ from plugins.salesforce_common.config import (
     SANDBOX_LOGIN_URL,
     SalesforceConfig,
 )
-from plugins.salesforce_common.connection_views import ConnectionViews
+from plugins.salesforce_common.connection_views import ConnectionViews, connection_blueprint
 from plugins.salesforce_common.describe import Describer, FieldInfo, ObjectDescription, ObjectSummary
 from plugins.salesforce_common.errors import (
     ApiDisabledForOrg,
@@ -113,6 +113,7 @@ __all__ = [
     "TransientError",
     "ValidationRuleFailed",
     "complete_authorization",
+    "connection_blueprint",
     "connection_status",
     "create_records",
     "delete_records",

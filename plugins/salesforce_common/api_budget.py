@@ -11,8 +11,7 @@ instead of after a fixed hour.
 
 from datetime import datetime, timedelta
 
-from host.plugins import FieldKind, SettingField
-from host.plugins.settings import PluginStore
+from host.api import FieldKind, PluginStore, SettingField
 from plugins.salesforce_common.limits import ApiUsage
 
 #: The store key of a plugin waiting for API requests: how many looks found none.

@@ -15,8 +15,7 @@ from dataclasses import asdict, dataclass
 from flask import redirect, session
 from werkzeug.wrappers import Response
 
-from host import crypto
-from host.database import independent_transaction
+from host.api import crypto, independent_transaction
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import forget_descriptions
 from plugins.salesforce_common.errors import AuthorizationDenied, AuthorizationStateError

@@ -6,8 +6,7 @@ limit, which other integrations share. Once half of it is used, the Salesforce h
 let due changes wait a bounded time, so up to a batch of 200 go in one call.
 """
 
-from host.plugins import FieldKind, Plugin, SettingField
-from host.sync.handlers import BatchWait
+from host.api import BatchWait, FieldKind, Plugin, SettingField
 from plugins.salesforce_common.limits import ApiUsage
 from plugins.salesforce_common.sobject_collections import COLLECTION_LIMIT
 from plugins.salesforce_common.status import stored_api_usage

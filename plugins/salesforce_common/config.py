@@ -8,7 +8,7 @@ the library never looks at plugin settings itself.
 import re
 from dataclasses import dataclass, field
 
-from host.plugins.settings import PluginStore
+from host.api import PluginStore
 from plugins.salesforce_common.errors import ConfigurationError
 from plugins.salesforce_common.transport import require_secure_transport
 

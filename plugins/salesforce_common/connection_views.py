@@ -1,10 +1,11 @@
 """The connect, callback and reauthorize pieces every Salesforce plugin needs, once.
 
-A plugin builds one :class:`ConnectionViews` and gets from it:
+A plugin makes its blueprint once, at import, with :func:`connection_blueprint`: the
+Authorize view (POST, under the plugin's admin pages) and the OAuth callback at the
+path the plugin chooses (the path admins register in the connected app, so it is the
+plugin's to fix). Its views are shared by every such plugin and find the plugin's
+:class:`ConnectionViews` through the application serving the request, which gives:
 
-* a blueprint with the Authorize view (POST, under the plugin's admin pages) and the
-  OAuth callback at the path the plugin chooses (the path admins register in the
-  connected app, so it is the plugin's to fix);
 * a connection panel to include in the plugin's own page: the state, the callback
   URL and scopes with a copy button, Connect to Salesforce / Reconnect, API usage;
 * its ``plugin_status`` and ``admin_banners`` contributions.
@@ -22,12 +23,18 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-import host.sync
-from host.contributions import Banner, PluginStatus, StatusKind
-from host.extensions import db
-from host.plugins import Plugin, hookimpl
-from host.web.access import admin_required
-from host.web.urls import public_url
+from host.api import (
+    Banner,
+    Plugin,
+    PluginStatus,
+    StatusKind,
+    admin_required,
+    current_plugin,
+    db,
+    hookimpl,
+    public_url,
+    resume,
+)
 from plugins.salesforce_common.authorization import (
     complete_authorization,
     connection_status,
@@ -55,8 +62,6 @@ class ConnectionViews:
     plugin: Plugin
     #: Reads the plugin's settings into a config; called per request.
     config: Callable[[], SalesforceConfig]
-    #: The callback route, e.g. ``"/salesforce/oauth2/callback"``.
-    callback_path: str
     #: The plugin's page that includes the connection panel; callbacks land there.
     page_endpoint: str
     #: The object the plugin writes (read from its settings); after each authorization
@@ -65,7 +70,7 @@ class ConnectionViews:
 
     @property
     def blueprint_name(self) -> str:
-        return f"{self.plugin.name}_salesforce"
+        return connection_blueprint_name(self.plugin.name)
 
     # -- URLs --------------------------------------------------------------
 
@@ -118,98 +123,6 @@ class ConnectionViews:
             "connection_script_url": url_for(f"{self.blueprint_name}.static", filename="salesforce_common.js"),
         }
 
-    # -- views -------------------------------------------------------------
-
-    def _authorize(self) -> Response:
-        try:
-            return start_authorization(self.config(), self.callback_url())
-        except SalesforceError as error:
-            flash(str(error), "error")
-            return redirect(self.page_url())
-
-    def _test_connection(self) -> Response:
-        """One cheap call (``limits``), answered in a sentence: the connection works, or why not."""
-        config = self.config()
-        db.session.commit()
-        try:
-            with SalesforceClient(config) as client:
-                daily = client.get_json("limits")["DailyApiRequests"]
-        except SalesforceError as error:
-            db.session.commit()
-            flash(f"The connection does not work: {error}", "error")
-            return redirect(self.page_url())
-        db.session.commit()
-        flash(
-            f"The connection works: Salesforce answered, with {int(daily['Remaining']):,} of "
-            f"{int(daily['Max']):,} API requests left today.",
-            "success",
-        )
-        return redirect(self.page_url())
-
-    def _run_health_check(self, config: SalesforceConfig) -> str | None:
-        """Describe the destination object afresh; a sentence if it cannot be written."""
-        if self.destination_object is None:
-            return None
-        sobject = self.destination_object()
-        db.session.commit()
-        try:
-            with SalesforceClient(config) as client:
-                description = Describer(client).describe(sobject, refresh=True)
-            problem = None
-            if not description.createable:
-                problem = (
-                    f"The connected Salesforce user cannot create {sobject} records; grant Create on {sobject} "
-                    "in Salesforce or reauthorize as a user who can."
-                )
-        except SalesforceError as error:
-            problem = str(error)
-        self.plugin.store.set(HEALTH_KEY, {"problem": problem})
-        db.session.commit()
-        return problem
-
-    def _callback(self) -> Response:
-        config = self.config()
-        # No database transaction stays open over the calls to Salesforce; the library
-        # stores the connection in transactions of its own.
-        db.session.commit()
-        try:
-            status = complete_authorization(config, request.args)
-        except SalesforceError as error:
-            log.info("Salesforce authorization of %s not completed: %s", self.plugin.name, error)
-            flash(str(error), "error")
-            return redirect(self.page_url())
-        # Work held while the connection needed reauthorization goes out now.
-        host.sync.resume(self.plugin)
-        db.session.commit()
-        flash(status.summary, "success")
-        # A problem stays on the panel and the card until the next authorization.
-        self._run_health_check(config)
-        return redirect(self.page_url())
-
-    def blueprint(self) -> Blueprint:
-        """The Authorize and callback routes, and the panel's script."""
-        blueprint = Blueprint(
-            self.blueprint_name,
-            __name__,
-            template_folder=str(Path(__file__).parent / "templates"),
-            static_folder=str(Path(__file__).parent / "static"),
-            static_url_path=f"/admin/plugins/{self.plugin.name}/salesforce-static",
-        )
-        blueprint.add_url_rule(
-            f"/admin/plugins/{self.plugin.name}/authorize",
-            "authorize",
-            admin_required(self._authorize),
-            methods=["POST"],
-        )
-        blueprint.add_url_rule(
-            f"/admin/plugins/{self.plugin.name}/test-connection",
-            "test_connection",
-            admin_required(self._test_connection),
-            methods=["POST"],
-        )
-        blueprint.add_url_rule(self.callback_path, "callback", admin_required(self._callback), methods=["GET"])
-        return blueprint
-
 
 class SalesforceConnectedPlugin(Plugin):
     """A plugin with a Salesforce connection: its card status and admin banners come from it.
@@ -226,3 +139,113 @@ class SalesforceConnectedPlugin(Plugin):
     @hookimpl
     def admin_banners(self) -> list[Banner]:
         return self.connection.banners()
+
+
+def connection_blueprint_name(plugin_name: str) -> str:
+    return f"{plugin_name}_salesforce"
+
+
+def _connection() -> ConnectionViews:
+    """The connection of the plugin whose blueprint serves the request."""
+    plugin = current_plugin()
+    if not isinstance(plugin, SalesforceConnectedPlugin):
+        raise TypeError(f"{plugin.name} has no Salesforce connection")
+    return plugin.connection
+
+
+@admin_required
+def authorize() -> Response:
+    connection = _connection()
+    try:
+        return start_authorization(connection.config(), connection.callback_url())
+    except SalesforceError as error:
+        flash(str(error), "error")
+        return redirect(connection.page_url())
+
+
+@admin_required
+def check_connection() -> Response:
+    """One cheap call (``limits``), answered in a sentence: the connection works, or why not."""
+    connection = _connection()
+    config = connection.config()
+    db.session.commit()
+    try:
+        with SalesforceClient(config) as client:
+            daily = client.get_json("limits")["DailyApiRequests"]
+    except SalesforceError as error:
+        db.session.commit()
+        flash(f"The connection does not work: {error}", "error")
+        return redirect(connection.page_url())
+    db.session.commit()
+    flash(
+        f"The connection works: Salesforce answered, with {int(daily['Remaining']):,} of "
+        f"{int(daily['Max']):,} API requests left today.",
+        "success",
+    )
+    return redirect(connection.page_url())
+
+
+def _run_health_check(connection: ConnectionViews, config: SalesforceConfig) -> str | None:
+    """Describe the destination object afresh; a sentence if it cannot be written."""
+    if connection.destination_object is None:
+        return None
+    sobject = connection.destination_object()
+    db.session.commit()
+    try:
+        with SalesforceClient(config) as client:
+            description = Describer(client).describe(sobject, refresh=True)
+        problem = None
+        if not description.createable:
+            problem = (
+                f"The connected Salesforce user cannot create {sobject} records; grant Create on {sobject} "
+                "in Salesforce or reauthorize as a user who can."
+            )
+    except SalesforceError as error:
+        problem = str(error)
+    connection.plugin.store.set(HEALTH_KEY, {"problem": problem})
+    db.session.commit()
+    return problem
+
+
+@admin_required
+def callback() -> Response:
+    connection = _connection()
+    config = connection.config()
+    # No database transaction stays open over the calls to Salesforce; the library
+    # stores the connection in transactions of its own.
+    db.session.commit()
+    try:
+        status = complete_authorization(config, request.args)
+    except SalesforceError as error:
+        log.info("Salesforce authorization of %s not completed: %s", connection.plugin.name, error)
+        flash(str(error), "error")
+        return redirect(connection.page_url())
+    # Work held while the connection needed reauthorization goes out now.
+    resume(connection.plugin)
+    db.session.commit()
+    flash(status.summary, "success")
+    # A problem stays on the panel and the card until the next authorization.
+    _run_health_check(connection, config)
+    return redirect(connection.page_url())
+
+
+def connection_blueprint(plugin_name: str, callback_path: str) -> Blueprint:
+    """One plugin's Authorize, Test connection and callback routes, and the panel's script.
+
+    A plugin makes it once, at import: the blueprint carries the plugin's name and
+    paths, while the views are shared and find the plugin per request, so one blueprint
+    serves every application that registers it.
+    """
+    blueprint = Blueprint(
+        connection_blueprint_name(plugin_name),
+        __name__,
+        template_folder=str(Path(__file__).parent / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        static_url_path=f"/admin/plugins/{plugin_name}/salesforce-static",
+    )
+    blueprint.add_url_rule(f"/admin/plugins/{plugin_name}/authorize", "authorize", authorize, methods=["POST"])
+    blueprint.add_url_rule(
+        f"/admin/plugins/{plugin_name}/test-connection", "test_connection", check_connection, methods=["POST"]
+    )
+    blueprint.add_url_rule(callback_path, "callback", callback, methods=["GET"])
+    return blueprint

@@ -11,8 +11,7 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from host.database import independent_transaction
-from host.plugins.settings import PluginStore
+from host.api import PluginStore, independent_transaction
 from plugins.salesforce_common.errors import InvalidObject, RecordNotFound
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ plugin (nothing is dropped), a passing fault retries, and Salesforce refusing th
 record fails it with the sentence, since sending it again cannot help.
 """
 
-from host.sync.handlers import Failed, Outcome, Pause, RetryLater
+from host.api import Failed, Outcome, Pause, RetryLater
 from plugins.salesforce_common.errors import (
     ApiLimitExceeded,
     ConfigurationError,

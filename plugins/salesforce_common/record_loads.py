@@ -9,7 +9,7 @@ becomes the cheaper choice. Either way the caller gets one result per record, in
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from host.plugins.settings import FieldKind, SettingField, SettingsProxy
+from host.api import FieldKind, SettingField, SettingsProxy
 from plugins.salesforce_common import bulk, sobject_collections
 from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.config import DEFAULT_BULK_THRESHOLD

@@ -12,8 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from host.contributions import Banner, BannerLevel, PluginStatus, StatusKind
-from host.plugins.settings import PluginStore
+from host.api import Banner, BannerLevel, PluginStatus, PluginStore, StatusKind
 from plugins.salesforce_common.limits import ApiUsage
 
 CONNECTION_KEY = "salesforce.connection"

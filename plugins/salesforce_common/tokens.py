@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from host.database import independent_transaction
-from host.plugins.settings import PluginStore
+from host.api import PluginStore, independent_transaction
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.errors import AuthorizationError, NotConnected, ReauthorizationRequired
 from plugins.salesforce_common.oauth import RefreshRefused, refresh_grant

@@ -1,12 +1,11 @@
 """``plughost salesforce_contacts import``: make users of Salesforce records, with a progress bar.
 
-(``backfill``, sending every existing user, is the host's :func:`~host.sync.cli.plugin_backfill_command`.)"""
+(``backfill``, sending every existing user, is the host's :func:`~host.api.plugin_backfill_command`.)"""
 
 import click
 from flask.cli import with_appcontext
 
-from host.extensions import db
-from host.plugins import Plugin
+from host.api import Plugin, db
 from plugins.salesforce_common import SalesforceError
 from plugins.salesforce_contacts.import_choices import BY_PICKLIST, BY_TOPIC, ImportRefused, chosen_value
 from plugins.salesforce_contacts.importing import Importer, ImportStopped, end_import, start

@@ -1,7 +1,7 @@
 """Email and SMS opt-outs between the site and Salesforce: the latest explicit choice wins.
 
 The site keeps each consent with the time and source of the choice it stands on
-(:mod:`host.services.consents`); each user's link keeps, per channel, the time of
+(:class:`host.api.ConsentOrigin`); each user's link keeps, per channel, the time of
 the choice Salesforce is known to hold. So:
 
 - an opt-out is always sent: sending it never subscribes anyone;
@@ -19,11 +19,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from host.models import Channel, User
-from host.services.consents import FIELD_OF, ConsentOrigin
-from host.services.users import update_user
-from host.snapshots import FieldChange, UserSnapshot
-from host.timestamps import as_utc
+from host.api import FIELD_OF, Channel, ConsentOrigin, FieldChange, User, UserSnapshot, as_utc, update_user
 from plugins.salesforce_common import ObjectDescription
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.settings import Options

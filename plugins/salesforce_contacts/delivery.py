@@ -21,13 +21,19 @@ from more_itertools import chunked
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from host.database import VALUES_PER_STATEMENT
-from host.extensions import db
-from host.models import User
-from host.plugins.settings import PluginStore
-from host.services.consents import ConsentOrigin
-from host.snapshots import UserSnapshot
-from host.sync.handlers import Done, Entry, Failed, Outcome, RetryLater
+from host.api import (
+    VALUES_PER_STATEMENT,
+    ConsentOrigin,
+    Done,
+    Entry,
+    Failed,
+    Outcome,
+    PluginStore,
+    RetryLater,
+    User,
+    UserSnapshot,
+    db,
+)
 from plugins.salesforce_common import (
     CompositeRequest,
     ConfigurationError,

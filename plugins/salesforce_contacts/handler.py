@@ -4,11 +4,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from sqlalchemy import func, select
 
-from host.extensions import db
-from host.models import User
-from host.plugins import Plugin
-from host.sync.handlers import BatchWait, Entry, Outcome, RecordLabel
-from host.sync.labels import user_labels
+from host.api import BatchWait, Entry, Outcome, Plugin, RecordLabel, User, db, user_labels
 from plugins.salesforce_common import SalesforceClient, SalesforceError
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for

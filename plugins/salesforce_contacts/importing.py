@@ -27,15 +27,23 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 
-from host.extensions import db
-from host.plugins.settings import PluginStore
-from host.services.consents import IMPORT, ConsentOrigin
-from host.services.errors import InvalidValue
-from host.services.tags import create_tag, find_tag
-from host.services.users import change_tags
-from host.sync import enqueue
-from host.sync.handlers import Done, Entry, Failed, Outcome, RetryLater
-from host.timestamps import utcnow
+from host.api import (
+    IMPORT,
+    ConsentOrigin,
+    Done,
+    Entry,
+    Failed,
+    InvalidValue,
+    Outcome,
+    PluginStore,
+    RetryLater,
+    change_tags,
+    create_tag,
+    db,
+    enqueue,
+    find_tag,
+    utcnow,
+)
 from plugins.salesforce_common import Describer, SalesforceClient, SalesforceError, quote
 from plugins.salesforce_common.bulk_query import BulkQuery, typed_record
 from plugins.salesforce_common.describe import PICKLIST_TYPES

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from host.plugins.settings import PluginStore
-from host.snapshots import UserSnapshot
+from host.api import PluginStore, UserSnapshot
 from plugins.salesforce_common import ObjectDescription
 from plugins.salesforce_contacts.user_fields import read_user_field
 

@@ -7,11 +7,17 @@ from typing import TYPE_CHECKING
 
 from flask import url_for
 
-import host.sync
-from host.contributions import AdminPanel, ListCell, ListColumn
-from host.extensions import db
-from host.models import User
-from host.snapshots import UserSnapshot
+from host.api import (
+    AdminPanel,
+    ListCell,
+    ListColumn,
+    RecordStatus,
+    User,
+    UserSnapshot,
+    db,
+    record_status,
+    record_statuses,
+)
 from plugins.salesforce_contacts.handler import KIND
 from plugins.salesforce_contacts.links import Link, load_link, load_links
 from plugins.salesforce_contacts.set_password import set_password_url
@@ -28,7 +34,7 @@ def user_panel(plugin: "SalesforceContactsPlugin", user: UserSnapshot) -> AdminP
         "salesforce_contacts/user_panel.html",
         {
             "link": link,
-            "status": host.sync.record_status(plugin, KIND, str(user.id)),
+            "status": record_status(plugin, KIND, str(user.id)),
             "resync_url": url_for(f"{plugin.name}.resync", user_id=user.id),
             "set_password_url": set_password_url(plugin.store, account) if account else None,
         },
@@ -39,9 +45,7 @@ def user_panel(plugin: "SalesforceContactsPlugin", user: UserSnapshot) -> AdminP
 UNDELIVERED = frozenset({"pending", "in_flight", "retrying"})
 
 
-def _list_cell(
-    plugin_name: str, user_id: int, link: Link | None, status: host.sync.RecordStatus | None
-) -> ListCell | None:
+def _list_cell(plugin_name: str, user_id: int, link: Link | None, status: RecordStatus | None) -> ListCell | None:
     """A failure first (the admin must act), then work still waiting, then the linked record."""
     if status is not None and status.state == "dead":
         url = url_for("sync_admin.record", plugin=plugin_name, kind=KIND, record_id=str(user_id))
@@ -59,7 +63,7 @@ def user_list_column(plugin: "SalesforceContactsPlugin", users: Sequence[UserSna
     """Each listed user's Salesforce record or last error, read for the whole page at once."""
     user_ids = [user.id for user in users]
     links = load_links(plugin.store, user_ids)
-    statuses = host.sync.record_statuses(plugin, KIND, [str(user_id) for user_id in user_ids])
+    statuses = record_statuses(plugin, KIND, [str(user_id) for user_id in user_ids])
     cells = {
         user_id: cell
         for user_id in user_ids

@@ -12,16 +12,26 @@ from typing import TYPE_CHECKING
 import click
 from flask import Blueprint
 
-from host.contributions import AdminPanel, ListColumn
-from host.database import independent_transaction
-from host.plugins import hookimpl
-from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync import enqueue
-from host.sync.cli import plugin_backfill_command
-from host.sync.handlers import SyncHandler
+from host.api import (
+    AdminPanel,
+    AffiliateSnapshot,
+    FieldChange,
+    ListColumn,
+    SyncHandler,
+    UserSnapshot,
+    enqueue,
+    hookimpl,
+    independent_transaction,
+    plugin_backfill_command,
+)
 from plugins.salesforce_common import SalesforceConfig
-from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
+from plugins.salesforce_common.connection_views import (
+    ConnectionViews,
+    SalesforceConnectedPlugin,
+    connection_blueprint,
+)
 from plugins.salesforce_contacts import cli, import_views, set_password, views
+from plugins.salesforce_contacts.current import NAME
 from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
 from plugins.salesforce_contacts.importing import IMPORT_KIND, ImportHandler
 from plugins.salesforce_contacts.inbound import endpoint
@@ -42,10 +52,11 @@ if TYPE_CHECKING:
 
 #: The path to register in the connected app; the plugin's own, so both plugins can share an app.
 CALLBACK_PATH = "/salesforce_contacts/oauth2/callback"
+connection_pages = connection_blueprint(NAME, CALLBACK_PATH)
 
 
 class SalesforceContactsPlugin(SalesforceConnectedPlugin):
-    name = "salesforce_contacts"
+    name = NAME
     title = "Salesforce Contacts"
     description = (
         "Keeps site users in Salesforce as Contacts (or Leads, or a custom object) in real time, "
@@ -54,13 +65,12 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     author = "Plughost"
     distribution = "plughost"
     settings_fields = SETTINGS_FIELDS
-    settings_endpoint = "salesforce_contacts.setup"
+    settings_endpoint = f"{NAME}.setup"
 
     def __init__(self) -> None:
         self.connection = ConnectionViews(
             plugin=self,
             config=self.config,
-            callback_path=CALLBACK_PATH,
             page_endpoint=f"{self.name}.setup",
             destination_object=self.object_type,
         )
@@ -141,12 +151,12 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     @hookimpl
     def plugin_blueprints(self) -> Iterable[Blueprint]:
         return [
-            views.blueprint(self),
-            self.connection.blueprint(),
-            endpoint.blueprint(self),
-            set_password.blueprint(self),
-            import_views.blueprint(self),
-            order_views.blueprint(self),
+            views.pages,
+            connection_pages,
+            endpoint.receiver,
+            set_password.pages,
+            import_views.pages,
+            order_views.pages,
         ]
 
     @hookimpl

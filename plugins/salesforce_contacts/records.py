@@ -4,8 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from host.models import Channel
-from host.snapshots import UserSnapshot
+from host.api import Channel, UserSnapshot
 from plugins.salesforce_common import ObjectDescription
 from plugins.salesforce_contacts.consent import opt_out_fields, outgoing_opt_outs
 from plugins.salesforce_contacts.mapping import mapped_values

@@ -3,32 +3,24 @@
 A user created by a webhook or an import cannot choose a password by themselves, so
 the plugin mails them a link once the user is stored, and the admin's user page
 shows a fresh one to hand over should the mail go astray. They are the host's
-password links (:mod:`host.services.password_links`): signed, expiring, and dead
+password links (:func:`host.api.password_token`): signed, expiring, and dead
 once the password is set.
 """
 
 import logging
-from typing import TYPE_CHECKING
 
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
-from host.models import User
-from host.plugins.settings import PluginStore
-from host.services.mail import send_mail
-from host.services.password_links import password_token
-from host.web.passwords import password_link_page
-from host.web.urls import NoPublicAddress, public_url
-
-if TYPE_CHECKING:
-    from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
+from host.api import NoPublicAddress, PluginStore, User, password_link_page, password_token, public_url, send_mail
+from plugins.salesforce_contacts.current import NAME, contacts_plugin
 
 log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 14 * 24 * 3600
 INVITED_PREFIX = "invited."
 PURPOSE = "salesforce_contacts.set_password"
-ENDPOINT = "salesforce_contacts_password.set_password_page"
+ENDPOINT = f"{NAME}_password.set_password_page"
 
 
 def _link(user: User) -> str:
@@ -60,21 +52,19 @@ def set_password_url(store: PluginStore, user: User) -> str | None:
     return _link(user)
 
 
-def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
-    bp = Blueprint(
-        f"{plugin.name}_password", __name__, template_folder="templates", url_prefix=f"/{plugin.name}/set-password"
+#: The page a set-password link opens.
+pages = Blueprint(f"{NAME}_password", __name__, template_folder="templates", url_prefix=f"/{NAME}/set-password")
+
+
+@pages.route("/<token>", methods=["GET", "POST"])
+def set_password_page(token: str) -> tuple[str, int] | str | Response:
+    plugin = contacts_plugin()
+    return password_link_page(
+        token,
+        PURPOSE,
+        MAX_AGE_SECONDS,
+        template="salesforce_contacts/set_password.html",
+        refused_status=404,
+        done_sentence="Your password is set; you can log in now.",
+        after_set=lambda user: plugin.store.delete(f"{INVITED_PREFIX}{user.id}"),
     )
-
-    @bp.route("/<token>", methods=["GET", "POST"])
-    def set_password_page(token: str) -> tuple[str, int] | str | Response:
-        return password_link_page(
-            token,
-            PURPOSE,
-            MAX_AGE_SECONDS,
-            template="salesforce_contacts/set_password.html",
-            refused_status=404,
-            done_sentence="Your password is set; you can log in now.",
-            after_set=lambda user: plugin.store.delete(f"{INVITED_PREFIX}{user.id}"),
-        )
-
-    return bp

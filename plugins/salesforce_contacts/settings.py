@@ -8,7 +8,7 @@ on the setup page too.
 import enum
 from dataclasses import dataclass
 
-from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy
+from host.api import FieldKind, PluginStore, SettingField, SettingsProxy
 from plugins.salesforce_common import (
     DEFAULT_API_VERSION,
     PRODUCTION_LOGIN_URL,

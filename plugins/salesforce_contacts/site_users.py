@@ -8,11 +8,7 @@ External ID field holding the user id, or Email), else Email.
 from collections.abc import Mapping
 from typing import Any
 
-from host.extensions import db
-from host.models import User
-from host.plugins.settings import PluginStore
-from host.services.consents import ConsentOrigin
-from host.services.users import find_user_by_email, register_user
+from host.api import ConsentOrigin, PluginStore, User, db, find_user_by_email, register_user
 from plugins.salesforce_common.status import read_connection_status
 from plugins.salesforce_contacts.inbound.echo import from_salesforce
 from plugins.salesforce_contacts.links import Link, linked_user_id, load_link, save_link

@@ -8,7 +8,7 @@ already there.
 from collections.abc import Iterable
 from typing import Any
 
-from host.plugins.settings import PluginStore
+from host.api import PluginStore
 from plugins.salesforce_common.topics import Topic
 
 TOPICS_KEY = "contacts.topics"

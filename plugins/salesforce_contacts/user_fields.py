@@ -9,9 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from host.models import CustomFieldOwner
-from host.services.custom_fields import defined_fields
-from host.snapshots import UserSnapshot
+from host.api import CustomFieldOwner, UserSnapshot, defined_fields
 
 CUSTOM_PREFIX = "custom."
 
@@ -59,7 +57,7 @@ def read_user_field(user: UserSnapshot, key: str) -> Any:
 
 
 def profile_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``{user field key: value}`` as :func:`host.services.users.update_user` takes them;
+    """``{user field key: value}`` as :func:`host.api.update_user` takes them;
     fields that may not be written from Salesforce are left out."""
     changes: dict[str, Any] = {}
     custom: dict[str, Any] = {}

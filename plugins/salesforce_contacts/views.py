@@ -10,16 +10,20 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-import host.sync
-from host.extensions import db
-from host.plugins.settings import SettingsValidationError
-from host.services.errors import InvalidValue
-from host.services.tags import create_tag, find_tag
-from host.web.access import admin_required
-from host.web.admin.plugin_settings import edit_settings
-from host.web.urls import public_url
+from host.api import (
+    InvalidValue,
+    SettingsValidationError,
+    admin_required,
+    create_tag,
+    db,
+    edit_settings,
+    enqueue,
+    find_tag,
+    public_url,
+)
 from plugins.salesforce_common import ObjectDescription, SalesforceConfig, SalesforceError
 from plugins.salesforce_contacts.consent import opt_out_fields
+from plugins.salesforce_contacts.current import NAME, contacts_plugin
 from plugins.salesforce_contacts.handler import KIND
 from plugins.salesforce_contacts.inbound.apply import STAMP_FIELDS
 from plugins.salesforce_contacts.inbound.endpoints import (
@@ -125,172 +129,190 @@ def _posted_mapping() -> tuple[dict[str, str], dict[str, Direction]] | str:
     return chosen, directions
 
 
-def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
-    bp = Blueprint(plugin.name, __name__, template_folder="templates", url_prefix=f"/admin/plugins/{plugin.name}")
+#: The setup page and its forms, under ``/admin/plugins/salesforce_contacts/``.
+pages = Blueprint(NAME, __name__, template_folder="templates", url_prefix=f"/admin/plugins/{NAME}")
 
-    def back() -> Response:
-        return redirect(url_for(".setup"))
 
-    @bp.route("/", methods=["GET", "POST"])
-    @admin_required
-    def setup() -> str | Response:
-        form = edit_settings(plugin, exclude=CHOSEN_FROM_ORG)
-        if isinstance(form, Response):
-            return form
-        options, config = _settled_settings(plugin)
+def _back() -> Response:
+    """Every form of the setup page answers with the page again."""
+    return redirect(url_for(".setup"))
+
+
+@pages.route("/", methods=["GET", "POST"])
+@admin_required
+def setup() -> str | Response:
+    plugin = contacts_plugin()
+    form = edit_settings(plugin, exclude=CHOSEN_FROM_ORG)
+    if isinstance(form, Response):
+        return form
+    options, config = _settled_settings(plugin)
+    org = read_org(config, options.object_type)
+    connection = plugin.connection.panel_context()
+    return render_template(
+        "salesforce_contacts/setup.html",
+        plugin=plugin,
+        form=form,
+        options=options,
+        org=org,
+        mapping=load_mapping(plugin.store, options.object_type),
+        directions=load_directions(plugin.store, options.object_type),
+        direction_choices=[
+            (Direction.TO_SALESFORCE, "To Salesforce"),
+            (Direction.FROM_SALESFORCE, "From Salesforce"),
+            (Direction.BOTH, "Both ways"),
+        ],
+        user_fields=available_fields(),
+        tag_names=_tag_source_names(plugin, options, org),
+        map_prefix=MAP_PREFIX,
+        direction_prefix=DIRECTION_PREFIX,
+        webhooks=webhook_rows(plugin),
+        webhook_actions=list(Action),
+        webhook_fields=fields_to_include(plugin, options, org.description),
+        consent_fields=opt_out_fields(options, org.description),
+        orders_url=url_for(f"{NAME}_orders.settings") if shop_installed() else None,
+        **connection,
+    )
+
+
+@pages.route("/object", methods=["POST"])
+@admin_required
+def choose_object() -> Response:
+    plugin = contacts_plugin()
+    object_type = request.form.get("object_type", "").strip()
+    options, config = _settled_settings(plugin)
+    org = read_org(config, options.object_type)
+    if org.problem:
+        flash(f"The object cannot be checked now: {org.problem} Nothing was saved.", "error")
+        return _back()
+    if object_type not in {entry.name for entry in org.objects}:
+        flash("Choose one of the objects listed; nothing was saved.", "error")
+        return _back()
+    try:
+        plugin.settings.update({"object_type": object_type})
+    except SettingsValidationError as refusal:
+        flash(str(refusal), "error")
+        return _back()
+    db.session.commit()
+    flash(f"Users now sync to {object_type}. Check the field mapping below.", "success")
+    return _back()
+
+
+@pages.route("/refresh", methods=["POST"])
+@admin_required
+def refresh() -> Response:
+    plugin = contacts_plugin()
+    options, config = _settled_settings(plugin)
+    try:
+        found = refresh_org(config, options.object_type)
+    except SalesforceError as error:
+        flash(str(error), "error")
+        return _back()
+    topics = TopicCache(plugin.store)
+    topics.replace(found)
+    topics.save()
+    db.session.commit()
+    flash(f"Objects, fields and {len(found)} topics reloaded from Salesforce.", "success")
+    return _back()
+
+
+@pages.route("/mapping", methods=["POST"])
+@admin_required
+def mapping() -> Response:
+    plugin = contacts_plugin()
+    options, config = _settled_settings(plugin)
+    posted = _posted_mapping()
+    if isinstance(posted, str):
+        flash(posted, "error")
+        return _back()
+    chosen, directions = posted
+    sms_field = request.form.get("sms_opt_out_field", "").strip()
+    if sms_field:
         org = read_org(config, options.object_type)
-        connection = plugin.connection.panel_context()
-        return render_template(
-            "salesforce_contacts/setup.html",
-            plugin=plugin,
-            form=form,
-            options=options,
-            org=org,
-            mapping=load_mapping(plugin.store, options.object_type),
-            directions=load_directions(plugin.store, options.object_type),
-            direction_choices=[
-                (Direction.TO_SALESFORCE, "To Salesforce"),
-                (Direction.FROM_SALESFORCE, "From Salesforce"),
-                (Direction.BOTH, "Both ways"),
-            ],
-            user_fields=available_fields(),
-            tag_names=_tag_source_names(plugin, options, org),
-            map_prefix=MAP_PREFIX,
-            direction_prefix=DIRECTION_PREFIX,
-            webhooks=webhook_rows(plugin),
-            webhook_actions=list(Action),
-            webhook_fields=fields_to_include(plugin, options, org.description),
-            consent_fields=opt_out_fields(options, org.description),
-            orders_url=url_for(f"{plugin.name}_orders.settings") if shop_installed() else None,
-            **connection,
+        if org.description is None:
+            flash(f"The SMS opt-out field cannot be checked now: {org.problem} Nothing was saved.", "error")
+            return _back()
+        if sms_field not in {info.name for info in org.checkbox_fields()}:
+            flash(f"{sms_field} is not a checkbox field of {options.object_type}; nothing was saved.", "error")
+            return _back()
+    try:
+        plugin.settings.update(
+            {
+                "match_field": request.form.get("match_field", ""),
+                "segmentation_field": request.form.get("segmentation_field", ""),
+                "sms_opt_out_field": sms_field,
+            }
         )
+    except SettingsValidationError as refusal:
+        flash(str(refusal), "error")
+        return _back()
+    save_mapping(plugin.store, options.object_type, chosen)
+    save_directions(plugin.store, options.object_type, directions)
+    db.session.commit()
+    flash("Field mapping saved; it applies to the next sync of each user.", "success")
+    return _back()
 
-    @bp.route("/object", methods=["POST"])
-    @admin_required
-    def choose_object() -> Response:
-        object_type = request.form.get("object_type", "").strip()
-        options, config = _settled_settings(plugin)
-        org = read_org(config, options.object_type)
-        if org.problem:
-            flash(f"The object cannot be checked now: {org.problem} Nothing was saved.", "error")
-            return back()
-        if object_type not in {entry.name for entry in org.objects}:
-            flash("Choose one of the objects listed; nothing was saved.", "error")
-            return back()
-        try:
-            plugin.settings.update({"object_type": object_type})
-        except SettingsValidationError as refusal:
-            flash(str(refusal), "error")
-            return back()
-        db.session.commit()
-        flash(f"Users now sync to {object_type}. Check the field mapping below.", "success")
-        return back()
 
-    @bp.route("/refresh", methods=["POST"])
-    @admin_required
-    def refresh() -> Response:
-        options, config = _settled_settings(plugin)
-        try:
-            found = refresh_org(config, options.object_type)
-        except SalesforceError as error:
-            flash(str(error), "error")
-            return back()
-        topics = TopicCache(plugin.store)
-        topics.replace(found)
-        topics.save()
-        db.session.commit()
-        flash(f"Objects, fields and {len(found)} topics reloaded from Salesforce.", "success")
-        return back()
+@pages.route("/import-tags", methods=["POST"])
+@admin_required
+def import_tags() -> Response:
+    plugin = contacts_plugin()
+    options, config = _settled_settings(plugin)
+    names = _tag_source_names(plugin, options, read_org(config, options.object_type))
+    created = 0
+    for name in names:
+        if find_tag(name) is None:
+            try:
+                create_tag(name)
+            except InvalidValue:
+                continue
+            created += 1
+    db.session.commit()
+    flash(f"{created} tags imported from Salesforce.", "success")
+    return _back()
 
-    @bp.route("/mapping", methods=["POST"])
-    @admin_required
-    def mapping() -> Response:
-        options, config = _settled_settings(plugin)
-        posted = _posted_mapping()
-        if isinstance(posted, str):
-            flash(posted, "error")
-            return back()
-        chosen, directions = posted
-        sms_field = request.form.get("sms_opt_out_field", "").strip()
-        if sms_field:
-            org = read_org(config, options.object_type)
-            if org.description is None:
-                flash(f"The SMS opt-out field cannot be checked now: {org.problem} Nothing was saved.", "error")
-                return back()
-            if sms_field not in {info.name for info in org.checkbox_fields()}:
-                flash(f"{sms_field} is not a checkbox field of {options.object_type}; nothing was saved.", "error")
-                return back()
-        try:
-            plugin.settings.update(
-                {
-                    "match_field": request.form.get("match_field", ""),
-                    "segmentation_field": request.form.get("segmentation_field", ""),
-                    "sms_opt_out_field": sms_field,
-                }
-            )
-        except SettingsValidationError as refusal:
-            flash(str(refusal), "error")
-            return back()
-        save_mapping(plugin.store, options.object_type, chosen)
-        save_directions(plugin.store, options.object_type, directions)
-        db.session.commit()
-        flash("Field mapping saved; it applies to the next sync of each user.", "success")
-        return back()
 
-    @bp.route("/import-tags", methods=["POST"])
-    @admin_required
-    def import_tags() -> Response:
-        options, config = _settled_settings(plugin)
-        names = _tag_source_names(plugin, options, read_org(config, options.object_type))
-        created = 0
-        for name in names:
-            if find_tag(name) is None:
-                try:
-                    create_tag(name)
-                except InvalidValue:
-                    continue
-                created += 1
-        db.session.commit()
-        flash(f"{created} tags imported from Salesforce.", "success")
-        return back()
+@pages.route("/webhooks", methods=["POST"])
+@admin_required
+def add_webhook() -> Response:
+    plugin = contacts_plugin()
+    try:
+        action = Action(request.form.get("action", ""))
+    except ValueError:
+        flash("Choose what the endpoint does.", "error")
+        return _back()
+    add_endpoint(plugin.store, action)
+    db.session.commit()
+    flash("Endpoint added. Paste its URL into the outbound message in Salesforce.", "success")
+    return _back()
 
-    @bp.route("/webhooks", methods=["POST"])
-    @admin_required
-    def add_webhook() -> Response:
-        try:
-            action = Action(request.form.get("action", ""))
-        except ValueError:
-            flash("Choose what the endpoint does.", "error")
-            return back()
-        add_endpoint(plugin.store, action)
-        db.session.commit()
-        flash("Endpoint added. Paste its URL into the outbound message in Salesforce.", "success")
-        return back()
 
-    @bp.route("/webhooks/<endpoint_id>/regenerate", methods=["POST"])
-    @admin_required
-    def regenerate_webhook(endpoint_id: str) -> Response:
-        if regenerate_key(plugin.store, endpoint_id) is None:
-            flash("No such endpoint.", "error")
-            return back()
-        db.session.commit()
-        flash("New key made: the old URL no longer works. Paste the new URL into Salesforce.", "success")
-        return back()
+@pages.route("/webhooks/<endpoint_id>/regenerate", methods=["POST"])
+@admin_required
+def regenerate_webhook(endpoint_id: str) -> Response:
+    plugin = contacts_plugin()
+    if regenerate_key(plugin.store, endpoint_id) is None:
+        flash("No such endpoint.", "error")
+        return _back()
+    db.session.commit()
+    flash("New key made: the old URL no longer works. Paste the new URL into Salesforce.", "success")
+    return _back()
 
-    @bp.route("/webhooks/<endpoint_id>/remove", methods=["POST"])
-    @admin_required
-    def remove_webhook(endpoint_id: str) -> Response:
-        remove_endpoint(plugin.store, endpoint_id)
-        db.session.commit()
-        flash("Endpoint removed; Salesforce's messages to it are refused from now on.", "success")
-        return back()
 
-    @bp.route("/users/<int:user_id>/resync", methods=["POST"])
-    @admin_required
-    def resync(user_id: int) -> Response:
-        host.sync.enqueue(plugin, KIND, str(user_id))
-        db.session.commit()
-        flash("The user is queued for Salesforce.", "success")
-        return redirect(url_for("admin_users.edit", user_id=user_id))
+@pages.route("/webhooks/<endpoint_id>/remove", methods=["POST"])
+@admin_required
+def remove_webhook(endpoint_id: str) -> Response:
+    plugin = contacts_plugin()
+    remove_endpoint(plugin.store, endpoint_id)
+    db.session.commit()
+    flash("Endpoint removed; Salesforce's messages to it are refused from now on.", "success")
+    return _back()
 
-    return bp
+
+@pages.route("/users/<int:user_id>/resync", methods=["POST"])
+@admin_required
+def resync(user_id: int) -> Response:
+    plugin = contacts_plugin()
+    enqueue(plugin, KIND, str(user_id))
+    db.session.commit()
+    flash("The user is queued for Salesforce.", "success")
+    return redirect(url_for("admin_users.edit", user_id=user_id))

@@ -9,11 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from host.models import CustomFieldOwner
-from host.plugins import Plugin
-from host.services.custom_fields import defined_fields
-from host.services.text import control_character_problem
-from host.snapshots import AffiliateSnapshot
+from host.api import AffiliateSnapshot, CustomFieldOwner, Plugin, control_character_problem, defined_fields
 from plugins.salesforce_common import (
     ApiError,
     ErrorContext,

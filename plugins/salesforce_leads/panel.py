@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 
-import host.sync
-from host.contributions import AdminPanel
+from host.api import AdminPanel, pause_reason, record_status
 from plugins.salesforce_common.authorization import connection_status
 from plugins.salesforce_leads.links import link_of
 from plugins.salesforce_leads.settings import destination_object
@@ -44,7 +43,7 @@ class SyncReport:
 
 
 def _waiting_message(plugin: "SalesforceLeads", state: str, last_error: str) -> str:
-    reason = host.sync.pause_reason(plugin)
+    reason = pause_reason(plugin)
     if reason is not None:
         return f"Waiting: syncing to Salesforce is paused. {reason}".strip()
     if state == "retrying":
@@ -54,7 +53,7 @@ def _waiting_message(plugin: "SalesforceLeads", state: str, last_error: str) -> 
 
 def sync_report(plugin: "SalesforceLeads", affiliate_id: int) -> SyncReport:
     """The affiliate's last sync result, read from the queue and the plugin's links."""
-    status = host.sync.record_status(plugin, KIND, str(affiliate_id))
+    status = record_status(plugin, KIND, str(affiliate_id))
     connection = connection_status(plugin.salesforce_config())
     sobject = destination_object(plugin)
     link = link_of(plugin, affiliate_id)

@@ -5,22 +5,33 @@ from collections.abc import Iterable, Mapping
 import click
 from flask import Blueprint, url_for
 
-import host.sync
-from host.contributions import AdminPanel, MenuItem
-from host.plugins import hookimpl
-from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
-from host.sync.cli import plugin_backfill_command
-from host.sync.handlers import SyncHandler
+from host.api import (
+    AdminPanel,
+    AffiliateSnapshot,
+    FieldChange,
+    MenuItem,
+    SyncHandler,
+    UserSnapshot,
+    enqueue,
+    hookimpl,
+    plugin_backfill_command,
+)
 from plugins.salesforce_common import SalesforceConfig
-from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
+from plugins.salesforce_common.connection_views import (
+    ConnectionViews,
+    SalesforceConnectedPlugin,
+    connection_blueprint,
+)
 from plugins.salesforce_leads import views
+from plugins.salesforce_leads.current import NAME
 from plugins.salesforce_leads.links import link_of
 from plugins.salesforce_leads.panel import affiliate_panel
 from plugins.salesforce_leads.settings import SETTINGS_FIELDS, destination_object, salesforce_config
 from plugins.salesforce_leads.sync import KIND, AffiliateSync
 
-NAME = "salesforce_leads"
+#: The path to register in the connected app.
 CALLBACK_PATH = "/salesforce/oauth2/callback"
+connection_pages = connection_blueprint(NAME, CALLBACK_PATH)
 
 
 class SalesforceLeads(SalesforceConnectedPlugin):
@@ -40,7 +51,6 @@ class SalesforceLeads(SalesforceConnectedPlugin):
         self.connection = ConnectionViews(
             self,
             self.salesforce_config,
-            CALLBACK_PATH,
             f"{NAME}.settings_page",
             destination_object=lambda: destination_object(self),
         )
@@ -52,15 +62,15 @@ class SalesforceLeads(SalesforceConnectedPlugin):
 
     @hookimpl
     def affiliate_created(self, affiliate: AffiliateSnapshot) -> None:
-        host.sync.enqueue(self, KIND, str(affiliate.id))
+        enqueue(self, KIND, str(affiliate.id))
 
     @hookimpl
     def affiliate_updated(self, affiliate: AffiliateSnapshot, changes: Mapping[str, FieldChange]) -> None:
-        host.sync.enqueue(self, KIND, str(affiliate.id))
+        enqueue(self, KIND, str(affiliate.id))
 
     @hookimpl
     def affiliate_deleted(self, affiliate: AffiliateSnapshot) -> None:
-        host.sync.enqueue(self, KIND, str(affiliate.id), {"deleted": True})
+        enqueue(self, KIND, str(affiliate.id), {"deleted": True})
 
     @hookimpl
     def delete_consequences(self, record_kind: str, record: UserSnapshot | AffiliateSnapshot) -> str | None:
@@ -81,7 +91,7 @@ class SalesforceLeads(SalesforceConnectedPlugin):
 
     @hookimpl
     def plugin_blueprints(self) -> Iterable[Blueprint]:
-        return [views.blueprint(self), self.connection.blueprint()]
+        return [views.pages, connection_pages]
 
     @hookimpl
     def plugin_cli_commands(self) -> Iterable[click.Command]:

@@ -9,7 +9,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from host.plugins import Plugin, SettingField
+from host.api import Plugin, SettingField
 from plugins.salesforce_common import ConfigurationError, SalesforceConfig
 from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name

@@ -15,13 +15,20 @@ from typing import Any
 from more_itertools import chunked
 from sqlalchemy import func, select
 
-from host.database import VALUES_PER_STATEMENT
-from host.extensions import db
-from host.models import Affiliate
-from host.plugins import Plugin
-from host.snapshots import AffiliateSnapshot
-from host.sync.handlers import BatchWait, Done, Entry, Failed, Outcome, RecordLabel
-from host.sync.labels import affiliate_labels
+from host.api import (
+    VALUES_PER_STATEMENT,
+    Affiliate,
+    AffiliateSnapshot,
+    BatchWait,
+    Done,
+    Entry,
+    Failed,
+    Outcome,
+    Plugin,
+    RecordLabel,
+    affiliate_labels,
+    db,
+)
 from plugins.salesforce_common import (
     Describer,
     EntityIsDeleted,

@@ -10,11 +10,9 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-import host.sync
-from host.extensions import db
-from host.models import Affiliate
-from host.web.admin.plugin_settings import edit_settings
+from host.api import Affiliate, db, edit_settings, enqueue
 from plugins.salesforce_common import Describer, ObjectDescription, SalesforceClient, SalesforceError
+from plugins.salesforce_leads.current import NAME, leads_plugin
 from plugins.salesforce_leads.mapping import (
     FieldMapping,
     affiliate_fields,
@@ -51,85 +49,89 @@ def _posted_mapping(description: ObjectDescription) -> FieldMapping:
     return FieldMapping(fields, defaults)
 
 
-def blueprint(plugin: "SalesforceLeads") -> Blueprint:
-    """The plugin's pages, all under ``/admin/plugins/salesforce_leads/``."""
-    pages = Blueprint(
-        plugin.name,
-        __name__,
-        url_prefix=f"/admin/plugins/{plugin.name}",
-        template_folder="templates",
-        static_folder="static",
-        static_url_path="/static",
+#: The plugin's pages, all under ``/admin/plugins/salesforce_leads/``.
+pages = Blueprint(
+    NAME,
+    __name__,
+    url_prefix=f"/admin/plugins/{NAME}",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+@pages.route("/", methods=["GET", "POST"])
+def settings_page() -> str | Response:
+    """Settings and connection on one page, as the connected-app setup goes."""
+    plugin = leads_plugin()
+    form = edit_settings(plugin)
+    if isinstance(form, Response):
+        return form
+    complete = not plugin.settings.missing_required()
+    return render_template(
+        "salesforce_leads/settings.html",
+        plugin=plugin,
+        form=form,
+        complete=complete,
+        sobject=destination_object(plugin),
+        **(plugin.connection.panel_context() if complete else {}),
     )
 
-    @pages.route("/", methods=["GET", "POST"])
-    def settings_page() -> str | Response:
-        """Settings and connection on one page, as the connected-app setup goes."""
-        form = edit_settings(plugin)
-        if isinstance(form, Response):
-            return form
-        complete = not plugin.settings.missing_required()
-        return render_template(
-            "salesforce_leads/settings.html",
-            plugin=plugin,
-            form=form,
-            complete=complete,
-            sobject=destination_object(plugin),
-            **(plugin.connection.panel_context() if complete else {}),
-        )
 
-    @pages.route("/fields", methods=["GET", "POST"])
-    def mapping_page() -> str | Response:
-        """Affiliate fields on the left, the destination object's writable fields on the right."""
-        sobject = destination_object(plugin)
-        mapping = load_mapping(plugin, sobject)
-        refresh = request.method == "POST" and "refresh" in request.form
-        try:
-            description = _describe(plugin, sobject, refresh=refresh)
-        except SalesforceError as error:
-            return render_template(
-                "salesforce_leads/mapping.html", plugin=plugin, sobject=sobject, error=str(error), description=None
-            )
-        problems: list[str] = []
-        if refresh:
-            flash(f"The fields of {sobject} were read again from Salesforce.", "success")
+@pages.route("/fields", methods=["GET", "POST"])
+def mapping_page() -> str | Response:
+    """Affiliate fields on the left, the destination object's writable fields on the right."""
+    plugin = leads_plugin()
+    sobject = destination_object(plugin)
+    mapping = load_mapping(plugin, sobject)
+    refresh = request.method == "POST" and "refresh" in request.form
+    try:
+        description = _describe(plugin, sobject, refresh=refresh)
+    except SalesforceError as error:
+        return render_template(
+            "salesforce_leads/mapping.html", plugin=plugin, sobject=sobject, error=str(error), description=None
+        )
+    problems: list[str] = []
+    if refresh:
+        flash(f"The fields of {sobject} were read again from Salesforce.", "success")
+        return redirect(url_for(".mapping_page"))
+    if request.method == "POST":
+        mapping = _posted_mapping(description)
+        problems = mapping_problems(description, mapping)
+        if not problems:
+            save_mapping(plugin, sobject, mapping)
+            db.session.commit()
+            flash(f"The field mapping for {sobject} is saved.", "success")
             return redirect(url_for(".mapping_page"))
-        if request.method == "POST":
-            mapping = _posted_mapping(description)
-            problems = mapping_problems(description, mapping)
-            if not problems:
-                save_mapping(plugin, sobject, mapping)
-                db.session.commit()
-                flash(f"The field mapping for {sobject} is saved.", "success")
-                return redirect(url_for(".mapping_page"))
-        writable = [item for item in description.fields if item.createable and item.updateable]
-        fed = mapping.fed_fields()
-        return render_template(
-            "salesforce_leads/mapping.html",
-            plugin=plugin,
-            sobject=sobject,
-            error=None,
-            description=description,
-            affiliate_fields=affiliate_fields(),
-            writable=sorted(writable, key=lambda item: item.label.lower()),
-            required=[item for item in description.required_fields],
-            unfed={item.name for item in description.required_fields if item.name.lower() not in fed},
-            mapping=mapping,
-            problems=problems,
-        )
+    writable = [item for item in description.fields if item.createable and item.updateable]
+    fed = mapping.fed_fields()
+    return render_template(
+        "salesforce_leads/mapping.html",
+        plugin=plugin,
+        sobject=sobject,
+        error=None,
+        description=description,
+        affiliate_fields=affiliate_fields(),
+        writable=sorted(writable, key=lambda item: item.label.lower()),
+        required=[item for item in description.required_fields],
+        unfed={item.name for item in description.required_fields if item.name.lower() not in fed},
+        mapping=mapping,
+        problems=problems,
+    )
 
-    @pages.get("/affiliates/<int:affiliate_id>/sync-status")
-    def sync_status(affiliate_id: int) -> Response:
-        """The affiliate's last sync, for the notice that polls it after a save."""
-        return jsonify(sync_report(plugin, affiliate_id).to_json())
 
-    @pages.post("/affiliates/<int:affiliate_id>/resync")
-    def resync(affiliate_id: int) -> Response:
-        if db.session.get(Affiliate, affiliate_id) is None:
-            abort(404)
-        host.sync.enqueue(plugin, KIND, str(affiliate_id))
-        db.session.commit()
-        flash("The affiliate is queued for Salesforce again.", "success")
-        return redirect(url_for("admin_affiliates.show", affiliate_id=affiliate_id))
+@pages.get("/affiliates/<int:affiliate_id>/sync-status")
+def sync_status(affiliate_id: int) -> Response:
+    """The affiliate's last sync, for the notice that polls it after a save."""
+    return jsonify(sync_report(leads_plugin(), affiliate_id).to_json())
 
-    return pages
+
+@pages.post("/affiliates/<int:affiliate_id>/resync")
+def resync(affiliate_id: int) -> Response:
+    plugin = leads_plugin()
+    if db.session.get(Affiliate, affiliate_id) is None:
+        abort(404)
+    enqueue(plugin, KIND, str(affiliate_id))
+    db.session.commit()
+    flash("The affiliate is queued for Salesforce again.", "success")
+    return redirect(url_for("admin_affiliates.show", affiliate_id=affiliate_id))

@@ -29,7 +29,8 @@ def test_a_new_plugin_installs_is_found_and_passes_its_own_tests(tmp_path: Path,
     )
     environment = {
         **os.environ,
-        "PYTHONPATH": str(installed),
+        # The plugin beside the Plughost these tests run on, even one not installed.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(installed), os.environ.get("PYTHONPATH")])),
         "PLUGHOST_TEST_POSTGRES_URL": os.environ.get("PLUGHOST_TEST_POSTGRES_URL")
         or request.config.getini("plughost_postgres_url"),
     }

@@ -9,9 +9,13 @@ from collections.abc import Iterable
 
 from flask import Blueprint, render_template_string
 
-from host.plugins import FieldKind, SettingField, hookimpl
+from host.api import FieldKind, SettingField, current_plugin, hookimpl
 from plugins.salesforce_common import DEFAULT_API_VERSION, SalesforceConfig
-from plugins.salesforce_common.connection_views import ConnectionViews, SalesforceConnectedPlugin
+from plugins.salesforce_common.connection_views import (
+    ConnectionViews,
+    SalesforceConnectedPlugin,
+    connection_blueprint,
+)
 
 NAME = "salesforce_probe"
 CALLBACK_PATH = "/salesforce_probe/oauth2/callback"
@@ -20,6 +24,16 @@ LOGIN_URL = "https://login.example.test"
 
 PAGE = """{% extends "admin/base.html" %}{% block content %}
 {% include "salesforce_common/connection_panel.html" %}{% endblock %}"""
+
+pages = Blueprint(NAME, __name__)
+connection_pages = connection_blueprint(NAME, CALLBACK_PATH)
+
+
+@pages.get(f"/admin/plugins/{NAME}/")
+def page() -> str:
+    plugin = current_plugin()
+    assert isinstance(plugin, SalesforceProbe)
+    return render_template_string(PAGE, **plugin.connection.panel_context())
 
 
 class SalesforceProbe(SalesforceConnectedPlugin):
@@ -33,7 +47,7 @@ class SalesforceProbe(SalesforceConnectedPlugin):
     )
 
     def __init__(self) -> None:
-        self.connection = ConnectionViews(self, self.config, CALLBACK_PATH, f"{NAME}.page")
+        self.connection = ConnectionViews(self, self.config, f"{NAME}.page")
 
     def config(self) -> SalesforceConfig:
         return SalesforceConfig(
@@ -47,10 +61,4 @@ class SalesforceProbe(SalesforceConnectedPlugin):
 
     @hookimpl
     def plugin_blueprints(self) -> Iterable[Blueprint]:
-        pages = Blueprint(NAME, __name__)
-
-        @pages.get(f"/admin/plugins/{NAME}/")
-        def page() -> str:
-            return render_template_string(PAGE, **self.connection.panel_context())
-
-        return [pages, self.connection.blueprint()]
+        return [pages, connection_pages]

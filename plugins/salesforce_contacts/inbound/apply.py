@@ -17,15 +17,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import host.sync
-from host.extensions import db
-from host.models import Channel, User
-from host.services.consents import FIELD_OF, ConsentOrigin
-from host.services.errors import InvalidValue
-from host.services.tags import create_tag, find_tag
-from host.services.users import change_tags, update_user
-from host.sync.handlers import Done, Entry, Failed, Outcome
-from host.timestamps import as_utc
+from host.api import (
+    FIELD_OF,
+    Channel,
+    ConsentOrigin,
+    Done,
+    Entry,
+    Failed,
+    InvalidValue,
+    Outcome,
+    User,
+    as_utc,
+    change_tags,
+    create_tag,
+    db,
+    find_tag,
+    record_status,
+    update_user,
+)
 from plugins.salesforce_common import SalesforceClient, SalesforceError, quote
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.topics import Topic, assignments_of
@@ -89,7 +98,7 @@ def parse_salesforce_datetime(text: str) -> datetime | None:
 
 
 def _pending_outbound(plugin: str, user_id: int) -> bool:
-    status = host.sync.record_status(plugin, USER_KIND, str(user_id))
+    status = record_status(plugin, USER_KIND, str(user_id))
     return status is not None and status.state in ("pending", "in_flight", "retrying")
 
 

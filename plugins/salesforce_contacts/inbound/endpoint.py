@@ -9,19 +9,15 @@ before any of them is applied.
 """
 
 import logging
-from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
 
-from host.extensions import csrf, db
-from host.sync import enqueue
+from host.api import csrf, db, enqueue
 from plugins.salesforce_common.status import stored_identity
+from plugins.salesforce_contacts.current import NAME, contacts_plugin
 from plugins.salesforce_contacts.inbound.endpoints import find_endpoint
 from plugins.salesforce_contacts.inbound.seen import first_time, forget_old
 from plugins.salesforce_contacts.inbound.soap import ACK, MalformedMessage, parse_message, same_org
-
-if TYPE_CHECKING:
-    from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
 
 #: The queue's kind for received notifications.
 INBOUND_KIND = "inbound"
@@ -36,40 +32,40 @@ def _refuse(status: int, reason: str, endpoint_id: str) -> Response:
     return Response(f"{reason}\n", status=status, mimetype="text/plain")
 
 
-def blueprint(plugin: "SalesforceContactsPlugin") -> Blueprint:
-    bp = Blueprint(f"{plugin.name}_inbound", __name__, url_prefix=f"/{plugin.name}/outbound")
-    csrf.exempt(bp)
+#: The endpoint Salesforce posts to, with no CSRF token: its key is its credential.
+receiver = Blueprint(f"{NAME}_inbound", __name__, url_prefix=f"/{NAME}/outbound")
+csrf.exempt(receiver)
 
-    @bp.post("/<endpoint_id>")
-    def receive(endpoint_id: str) -> Response:
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            return _refuse(413, "The message is larger than this endpoint accepts.", endpoint_id)
-        endpoint = find_endpoint(plugin.store, endpoint_id)
-        if endpoint is None or not endpoint.accepts(request.args.get("key", "")):
-            return _refuse(403, "Unknown endpoint or wrong key.", endpoint_id)
-        body = request.stream.read(MAX_BODY_BYTES + 1)
-        if len(body) > MAX_BODY_BYTES:
-            return _refuse(413, "The message is larger than this endpoint accepts.", endpoint_id)
-        try:
-            message = parse_message(body)
-        except MalformedMessage as error:
-            return _refuse(400, str(error), endpoint_id)
-        identity = stored_identity(plugin.store)
-        if identity is None:
-            return _refuse(409, "The site is not connected to a Salesforce org yet.", endpoint_id)
-        if not same_org(message.organization_id, identity.organization_id):
-            return _refuse(
-                403, f"The message comes from org {message.organization_id}, not the connected one.", endpoint_id
-            )
-        queued = 0
-        for notification in message.notifications:
-            if first_time(plugin.name, notification.id):
-                payload = {"action": endpoint.action.value, "notification": notification.to_json()}
-                enqueue(plugin, INBOUND_KIND, notification.id, payload)
-                queued += 1
-        forget_old(plugin.name)
-        db.session.commit()
-        log.info("Salesforce webhook %s: %d notifications, %d new", endpoint_id, len(message.notifications), queued)
-        return Response(ACK, status=200, mimetype="text/xml")
 
-    return bp
+@receiver.post("/<endpoint_id>")
+def receive(endpoint_id: str) -> Response:
+    plugin = contacts_plugin()
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return _refuse(413, "The message is larger than this endpoint accepts.", endpoint_id)
+    endpoint = find_endpoint(plugin.store, endpoint_id)
+    if endpoint is None or not endpoint.accepts(request.args.get("key", "")):
+        return _refuse(403, "Unknown endpoint or wrong key.", endpoint_id)
+    body = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return _refuse(413, "The message is larger than this endpoint accepts.", endpoint_id)
+    try:
+        message = parse_message(body)
+    except MalformedMessage as error:
+        return _refuse(400, str(error), endpoint_id)
+    identity = stored_identity(plugin.store)
+    if identity is None:
+        return _refuse(409, "The site is not connected to a Salesforce org yet.", endpoint_id)
+    if not same_org(message.organization_id, identity.organization_id):
+        return _refuse(
+            403, f"The message comes from org {message.organization_id}, not the connected one.", endpoint_id
+        )
+    queued = 0
+    for notification in message.notifications:
+        if first_time(plugin.name, notification.id):
+            payload = {"action": endpoint.action.value, "notification": notification.to_json()}
+            enqueue(plugin, INBOUND_KIND, notification.id, payload)
+            queued += 1
+    forget_old(plugin.name)
+    db.session.commit()
+    log.info("Salesforce webhook %s: %d notifications, %d new", endpoint_id, len(message.notifications), queued)
+    return Response(ACK, status=200, mimetype="text/xml")

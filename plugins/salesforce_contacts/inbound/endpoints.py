@@ -10,8 +10,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from host import crypto
-from host.plugins.settings import PluginStore
+from host.api import PluginStore, crypto
 
 ENDPOINTS_KEY = "inbound.endpoints"
 
