@@ -13,7 +13,7 @@ link also keeps the time of the site's choice the record is known to hold (see
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from host.plugins.settings import PluginStore
+from host.api import PluginStore
 from plugins.salesforce_common.links import record_url
 
 PREFIX = "link."

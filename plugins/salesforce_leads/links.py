@@ -8,7 +8,7 @@ the Id: after the destination object changes, the old Ids mean nothing there.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from host.plugins import Plugin
+from host.api import Plugin
 from plugins.salesforce_common.links import record_url
 
 LINK_KEY_PREFIX = "leads.record."

@@ -8,7 +8,7 @@ The row's primary key settles two simultaneous deliveries of one id.
 
 from datetime import UTC, datetime, timedelta
 
-from host.plugins.settings import PluginStore
+from host.api import PluginStore
 
 PREFIX = "inbound.seen."
 #: Longer than Salesforce's 24-hour retry window, with a margin.
