@@ -7,7 +7,14 @@ import click
 from werkzeug.serving import make_server
 
 from demo.emulated_org import start_emulated_org
-from demo.sample_site import OWNER_EMAIL, OWNER_PASSWORD, USER_PASSWORD, add_sample_content, enter_connected_app
+from demo.sample_site import (
+    OWNER_EMAIL,
+    OWNER_PASSWORD,
+    USER_PASSWORD,
+    add_sample_content,
+    enter_connected_app,
+    stock_the_shop,
+)
 from host import create_app
 from host.database import upgrade_database
 from host.extensions import db
@@ -40,6 +47,7 @@ def demo(port: int, emulator_port: int, folder: Path | None) -> None:
         with app.app_context():
             add_sample_content()
             enter_connected_app(org.url, org.connected_app.consumer_key, org.connected_app.consumer_secret)
+            stock_the_shop()
             db.session.commit()
         site = make_server("127.0.0.1", port, app, threaded=True)
         user = org.config.users[0]
@@ -56,7 +64,8 @@ Plughost demo
 
 Enable both Salesforce plugins on the Marketplace, then press Connect to Salesforce
 on their settings pages. Revoke or Expire sessions on the emulator's
-Connected apps page shows how the site asks to reauthorize. Press Ctrl+C to stop.
+Connected apps page shows how the site asks to reauthorize. Enable Shop there too
+for {site_url}/shop/, where a sample user's order is paid at once. Press Ctrl+C to stop.
 """
         )
         try:

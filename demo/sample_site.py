@@ -1,4 +1,4 @@
-"""The demo site's content: its owner, tags, users, affiliates, and the plugins' keys."""
+"""The demo site's content: its owner, tags, users, affiliates, the shop's products, and the plugins' keys."""
 
 from host.models import AffiliateStatus, Role
 from host.plugins.manager import current_plugin_host
@@ -6,6 +6,8 @@ from host.services.affiliates import create_affiliate
 from host.services.tags import create_tag
 from host.services.users import change_tags, register_user
 from plugins.salesforce_common import DEFAULT_API_VERSION
+from plugins.shop.payments import PAY_AT_ONCE
+from plugins.shop.products import save_product
 
 OWNER_EMAIL = "owner@example.com"
 OWNER_PASSWORD = "plughost-demo-owner"
@@ -20,6 +22,12 @@ USERS = (
 AFFILIATES = (
     ("Margaret", "Hamilton", "margaret@apollo.example", "Apollo Referrals", AffiliateStatus.ACTIVE),
     ("Edsger", "Dijkstra", "edsger@shortest.example", "Shortest Path Media", AffiliateStatus.ON_MODERATION),
+)
+
+PRODUCTS = (
+    ("Plughost mug", "MUG-BLUE", "12.50", "A blue mug that holds a large coffee."),
+    ("Plughost T-shirt", "TEE-M", "24.00", "Organic cotton, size M."),
+    ("Sticker pack", "STICKERS-10", "4.99", "Ten stickers for a laptop lid."),
 )
 
 
@@ -66,4 +74,13 @@ def add_sample_content() -> None:
     for first_name, last_name, email, company, status in AFFILIATES:
         create_affiliate(
             first_name=first_name, last_name=last_name, email=email, company=company, status=status, manager_id=owner.id
+        )
+
+
+def stock_the_shop() -> None:
+    """Products in the shop, and Manual / test payments paid at once, so a visitor's order goes through."""
+    current_plugin_host().plugins["shop"].settings.update({PAY_AT_ONCE: True})
+    for name, sku, price, description in PRODUCTS:
+        save_product(
+            {"name": name, "sku": sku, "price": price, "currency": "USD", "active": True, "description": description}
         )

@@ -40,7 +40,7 @@ def create_app(
         and the schema is not migrated.
 
     Where migrations are automatic (on SQLite unless ``PLUGHOST_AUTO_MIGRATE`` says
-    otherwise) the schema is brought up to date here; elsewhere pages answer 503 until
+    otherwise) the schema, the installed plugins' tables included, is brought up to date here; elsewhere pages answer 503 until
     ``plughost db upgrade`` has run.
     """
     instance_path = instance_path or os.environ.get("PLUGHOST_INSTANCE_PATH")
@@ -59,14 +59,15 @@ def create_app(
     ensure_keys(app, keep=not inspect_only)
 
     init_database(app)
+    installed, broken = discover_plugins() if app.config["PLUGHOST_LOAD_ENTRYPOINTS"] else ([], [])
+    app.extensions["plughost"] = PluginHost([*installed, *plugins], broken)
+    # After the plugins are known: the tables of every installed one are migrated too.
     if not inspect_only:
         migrate_if_automatic(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
 
-    installed, broken = discover_plugins() if app.config["PLUGHOST_LOAD_ENTRYPOINTS"] else ([], [])
-    app.extensions["plughost"] = PluginHost([*installed, *plugins], broken)
     with app.app_context():
         register_plugin_blueprints(app)
         register_plugin_commands(app)

@@ -55,13 +55,12 @@ from host.sync.handlers import (
 from host.sync.labels import affiliate_labels, user_labels
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
-from host.web.admin.panels import RenderedPanel, rendered_panels
+from host.web.admin.panels import rendered_panels
 from host.web.admin.plugin_settings import edit_settings
 from host.web.forms.base import Form, RecordForm
 from host.web.forms.choices import options as select_options
 from host.web.paging import PER_PAGE, page_number
 from host.web.passwords import password_link_page
-from host.web.redirects import safe_next_url
 from host.web.urls import NoPublicAddress, public_url
 
 __all__ = [
@@ -148,7 +147,6 @@ __all__ = [
     "Form",
     "NoPublicAddress",
     "RecordForm",
-    "RenderedPanel",
     "admin_required",
     "crypto",
     "csrf",
@@ -157,7 +155,6 @@ __all__ = [
     "password_link_page",
     "public_url",
     "rendered_panels",
-    "safe_next_url",
     "select_options",
     # Time
     "as_utc",

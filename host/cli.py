@@ -1,7 +1,8 @@
 """The ``plughost`` command line: serve the site, manage admins, plugins and the schema.
 
-Built on Flask's command group, so ``plughost db ...`` (Flask-Migrate) and the
-plugins' commands, which the application registers, run inside its context.
+Built on Flask's command group, so ``plughost db ...`` (Flask-Migrate's, taught the
+plugins' histories in :mod:`host.database_cli`) and the plugins' commands, which the
+application registers, run inside its context.
 
 Other distributions add top-level commands (a development server, a demo) through
 the entry-point group ``plughost.commands``, one line in their ``pyproject.toml``::
@@ -25,6 +26,7 @@ from werkzeug.serving import run_simple
 from host import create_app
 from host.contributions import PluginStatus
 from host.database import has_schema, schema_was_upgraded
+from host.database_cli import db_cli
 from host.extensions import db
 from host.models import Role
 from host.plugins import ActivationError, registry
@@ -106,6 +108,8 @@ main = PlughostGroup(
 main.add_command(shell_command)
 main.add_command(routes_command)
 main.add_command(sync_cli)
+# Before the application's own ``db`` (Flask-Migrate's), which knows only the host's history.
+main.add_command(db_cli)
 click.version_option(package_name="plughost")(main)
 
 

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, event, inspect, make_url
 
 from host.config import flag
 from host.extensions import db, migrate
+from host.plugin_migrations import plugins_are_current, upgrade_plugins
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
 
@@ -150,18 +151,20 @@ def init_database(app: Flask) -> None:
 
 
 def upgrade_database(app: Flask) -> None:
-    """Apply every pending migration to the application's database."""
+    """Apply every pending migration to the application's database: the host's, then its plugins'."""
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIRECTORY)
+    upgrade_plugins(app)
 
 
 def schema_is_current(app: Flask) -> bool:
-    """Whether the database is at the newest migration; a cheap check, no migration runs."""
+    """Whether the database is at the newest migrations, the plugins' too; a cheap check, no migration runs."""
     config = Config()
     config.set_main_option("script_location", MIGRATIONS_DIRECTORY)
     heads = set(ScriptDirectory.from_config(config).get_heads())
     with app.app_context(), db.engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+        host_current = set(MigrationContext.configure(connection).get_current_heads()) == heads
+        return host_current and plugins_are_current(app, connection)
 
 
 def database_exists(app: Flask) -> bool:

@@ -1,5 +1,6 @@
 """The plugin object: what a plugin package's entry point points at."""
 
+import os
 from functools import cached_property
 from importlib import metadata
 from types import ModuleType
@@ -44,6 +45,11 @@ class Plugin:
     #: registers. The plugin fires them with :func:`host.plugins.dispatch.notify` (events)
     #: or :func:`host.plugins.dispatch.collect` (contributions), as the host fires its own.
     hookspecs: ClassVar[ModuleType | type | None] = None
+    #: The folder of the plugin's Alembic revisions, for tables of its own (declared on
+    #: ``db.Model``, named after the plugin, ``__table_args__ = {"info": {"plugin": name}}``),
+    #: e.g. ``Path(__file__).parent / "migrations"``. They form a history of their own,
+    #: applied after the host's for every installed plugin, enabled or not.
+    migrations: ClassVar[str | os.PathLike[str] | None] = None
 
     @cached_property
     def version(self) -> str:

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from host.api import PER_PAGE, InvalidValue, db, page_number, rendered_panels
+from host.api import PER_PAGE, InvalidValue, User, db, page_number, rendered_panels
 from plugins.shop.forms import ProductForm
 from plugins.shop.models import Order, Product
 from plugins.shop.orders import MOVES, OrderRefused, move_order, order_snapshot
@@ -96,6 +96,7 @@ def blueprint(plugin: "Shop") -> Blueprint:
         return render_template(
             "shop/admin/order.html",
             order=snapshot,
+            buyer_exists=db.session.get(User, snapshot.user_id) is not None,
             moves=[move for move in MOVES.values() if snapshot.status in move.allowed_from],
             plugin_panels=rendered_panels("order_admin_panels", order=snapshot),
         )

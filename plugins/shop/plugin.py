@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, url_for
 
@@ -14,13 +15,19 @@ from plugins.shop.products import check_currency
 NAME = "shop"
 DEFAULT_CURRENCY = "USD"
 
+
+def _blank_or_currency(value: Any) -> str | None:
+    """Left blank, new products start in USD."""
+    return check_currency(value) if str(value or "").strip() else None
+
+
 SETTINGS_FIELDS = (
     SettingField(
         "currency",
         "Currency of new products",
         default=DEFAULT_CURRENCY,
         help="The three-letter ISO code, such as USD, EUR or GBP; each product may still have its own.",
-        validators=(check_currency,),
+        validators=(_blank_or_currency,),
     ),
     SettingField(
         PAY_AT_ONCE,

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from shop_site import ShopListener, ShopSite
 
-from host.api import db
+from host.api import Plugin, db
 from host.plugins import registry
 from plugins.shop import Shop
 
@@ -19,19 +19,17 @@ def make_shop(
     make_user: Callable[..., int],
     log_in: Callable[[FlaskClient, int], FlaskClient],
 ) -> Callable[..., ShopSite]:
-    def make(*, pay_at_once: bool = False, **config: Any) -> ShopSite:
+    def make(*, pay_at_once: bool = False, extra_plugins: tuple[Plugin, ...] = (), **config: Any) -> ShopSite:
         shop, listener = Shop(), ShopListener()
-        app = make_app(shop, listener, **config)
+        app = make_app(shop, listener, *extra_plugins, **config)
         with app.app_context():
-            shop_tables = [table for table in db.metadata.sorted_tables if table.info.get("plugin") == "shop"]
-            db.metadata.create_all(db.engine, tables=shop_tables)
-            registry.enable("shop")
-            registry.enable("shop_listener")
+            for plugin in (shop, listener, *extra_plugins):
+                registry.enable(plugin.name)
             shop.settings.update({"manual_pays_at_once": pay_at_once})
             db.session.commit()
         admin = log_in(app.test_client(), make_user(app, admin=True, email="owner@example.com"))
         buyer_id = make_user(app, email="buyer@example.com")
-        return ShopSite(app, shop, listener, admin, buyer_id, log_in(app.test_client(), buyer_id))
+        return ShopSite(app, shop, listener, admin, buyer_id, log_in(app.test_client(), buyer_id), extra_plugins)
 
     return make
 

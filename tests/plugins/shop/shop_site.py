@@ -1,6 +1,6 @@
 """A site with the shop enabled, and a plugin that listens to the shop's hooks."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,7 @@ class ShopSite:
     admin: FlaskClient
     buyer_id: int
     buyer: FlaskClient
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra_plugins: tuple[Plugin, ...] = ()
 
     def add_product(self, **values: Any) -> int:
         """A product made through the admin's form; its id."""

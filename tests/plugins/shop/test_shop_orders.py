@@ -1,12 +1,16 @@
 """Checkout and orders: prices at the time, payment, each status move firing its hook once."""
 
+import threading
 from decimal import Decimal
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from shop_site import ShopSite
 from sqlalchemy import select
 
 from host.api import db
+from host.plugin_migrations import tables_of, version_table
 from plugins.shop.models import Order
 from plugins.shop.orders import OrderRefused, cancel_order, mark_paid, order_snapshot, refund_order
 from plugins.shop.products import product_snapshot
@@ -170,3 +174,49 @@ def test_the_admin_lists_orders_by_status_a_page_at_a_time(site):
     assert "No order is refunded." in site.admin.get("/admin/plugins/shop/orders/?status=refunded").get_data(
         as_text=True
     )
+
+
+def test_the_shop_s_tables_come_from_its_own_migrations_and_match_its_models(site):
+    with site.app.app_context(), db.engine.connect() as connection:
+        versions = MigrationContext.configure(connection, opts={"version_table": version_table("shop")})
+        assert versions.get_current_heads() == ("shop_0001",)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": tables_of("shop", connection)}
+        )
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_an_order_outlives_its_buyer_s_account(site):
+    number = site.buy(site.add_product())
+    order_id = _order_id(site, number)
+    assert f'href="/admin/users/{site.buyer_id}"' in site.admin.get(f"/admin/plugins/shop/orders/{order_id}").get_data(
+        as_text=True
+    )
+    assert site.admin.post(f"/admin/users/{site.buyer_id}/delete").status_code == 302
+    page = site.admin.get(f"/admin/plugins/shop/orders/{order_id}").get_data(as_text=True)
+    assert "buyer@example.com (account deleted)" in page
+    with site.app.app_context():
+        assert order_snapshot(order_id).user_id == site.buyer_id
+
+
+def test_two_admins_marking_one_order_paid_at_once_fire_order_paid_once(site):
+    order_id = _order_id(site, site.buy(site.add_product()))
+    outcomes: list[str] = []
+
+    def pay() -> None:
+        with site.app.app_context():
+            try:
+                mark_paid(order_id)
+                db.session.commit()
+                outcomes.append("paid")
+            except OrderRefused:
+                db.session.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["paid", "refused"]
+    assert [hook for hook, _order in _order_events(site)] == ["order_paid"]
