@@ -6,6 +6,7 @@ plugins are held to this by a test, so this list is also what they need.
 """
 
 from host import crypto
+from host.addresses import Resolver, host_addresses, is_loopback_host, is_public_address, resolve_host
 from host.contributions import (
     AdminPanel,
     Banner,
@@ -53,6 +54,7 @@ from host.sync.handlers import (
     SyncHandler,
 )
 from host.sync.labels import affiliate_labels, user_labels
+from host.sync.upsert import insert_for
 from host.timestamps import as_utc, utcnow
 from host.web.access import admin_required
 from host.web.admin.panels import rendered_panels
@@ -73,8 +75,8 @@ __all__ = [
     "SettingsProxy",
     "SettingsValidationError",
     "collect",
-    "collect_items",
     "current_plugin",
+    "collect_items",
     "hookimpl",
     "hookspec",
     "is_installed",
@@ -142,19 +144,25 @@ __all__ = [
     "Model",
     "db",
     "independent_transaction",
-    # Pages, URLs and secrets
-    "PER_PAGE",
+    "insert_for",
+    # Pages, URLs, outbound addresses and secrets
     "Form",
     "NoPublicAddress",
+    "PER_PAGE",
     "RecordForm",
+    "Resolver",
     "admin_required",
     "crypto",
     "csrf",
     "edit_settings",
+    "host_addresses",
+    "is_loopback_host",
+    "is_public_address",
     "page_number",
     "password_link_page",
     "public_url",
     "rendered_panels",
+    "resolve_host",
     "select_options",
     # Time
     "as_utc",

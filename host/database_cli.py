@@ -26,8 +26,8 @@ _HOST_ONLY_REVISION_OPTIONS = ("directory", "sql", "version_path", "head", "spli
 def _upgrade(directory: str | None, sql: bool, tag: str | None, x_arg: tuple[str, ...], revision: str) -> None:
     """Upgrade to a later version; to the newest, the installed plugins' tables too."""
     flask_migrate.upgrade(directory or g.directory, revision, sql, tag, x_arg or g.x_arg)
-    if revision == "head":
-        upgrade_plugins(current_app, sql=sql)
+    if revision == "head" and (failures := upgrade_plugins(current_app, sql=sql)):
+        raise click.ClickException("; ".join(f"{name}: {error}" for name, error in failures.items()))
 
 
 @with_appcontext

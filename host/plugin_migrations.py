@@ -10,6 +10,7 @@ environment, which limits what each history compares to the tables it owns: the
 host's autogenerate ignores the plugins' tables, and a plugin's sees only its own.
 """
 
+import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -34,6 +35,8 @@ VERSION_TABLE_PREFIX = "alembic_version_"
 #: Where a plugin's Alembic configuration carries the plugin's name to ``env.py``.
 PLUGIN_ATTRIBUTE = "plughost_plugin"
 
+log = logging.getLogger(__name__)
+
 #: Alembic's ``include_object`` callable: whether autogenerate compares a schema object.
 IncludeObject = Callable[[Any, str | None, str, bool, Any], bool]
 
@@ -50,25 +53,43 @@ def migrating_plugins(app: Flask) -> list["Plugin"]:
     return sorted((plugin for plugin in plugins if plugin.migrations is not None), key=lambda plugin: plugin.name)
 
 
-def plugin_config(plugin: "Plugin") -> Config:
-    """The Alembic configuration of one plugin's history: the host's environment, the plugin's revisions."""
+def migrations_folder(plugin: "Plugin") -> Path:
+    """The folder of the plugin's revisions."""
     if plugin.migrations is None:
         raise ValueError(f"the plugin {plugin.name!r} names no migrations folder")
+    return Path(plugin.migrations).resolve()
+
+
+def plugin_config(plugin: "Plugin") -> Config:
+    """The Alembic configuration of one plugin's history: the host's environment, the plugin's revisions."""
     config = Config()
     config.set_main_option("script_location", ENVIRONMENT_DIRECTORY)
     # One folder, spaces and all: not a list to split.
     config.set_main_option("path_separator", "os")
-    config.set_main_option("version_locations", os.fspath(Path(plugin.migrations).resolve()))
+    config.set_main_option("version_locations", os.fspath(migrations_folder(plugin)))
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     config.attributes[PLUGIN_ATTRIBUTE] = plugin.name
     return config
 
 
-def upgrade_plugins(app: Flask, *, sql: bool = False) -> None:
-    """Apply every installed plugin's pending revisions; run after the host's."""
+def upgrade_plugins(app: Flask, *, sql: bool = False) -> dict[str, str]:
+    """Apply every installed plugin's pending revisions; run after the host's.
+
+    A plugin whose revisions fail is taken out as broken, its card saying why, and the
+    others go on, as for any other failure of a plugin at start. Returns those errors,
+    by plugin name.
+    """
+    failures: dict[str, str] = {}
     with app.app_context():
         for plugin in migrating_plugins(app):
-            command.upgrade(plugin_config(plugin), "heads", sql=sql)
+            try:
+                command.upgrade(plugin_config(plugin), "heads", sql=sql)
+            except Exception as error:  # a third-party revision can fail in any way
+                log.exception("the migrations of plugin %s failed", plugin.name)
+                failures[plugin.name] = f"its migrations failed: {error}"
+    for name, sentence in failures.items():
+        app.extensions["plughost"].mark_broken(name, sentence)
+    return failures
 
 
 def plugins_are_current(app: Flask, connection: Connection) -> bool:
@@ -86,11 +107,11 @@ def write_revision(plugin: "Plugin", message: str | None, *, rev_id: str | None 
 
     With no difference the revision is empty, to be filled in by hand (a data migration).
     """
-    config = plugin_config(plugin)
-    folder = config.get_main_option("version_locations")
-    assert folder is not None
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    written = command.revision(config, message, autogenerate=True, rev_id=rev_id, version_path=folder)
+    folder = migrations_folder(plugin)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = command.revision(
+        plugin_config(plugin), message, autogenerate=True, rev_id=rev_id, version_path=os.fspath(folder)
+    )
     return written if isinstance(written, Script) else None
 
 

@@ -4,9 +4,10 @@ Registered through the ``pytest11`` entry point, so a plugin's own test suite ha
 as soon as Plughost is installed: nothing to import or copy.
 
 * ``make_app(*plugins, **config)`` builds a site with exactly those plugins (no entry
-  points) on a fresh database, migrated as ``plughost db upgrade`` would; tests that use it run on SQLite, and again on
-  PostgreSQL when one is configured: the ``PLUGHOST_TEST_POSTGRES_URL`` environment
-  variable, or ``plughost_postgres_url`` in the pytest configuration.
+  points) on a fresh database, migrated as ``plughost db upgrade`` would (the plugins'
+  own tables included); tests that use it run on SQLite, and again on PostgreSQL when
+  one is configured: the ``PLUGHOST_TEST_POSTGRES_URL`` environment variable, or
+  ``plughost_postgres_url`` in the pytest configuration.
 * ``app`` and ``client``: a site with no plugins, and a test client of it.
 * ``enable_plugins(app, *plugins)`` enables plugins of that site, as an admin does in
   the Marketplace (their activation runs).

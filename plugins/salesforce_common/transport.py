@@ -15,72 +15,22 @@ sets it only around oauthlib calls whose URL passed :func:`require_secure_transp
 and is a loopback http URL, and removes it when the last such call ends.
 """
 
-import ipaddress
 import os
-import socket
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+from host.api import Resolver, host_addresses, is_loopback_host, is_public_address, resolve_host
 from plugins.salesforce_common.errors import ConfigurationError
 
 INSECURE_TRANSPORT_VARIABLE = "OAUTHLIB_INSECURE_TRANSPORT"
-
-#: Gives the addresses a host name stands for now; none when it does not resolve.
-Resolver = Callable[[str], Iterable[str]]
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def is_loopback_http(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme == "http" and is_loopback_host(parts.hostname or "")
-
-
-def resolve_host(host: str) -> list[str]:
-    """Every address ``host`` resolves to now, through the system's resolver; none if it does not.
-
-    A name that does not resolve cannot be connected to either: the request fails on
-    its own, and the name is checked again before the next one.
-    """
-    try:
-        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        return []
-    return [str(sockaddr[0]) for *_, sockaddr in found]
-
-
-def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return None
-
-
-def is_public_address(address: str) -> bool:
-    """Whether ``address`` is on the public internet: not private, link-local, loopback, multicast or reserved.
-
-    An IPv6 address that carries an IPv4 one (``::ffff:10.0.0.1``, 6to4) is judged by both.
-    """
-    ip = _literal_address(address)
-    if ip is None:
-        return False
-    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
-    if isinstance(ip, ipaddress.IPv6Address):
-        candidates += [embedded for embedded in (ip.ipv4_mapped, ip.sixtofour) if embedded is not None]
-    return all(
-        candidate.is_global and not (candidate.is_multicast or candidate.is_reserved) for candidate in candidates
-    )
 
 
 def require_secure_transport(url: str, what: str, *, resolve: Resolver = resolve_host) -> str:
@@ -98,9 +48,7 @@ def require_secure_transport(url: str, what: str, *, resolve: Resolver = resolve
         raise ConfigurationError(
             f"{what} {url!r} uses plain http; Salesforce requires https (http is allowed only for this machine)."
         )
-    literal = _literal_address(parts.hostname)
-    addresses = [str(literal)] if literal is not None else list(resolve(parts.hostname))
-    for address in addresses:
+    for address in host_addresses(parts.hostname, resolve=resolve):
         if not is_public_address(address):
             raise ConfigurationError(
                 f"{what} {url!r} leads to {address}, an address of a private or local network; "

@@ -67,7 +67,7 @@ from plugins.salesforce_common.topics import (
     upsert_topic,
 )
 from plugins.salesforce_contacts.consent import SALESFORCE, apply_opt_outs, marks_after_sending, opted_out
-from plugins.salesforce_contacts.links import Link, forget_link, load_links, save_links
+from plugins.salesforce_contacts.links import Link, forget_links, load_links, save_links
 from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
 from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
@@ -144,7 +144,7 @@ class BatchDelivery:
 
     def _read(self) -> None:
         users = self._users()
-        links = load_links(self.store, [entry.record_id for entry in self.entries])
+        links = load_links([entry.record_id for entry in self.entries])
         description = self._description()
         mapping = outgoing_mapping(self.store, self.object_type)
         for entry in self.entries:
@@ -202,9 +202,10 @@ class BatchDelivery:
         # Lock the topic cache before reading it, so concurrent batches apply one after another.
         self.store.lock(TOPICS_KEY)
         links: dict[int | str, Link] = {}
+        dropped: list[int | str] = [entry.record_id for entry in self.deleted]
         for item in self.items:
             if item.drop_link:
-                forget_link(self.store, item.user.id)
+                dropped.append(item.user.id)
             elif item.salesforce_id:
                 marks = dict(item.link.consent) if item.link is not None else {}
                 if item.sent:
@@ -212,9 +213,8 @@ class BatchDelivery:
                 links[item.user.id] = Link(
                     item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks
                 )
-        save_links(self.store, links)
-        for entry in self.deleted:
-            forget_link(self.store, entry.record_id)
+        save_links(links)
+        forget_links(dropped)
         self.topics.save()
 
     def _consent_marks(self, item: Item) -> dict[str, str]:

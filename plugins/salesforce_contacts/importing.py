@@ -396,12 +396,12 @@ class Importer:
         record_id = str(record["Id"])
         if not field_value(record, "Email"):
             return "no email address"
-        user = find_user(self.store, self.options, record_id, record)
+        user = find_user(self.options, record_id, record)
         consent_fields = opt_out_fields(self.options, None)
         outcome = "linked"
         name = f"{self.options.object_type} {record_id}"
         if user is not None:
-            link = load_link(self.store, user.id)
+            link = load_link(user.id)
             if link is not None and link.salesforce_id != record_id:
                 return "the email belongs to a user linked to another record"
             if link is not None:

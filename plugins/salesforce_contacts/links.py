@@ -1,34 +1,25 @@
 """Which Salesforce record each user is linked to, and which topics the site assigned.
 
-Kept in the plugin's store, one value per user (``link.<user id>``), so the next
-sync updates the record by Id (an email change cannot break the match) and changes
-only the topics that changed. Assignment ids are kept so removing a topic is one
-delete, not a lookup and a delete; an id is None when Salesforce already had the
-assignment and did not say which it was. A reverse entry (``record.<Salesforce id>``)
-finds the user a notification from Salesforce is about. Per consent channel, the
-link also keeps the time of the site's choice the record is known to hold (see
+One row per user (:class:`~plugins.salesforce_contacts.tables.ContactLink`), so the
+next sync updates the record by Id (an email change cannot break the match) and
+changes only the topics that changed. Assignment ids are kept so removing a topic is
+one delete, not a lookup and a delete; an id is None when Salesforce already had the
+assignment and did not say which it was. The record's Id is unique, and finds the
+user a notification from Salesforce is about. Per consent channel, the link also
+keeps the time of the site's choice the record is known to hold (see
 :mod:`plugins.salesforce_contacts.consent`).
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from host.api import PluginStore
+from more_itertools import chunked
+from sqlalchemy import Row, delete, select
+
+from host.api import VALUES_PER_STATEMENT, db, insert_for
 from plugins.salesforce_common.links import record_url
-
-PREFIX = "link."
-RECORD_PREFIX = "record."
-
-
-def _topics(stored: object) -> dict[str, str | None]:
-    """The stored topic assignments, as written by :meth:`Link.to_json`."""
-    if not isinstance(stored, dict):
-        return {}
-    return {str(name): None if assignment is None else str(assignment) for name, assignment in stored.items()}
-
-
-def _consent(stored: object) -> dict[str, str]:
-    return {str(channel): str(at) for channel, at in stored.items()} if isinstance(stored, dict) else {}
+from plugins.salesforce_contacts.tables import ContactLink
 
 
 @dataclass
@@ -41,24 +32,9 @@ class Link:
     #: Consent channel to the ISO time of the choice the record holds.
     consent: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "salesforce_id": self.salesforce_id,
-            "object_type": self.object_type,
-            "instance_url": self.instance_url,
-            "topics": self.topics,
-            "consent": self.consent,
-        }
-
     @classmethod
-    def from_json(cls, stored: dict[str, object]) -> "Link":
-        return cls(
-            salesforce_id=str(stored["salesforce_id"]),
-            object_type=str(stored["object_type"]),
-            instance_url=str(stored.get("instance_url") or ""),
-            topics=_topics(stored.get("topics")),
-            consent=_consent(stored.get("consent")),
-        )
+    def of(cls, row: Row[Any]) -> "Link":
+        return cls(row.salesforce_id, row.object_type, row.instance_url, dict(row.topics), dict(row.consent))
 
     @property
     def record_url(self) -> str:
@@ -66,45 +42,78 @@ class Link:
         return record_url(self.instance_url, self.object_type, self.salesforce_id)
 
 
-def key(user_id: int | str) -> str:
-    return f"{PREFIX}{user_id}"
+#: Rows per INSERT: six values each, well under PostgreSQL's 65,535 parameters.
+_ROWS_PER_INSERT = 1_000
+#: What saving a link writes over the user's stored one.
+_LINK_COLUMNS = ("salesforce_id", "object_type", "instance_url", "topics", "consent")
 
 
-def load_links(store: PluginStore, user_ids: Iterable[int | str]) -> dict[str, Link]:
-    """The links of many users in one query, by user id (as a string)."""
-    stored = store.get_many(key(user_id) for user_id in user_ids)
-    return {row_key.removeprefix(PREFIX): Link.from_json(value) for row_key, value in stored.items() if value}
+_COLUMNS = (ContactLink.user_id, *(getattr(ContactLink, name) for name in _LINK_COLUMNS))
 
 
-def load_link(store: PluginStore, user_id: int | str) -> Link | None:
-    stored = store.get(key(user_id))
-    return Link.from_json(stored) if stored else None
+def _row(user_id: int, link: Link) -> dict[str, object]:
+    return {"user_id": user_id, **{name: getattr(link, name) for name in _LINK_COLUMNS}}
 
 
-def save_link(store: PluginStore, user_id: int | str, link: Link) -> None:
-    save_links(store, {user_id: link})
+def _user_ids(user_ids: Iterable[int | str]) -> list[int]:
+    """The ids that can be a user's (queue entries carry them as text)."""
+    return [int(user_id) for user_id in map(str, user_ids) if user_id.isascii() and user_id.isdigit()]
 
 
-def save_links(store: PluginStore, links: Mapping[int | str, Link]) -> None:
-    """Store many users' links (and their reverse entries) together: a batch's worth."""
-    values: dict[str, object] = {}
-    for user_id, link in links.items():
-        values[key(user_id)] = link.to_json()
-        values[f"{RECORD_PREFIX}{link.salesforce_id}"] = str(user_id)
-    store.set_many(values)
+def load_links(user_ids: Iterable[int | str]) -> dict[str, Link]:
+    """The links of many users, one query per few thousand, by user id (as a string)."""
+    links: dict[str, Link] = {}
+    for chunk in chunked(_user_ids(user_ids), VALUES_PER_STATEMENT):
+        # Columns, not entities: rows are written with INSERT ... ON CONFLICT, which the
+        # session's identity map would not see.
+        rows = db.session.execute(select(*_COLUMNS).where(ContactLink.user_id.in_(chunk)))
+        links.update({str(row.user_id): Link.of(row) for row in rows})
+    return links
 
 
-def forget_link(store: PluginStore, user_id: int | str) -> None:
-    link = load_link(store, user_id)
-    if link is not None:
-        store.delete(f"{RECORD_PREFIX}{link.salesforce_id}")
-    store.delete(key(user_id))
+def load_link(user_id: int | str) -> Link | None:
+    return load_links([user_id]).get(str(user_id))
 
 
-def linked_user_id(store: PluginStore, salesforce_id: str) -> int | None:
-    """The user linked to the record ``salesforce_id``, if their link still says so."""
-    user_id = store.get(f"{RECORD_PREFIX}{salesforce_id}")
-    if user_id is None:
-        return None
-    link = load_link(store, user_id)
-    return int(user_id) if link is not None and link.salesforce_id == salesforce_id else None
+def save_link(user_id: int | str, link: Link) -> None:
+    save_links({user_id: link})
+
+
+def save_links(links: Mapping[int | str, Link]) -> None:
+    """Store many users' links together, a batch's worth in a few statements.
+
+    A record is linked to one user: the user linked last takes it over from any other,
+    who is matched anew on their next sync.
+    """
+    by_record = {link.salesforce_id: (int(user_id), link) for user_id, link in links.items()}
+    db.session.flush()
+    for chunk in chunked(by_record.items(), _ROWS_PER_INSERT):
+        holders = db.session.execute(
+            select(ContactLink.user_id, ContactLink.salesforce_id).where(
+                ContactLink.salesforce_id.in_([salesforce_id for salesforce_id, _ in chunk])
+            )
+        )
+        taken_over = [user_id for user_id, salesforce_id in holders if by_record[salesforce_id][0] != user_id]
+        if taken_over:
+            db.session.execute(delete(ContactLink).where(ContactLink.user_id.in_(taken_over)))
+        insert = insert_for(ContactLink).values([_row(user_id, link) for _, (user_id, link) in chunk])
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[ContactLink.user_id], set_={name: insert.excluded[name] for name in _LINK_COLUMNS}
+            )
+        )
+
+
+def forget_link(user_id: int | str) -> None:
+    forget_links([user_id])
+
+
+def forget_links(user_ids: Iterable[int | str]) -> None:
+    """Drop the links of many users, one statement per few thousand."""
+    for chunk in chunked(_user_ids(user_ids), VALUES_PER_STATEMENT):
+        db.session.execute(delete(ContactLink).where(ContactLink.user_id.in_(chunk)))
+
+
+def linked_user_id(salesforce_id: str) -> int | None:
+    """The user linked to the record ``salesforce_id``, if any."""
+    return db.session.scalar(select(ContactLink.user_id).where(ContactLink.salesforce_id == salesforce_id))

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def user_panel(plugin: "SalesforceContactsPlugin", user: UserSnapshot) -> AdminPanel:
-    link = load_link(plugin.store, user.id)
+    link = load_link(user.id)
     account = db.session.get(User, user.id)
     return AdminPanel(
         "Salesforce",
@@ -62,7 +62,7 @@ def _list_cell(plugin_name: str, user_id: int, link: Link | None, status: Record
 def user_list_column(plugin: "SalesforceContactsPlugin", users: Sequence[UserSnapshot]) -> ListColumn:
     """Each listed user's Salesforce record or last error, read for the whole page at once."""
     user_ids = [user.id for user in users]
-    links = load_links(plugin.store, user_ids)
+    links = load_links(user_ids)
     statuses = record_statuses(plugin, KIND, [str(user_id) for user_id in user_ids])
     cells = {
         user_id: cell

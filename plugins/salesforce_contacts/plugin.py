@@ -7,6 +7,7 @@ from Salesforce (see :mod:`.inbound`) are not queued back to it.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -66,6 +67,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     distribution = "plughost"
     settings_fields = SETTINGS_FIELDS
     settings_endpoint = f"{NAME}.setup"
+    migrations = Path(__file__).parent / "migrations"
 
     def __init__(self) -> None:
         self.connection = ConnectionViews(
@@ -102,7 +104,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
 
     @hookimpl
     def user_deleted(self, user: UserSnapshot) -> None:
-        link = load_link(self.store, user.id)
+        link = load_link(user.id)
         payload = {"deleted": True, "email": user.email}
         if link is not None:
             payload |= {"salesforce_id": link.salesforce_id, "object_type": link.object_type}
@@ -112,7 +114,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     def delete_consequences(self, record_kind: str, record: UserSnapshot | AffiliateSnapshot) -> str | None:
         if record_kind != "user":
             return None
-        return deletion_consequence(Options.of(self.settings), load_link(self.store, record.id))
+        return deletion_consequence(Options.of(self.settings), load_link(record.id))
 
     # -- the shop's orders: queue, never call -------------------------------------------
 

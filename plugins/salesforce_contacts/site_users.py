@@ -33,8 +33,8 @@ def incoming_values(fields: Mapping[str, Any], mapping: Mapping[str, str]) -> di
     return values
 
 
-def find_user(store: PluginStore, options: Options, record_id: str, fields: Mapping[str, Any]) -> User | None:
-    user_id = linked_user_id(store, record_id)
+def find_user(options: Options, record_id: str, fields: Mapping[str, Any]) -> User | None:
+    user_id = linked_user_id(record_id)
     if user_id is None and options.matches_by_external_id:
         key_value = str(field_value(fields, options.match_field) or "")
         user_id = int(key_value) if key_value.isdigit() else None
@@ -87,11 +87,11 @@ def link_user(
 ) -> Link:
     """Link ``user`` to the record, keeping the topics known unless new ones are given,
     and the consent marks, updated with ``consent``."""
-    link = load_link(store, user.id)
+    link = load_link(user.id)
     same = link is not None and link.salesforce_id == record_id
     known = link.topics if link is not None and same else {}
     marks = {**(link.consent if link is not None and same else {}), **(consent or {})}
     instance_url = read_connection_status(store).instance_url or ""
     link = Link(record_id, object_type, instance_url, known if topics is None else topics, marks)
-    save_link(store, user.id, link)
+    save_link(user.id, link)
     return link

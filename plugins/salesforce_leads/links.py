@@ -1,4 +1,4 @@
-"""Which Salesforce record each affiliate became, kept in the plugin's data.
+"""Which Salesforce record each affiliate became, one row each in the plugin's table.
 
 After the first sync an affiliate is sent by its record Id, never matched again, so
 an edited email cannot move it onto someone else's Lead. The object is kept with
@@ -8,10 +8,15 @@ the Id: after the destination object changes, the old Ids mean nothing there.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from host.api import Plugin
-from plugins.salesforce_common.links import record_url
+from more_itertools import chunked
+from sqlalchemy import delete, select
 
-LINK_KEY_PREFIX = "leads.record."
+from host.api import VALUES_PER_STATEMENT, db, insert_for
+from plugins.salesforce_common.links import record_url
+from plugins.salesforce_leads.tables import LeadLink
+
+#: Rows per INSERT: three values each, well under PostgreSQL's 65,535 parameters.
+_ROWS_PER_INSERT = 2_000
 
 
 @dataclass(frozen=True)
@@ -24,35 +29,42 @@ class RecordLink:
         return record_url(instance_url, self.sobject, self.record_id)
 
 
-def _key(affiliate_id: int | str) -> str:
-    return f"{LINK_KEY_PREFIX}{affiliate_id}"
+def _affiliate_ids(affiliate_ids: Iterable[int | str]) -> list[int]:
+    """The ids that can be an affiliate's (queue entries carry them as text)."""
+    return [int(text) for text in map(str, affiliate_ids) if text.isascii() and text.isdigit()]
 
 
-def link_of(plugin: Plugin, affiliate_id: int | str) -> RecordLink | None:
-    stored = plugin.store.get(_key(affiliate_id))
-    return RecordLink(stored["object"], stored["id"]) if stored else None
+def link_of(affiliate_id: int | str) -> RecordLink | None:
+    return links_of([affiliate_id]).get(str(affiliate_id))
 
 
-def links_of(plugin: Plugin, affiliate_ids: Iterable[int | str]) -> dict[str, RecordLink]:
-    """Links of many affiliates in one query, by affiliate id as a string."""
-    stored = plugin.store.get_many(_key(affiliate_id) for affiliate_id in affiliate_ids)
-    return {
-        key.removeprefix(LINK_KEY_PREFIX): RecordLink(value["object"], value["id"]) for key, value in stored.items()
-    }
+def links_of(affiliate_ids: Iterable[int | str]) -> dict[str, RecordLink]:
+    """Links of many affiliates, one query per few thousand, by affiliate id as a string."""
+    links: dict[str, RecordLink] = {}
+    for chunk in chunked(_affiliate_ids(affiliate_ids), VALUES_PER_STATEMENT):
+        rows = db.session.execute(
+            select(LeadLink.affiliate_id, LeadLink.sobject, LeadLink.record_id).where(LeadLink.affiliate_id.in_(chunk))
+        )
+        links.update({str(affiliate_id): RecordLink(sobject, record_id) for affiliate_id, sobject, record_id in rows})
+    return links
 
 
-def _stored(link: RecordLink) -> dict[str, str]:
-    return {"object": link.sobject, "id": link.record_id}
+def save_links(links: Mapping[str, RecordLink]) -> None:
+    """Store a batch's links together, a few statements for thousands."""
+    rows = [
+        {"affiliate_id": int(affiliate_id), "sobject": link.sobject, "record_id": link.record_id}
+        for affiliate_id, link in links.items()
+    ]
+    for chunk in chunked(rows, _ROWS_PER_INSERT):
+        insert = insert_for(LeadLink).values(chunk)
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[LeadLink.affiliate_id],
+                set_={"sobject": insert.excluded.sobject, "record_id": insert.excluded.record_id},
+            )
+        )
 
 
-def save_link(plugin: Plugin, affiliate_id: int | str, link: RecordLink) -> None:
-    plugin.store.set(_key(affiliate_id), _stored(link))
-
-
-def save_links(plugin: Plugin, links: Mapping[str, RecordLink]) -> None:
-    """:func:`save_link` for a whole batch, written together."""
-    plugin.store.set_many({_key(affiliate_id): _stored(link) for affiliate_id, link in links.items()})
-
-
-def forget_link(plugin: Plugin, affiliate_id: int | str) -> None:
-    plugin.store.delete(_key(affiliate_id))
+def forget_links(affiliate_ids: Iterable[int | str]) -> None:
+    for chunk in chunked(_affiliate_ids(affiliate_ids), VALUES_PER_STATEMENT):
+        db.session.execute(delete(LeadLink).where(LeadLink.affiliate_id.in_(chunk)))

@@ -56,7 +56,7 @@ def sync_report(plugin: "SalesforceLeads", affiliate_id: int) -> SyncReport:
     status = record_status(plugin, KIND, str(affiliate_id))
     connection = connection_status(plugin.salesforce_config())
     sobject = destination_object(plugin)
-    link = link_of(plugin, affiliate_id)
+    link = link_of(affiliate_id)
     if link is not None and link.sobject.lower() != sobject.lower():
         link = None
     record_url = link.url(connection.instance_url) if link and connection.instance_url else None

@@ -1,6 +1,7 @@
 """The plugin object: metadata, settings, and the hooks that tie it into the site."""
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import click
 from flask import Blueprint, url_for
@@ -45,6 +46,7 @@ class SalesforceLeads(SalesforceConnectedPlugin):
     distribution = "plughost"
     settings_fields = SETTINGS_FIELDS
     settings_endpoint = f"{NAME}.settings_page"
+    migrations = Path(__file__).parent / "migrations"
 
     def __init__(self) -> None:
         self.sync_handler = AffiliateSync(self)
@@ -78,7 +80,7 @@ class SalesforceLeads(SalesforceConnectedPlugin):
         if record_kind != "affiliate":
             return None
         sobject = destination_object(self)
-        link = link_of(self, record.id)
+        link = link_of(record.id)
         if link is None or link.sobject.lower() != sobject.lower():
             return "The affiliate has not reached Salesforce, so nothing changes there."
         return f"The {link.sobject} in Salesforce ({link.record_id}) is deleted too."

@@ -43,7 +43,7 @@ from plugins.salesforce_common import (
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.record_loads import BULK_BATCH_LIMIT, create_many, update_many, upsert_many
-from plugins.salesforce_leads.links import RecordLink, forget_link, links_of, save_links
+from plugins.salesforce_leads.links import RecordLink, forget_links, links_of, save_links
 from plugins.salesforce_leads.mapping import FieldMapping, load_mapping, record_values, send_problems
 from plugins.salesforce_leads.settings import destination_object, external_id_field, salesforce_config
 
@@ -182,7 +182,7 @@ class AffiliateSync:
         for ids in chunked((int(entry.record_id) for entry in entries), VALUES_PER_STATEMENT):
             affiliates = db.session.scalars(select(Affiliate).where(Affiliate.id.in_(ids)))
             snapshots.update({str(affiliate.id): AffiliateSnapshot.of(affiliate) for affiliate in affiliates})
-        return snapshots, links_of(self.plugin, [entry.record_id for entry in entries])
+        return snapshots, links_of([entry.record_id for entry in entries])
 
     def __call__(self, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
         plugin = self.plugin
@@ -209,9 +209,8 @@ class AffiliateSync:
         if plan is not None:
             # Kept even when a later call of the batch failed: the retry then updates
             # the records already created instead of creating them twice.
-            save_links(plugin, plan.new_links)
-            for affiliate_id in plan.gone:
-                forget_link(plugin, affiliate_id)
+            save_links(plan.new_links)
+            forget_links(plan.gone)
         return outcomes
 
     def _send(self, client: SalesforceClient, plan: _Plan) -> dict[int, Outcome]:

@@ -1,4 +1,4 @@
-"""A plugin with a table of its own, migrated by its own Alembic history."""
+"""A plugin with a table of its own, migrated by its own Alembic history, and one whose revision fails."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from host.api import Model, Plugin
 
 MIGRATIONS = Path(__file__).parent / "notes_migrations"
+BROKEN_MIGRATIONS = Path(__file__).parent / "broken_migrations"
 
 
 class Note(Model):
@@ -25,3 +26,9 @@ class Notes(Plugin):
     name = "notes"
     title = "Notes"
     migrations = MIGRATIONS
+
+
+class BrokenTables(Plugin):
+    name = "broken_tables"
+    title = "Broken tables"
+    migrations = BROKEN_MIGRATIONS

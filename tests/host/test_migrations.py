@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe (the host's; plugins' have their own)."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -7,7 +8,9 @@ from host import create_app
 from host.database import upgrade_database
 from host.extensions import db
 from host.models import Affiliate, User
-from host.plugin_migrations import tables_of
+from host.plugin_migrations import tables_of, version_table
+from plugins.salesforce_contacts import SalesforceContactsPlugin
+from plugins.salesforce_leads import SalesforceLeads
 
 
 def test_migrations_match_the_models(database_config, tmp_path):
@@ -21,6 +24,22 @@ def test_migrations_match_the_models(database_config, tmp_path):
         differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == [], "the models changed: regenerate the migration (see host/migrations/README.md)"
+
+
+@pytest.mark.parametrize("bundled", [SalesforceContactsPlugin, SalesforceLeads], ids=lambda plugin: plugin.name)
+def test_each_bundled_plugins_migrations_match_its_models(make_app, bundled):
+    app = make_app(bundled())
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_object": tables_of(bundled.name, connection),
+                "version_table": version_table(bundled.name),
+            },
+        )
+        differences = compare_metadata(context, db.metadata)
+    assert differences == [], f"{bundled.name}'s models changed: `plughost db revision --plugin {bundled.name}`"
 
 
 def test_ids_of_deleted_users_and_affiliates_are_never_given_again(database_config, tmp_path):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from notes_plugin import Note, Notes
+from notes_plugin import BrokenTables, Note, Notes
 from sample_plugins import Showcase
 from sqlalchemy import MetaData, inspect, select
 
@@ -121,3 +121,17 @@ def test_db_revision_for_a_plugin_says_what_is_wrong(make_app):
     assert no_folder.exit_code == 1 and "showcase names no migrations folder" in no_folder.output
     host_only = plughost(app, "db", "revision", "--plugin", "notes", "--sql", "-m", "x")
     assert host_only.exit_code == 2 and "--sql cannot be used with --plugin" in host_only.output
+
+
+def test_a_plugin_whose_revision_fails_is_taken_out_and_the_site_goes_on(make_app):
+    app = make_app(BrokenTables(), Notes())
+    [broken] = app.extensions["plughost"].broken
+    assert (broken.name, broken.error) == ("broken_tables", "its migrations failed: the revision is broken")
+    assert versions(app, version_table("notes")) == {"n0001"}
+    assert schema_is_current(app)
+    assert app.test_client().get("/").status_code != 503
+
+    other = make_app(BrokenTables(), PLUGHOST_AUTO_MIGRATE=False)
+    result = plughost(other, "db", "upgrade")
+    assert result.exit_code == 1
+    assert "broken_tables: its migrations failed: the revision is broken" in result.output

@@ -1,8 +1,9 @@
 """``host.api`` is the one door from a plugin into the host, and what it names is there.
 
 Plugins that reach past it into ``host.services`` or ``host.sync`` tie themselves to
-modules that may move; the bundled ones are held to it here, line by line, and so are
-the plugin guide's examples and the files ``plughost plugins new`` writes.
+modules that may move; the bundled ones and those under ``examples/`` are held to it
+here, line by line, and so are the plugin guide's examples and the files
+``plughost plugins new`` writes.
 """
 
 import ast
@@ -16,6 +17,7 @@ import host.api
 
 REPOSITORY = Path(__file__).parents[2]
 PLUGINS = REPOSITORY / "plugins"
+EXAMPLES = REPOSITORY / "examples"
 GUIDE = REPOSITORY / "docs" / "plugins.md"
 SCAFFOLD = REPOSITORY / "host" / "scaffold" / "files"
 _PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -43,10 +45,11 @@ def test_an_import_past_the_api_is_caught():
     assert imports_past_the_api(source) == [(1, "import host.sync"), (2, "from host import crypto")]
 
 
-def test_bundled_plugins_import_the_host_only_through_host_api():
+def test_bundled_and_example_plugins_import_the_host_only_through_host_api():
+    sources = [*PLUGINS.rglob("*.py"), *EXAMPLES.glob("*/src/**/*.py"), *EXAMPLES.glob("*/tests/**/*.py")]
     offending = [
         f"{path.relative_to(REPOSITORY)}:{line}: {statement}"
-        for path in sorted(PLUGINS.rglob("*.py"))
+        for path in sorted(sources)
         for line, statement in imports_past_the_api(path.read_text())
     ]
     assert offending == [], "import these names from host.api instead:\n" + "\n".join(offending)

@@ -10,7 +10,6 @@ from plugins.salesforce_common.errors import ConfigurationError
 from plugins.salesforce_common.transport import (
     INSECURE_TRANSPORT_VARIABLE,
     check_secure_url,
-    is_public_address,
     oauthlib_transport_for,
     require_secure_transport,
 )
@@ -110,16 +109,6 @@ def test_the_settings_validator_passes_blanks_and_gives_the_sentence() -> None:
     assert check("https://na1.salesforce.com/services/data/v62.0") is None
     refused = check("http://169.254.169.254/latest")
     assert refused is not None and refused.startswith("The API URL") and "plain http" in refused
-
-
-@pytest.mark.parametrize("address", [PUBLIC, "2a02:26f0::1"])
-def test_public_addresses_are_public(address: str) -> None:
-    assert is_public_address(address)
-
-
-@pytest.mark.parametrize("address", ["127.0.0.1", "198.51.100.7", "fe80::1%eth0", "not an address"])
-def test_other_addresses_are_not(address: str) -> None:
-    assert not is_public_address(address)
 
 
 def test_the_insecure_transport_switch_is_set_only_during_loopback_calls() -> None:

@@ -73,9 +73,9 @@ def test_a_burst_remembers_each_users_record_and_the_next_change_updates_it_by_i
     contacts = {record["Email"]: record["Id"] for record in site.records("Contact")}
     with site.app.app_context():
         for user_id, n in zip(user_ids, range(250), strict=True):
-            link = load_link(site.plugin.store, user_id)
+            link = load_link(user_id)
             assert link is not None and link.salesforce_id == contacts[f"b{n}@example.com"]
-            assert linked_user_id(site.plugin.store, link.salesforce_id) == user_id
+            assert linked_user_id(link.salesforce_id) == user_id
 
     # A new email would match no record: only the stored link finds the Contact.
     with site.writing():

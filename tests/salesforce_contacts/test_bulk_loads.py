@@ -149,7 +149,7 @@ def test_a_backfill_above_the_threshold_goes_out_as_one_bulk_job(make_site):
     assert collection_calls(site) == 0
     with site.app.app_context():
         for user_id, email in zip(ids, emails, strict=False):
-            link = load_link(site.plugin.store, user_id)
+            link = load_link(user_id)
             assert link is not None and link.salesforce_id == site.record(email)["Id"]
             assert site.status(user_id).state == "done"
     refused = site.status(ids[-1])

@@ -30,7 +30,7 @@ def test_a_backfill_above_the_threshold_is_one_bulk_job_and_links_every_lead(sit
     leads = {lead["Email"]: lead["Id"] for lead in site.records("Lead")}
     assert sorted(leads) == [f"early{n}@example.com" for n in range(4)]
     with site.app.app_context():
-        links = links_of(site.plugin, ids)
+        links = links_of(ids)
     assert {str(affiliate_id): leads[f"early{n}@example.com"] for n, affiliate_id in enumerate(ids)} == {
         affiliate_id: link.record_id for affiliate_id, link in links.items()
     }

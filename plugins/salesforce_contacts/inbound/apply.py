@@ -189,7 +189,7 @@ class Applier:
         record = f"{notification.sobject or self.options.object_type} {notification.record_id}"
         if notification.sobject and notification.sobject.casefold() != self.options.object_type.casefold():
             return Done(f"Skipped {record}: users sync to {self.options.object_type}.")
-        user = find_user(self.store, self.options, notification.record_id, notification.fields)
+        user = find_user(self.options, notification.record_id, notification.fields)
         created = False
         if user is None:
             if item.action is not Action.ADD:
@@ -204,7 +204,7 @@ class Applier:
                 self._origin(item, record),
             )
             created = True
-        link = load_link(self.store, user.id)
+        link = load_link(user.id)
         if link is not None and link.salesforce_id != notification.record_id:
             return Done(f"Skipped {record}: {user.email} is linked to {link.object_type} {link.salesforce_id}.")
 

@@ -61,11 +61,11 @@ def receive(endpoint_id: str) -> Response:
         )
     queued = 0
     for notification in message.notifications:
-        if first_time(plugin.name, notification.id):
+        if first_time(notification.id):
             payload = {"action": endpoint.action.value, "notification": notification.to_json()}
             enqueue(plugin, INBOUND_KIND, notification.id, payload)
             queued += 1
-    forget_old(plugin.name)
+    forget_old()
     db.session.commit()
     log.info("Salesforce webhook %s: %d notifications, %d new", endpoint_id, len(message.notifications), queued)
     return Response(ACK, status=200, mimetype="text/xml")

@@ -1,35 +1,37 @@
 """Notification ids already received, so a redelivered notification is applied once.
 
 Salesforce delivers at least once and retries for up to 24 hours, so an id is
-remembered for a few days: one row per id, its key starting with the day it came
-(``inbound.seen.<YYYYMMDD>.<id>``), which makes forgetting old ones one range delete.
-The row's primary key settles two simultaneous deliveries of one id.
+remembered for a few days: one row per id with the time it came
+(:class:`~plugins.salesforce_contacts.tables.SeenNotification`), which makes
+forgetting old ones one delete. The id is the primary key, so of two simultaneous
+deliveries of one id exactly one is the first.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from host.api import PluginStore
+from sqlalchemy import delete
 
-PREFIX = "inbound.seen."
+from host.api import db, insert_for, utcnow
+from plugins.salesforce_contacts.tables import SeenNotification
+
 #: Longer than Salesforce's 24-hour retry window, with a margin.
 KEEP_DAYS = 3
 
 
-def _key(day: datetime, notification_id: str) -> str:
-    return f"{PREFIX}{day:%Y%m%d}.{notification_id}"
+def first_time(notification_id: str, now: datetime | None = None) -> bool:
+    """Remember ``notification_id``; False if it was received within :data:`KEEP_DAYS`."""
+    now = now or utcnow()
+    insert = insert_for(SeenNotification).values(notification_id=notification_id, received_at=now)
+    # An id received long ago and not yet forgotten counts as new, as it would once forgotten.
+    remembered = insert.on_conflict_do_update(
+        index_elements=[SeenNotification.notification_id],
+        set_={"received_at": insert.excluded.received_at},
+        where=SeenNotification.received_at < now - timedelta(days=KEEP_DAYS),
+    ).returning(SeenNotification.notification_id)
+    return db.session.scalar(remembered) is not None
 
 
-def first_time(plugin: str, notification_id: str, now: datetime | None = None) -> bool:
-    """Remember ``notification_id``; False if it was already received."""
-    now = now or datetime.now(UTC)
-    recent = [_key(now - timedelta(days=days), notification_id) for days in range(KEEP_DAYS)]
-    store = PluginStore(plugin)
-    if store.get_many(recent):
-        return False
-    return store.add(recent[0], True)
-
-
-def forget_old(plugin: str, now: datetime | None = None) -> None:
+def forget_old(now: datetime | None = None) -> None:
     """Drop ids older than the retry window."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=KEEP_DAYS)
-    PluginStore(plugin).delete_before(PREFIX, f"{PREFIX}{cutoff:%Y%m%d}")
+    cutoff = (now or utcnow()) - timedelta(days=KEEP_DAYS)
+    db.session.execute(delete(SeenNotification).where(SeenNotification.received_at < cutoff))

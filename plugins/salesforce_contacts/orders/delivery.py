@@ -122,7 +122,7 @@ class OrderDelivery:
         }
         links = load_order_links(self.store, [entry.record_id for entry in self.entries])
         self.unsure = load_unsure(self.store, [entry.record_id for entry in self.entries])
-        buyers = load_links(self.store, {order.user_id for order in orders.values() if order is not None})
+        buyers = load_links({order.user_id for order in orders.values() if order is not None})
         contacts = [link.salesforce_id for link in buyers.values()]
         self.catalog = Catalog.load(self.store, self.options.price_book_id, contacts)
         for entry in self.entries:
