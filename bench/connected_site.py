@@ -5,7 +5,6 @@ entered as the demo enters them, each plugin's Authorize button pressed, the
 emulator's login and Allow pages answered, the callback followed.
 """
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,7 +16,7 @@ from demo.sample_site import enter_connected_app
 from host import create_app
 from host.extensions import db
 from host.models import Role, User
-from host.plugins import Plugin, registry
+from host.plugins import registry
 from host.services.users import register_user
 from salesforce_emulator.testing import EmulatorHandle
 
@@ -28,9 +27,8 @@ OWNER_EMAIL = "owner@example.com"
 PASSWORD = "correct horse battery"
 
 
-def build_site(folder: Path, name: str, *, with_plugins: bool, beside: Iterable[Plugin] = (), **config: Any) -> Flask:
-    """A SQLite site in ``folder`` with its owner; the installed plugins when asked, and
-    the plugin objects ``beside``."""
+def build_site(folder: Path, name: str, *, with_plugins: bool, **config: Any) -> Flask:
+    """A SQLite site in ``folder`` with its owner; the installed plugins when asked."""
     app = create_app(
         {
             "SECRET_KEY": "bench",
@@ -40,7 +38,6 @@ def build_site(folder: Path, name: str, *, with_plugins: bool, beside: Iterable[
             "PLUGHOST_EXTERNAL_URL": SITE_URL,
             **config,
         },
-        plugins=beside,
         instance_path=str(folder / name),
     )
     with app.app_context():
@@ -76,7 +73,7 @@ def connect_plugins(app: Flask, emulator: EmulatorHandle) -> None:
         assert admin.get(f"{callback.path}?{callback.query}").status_code == 302
 
 
-def connected_site(folder: Path, emulator: EmulatorHandle, beside: Iterable[Plugin] = (), **config: Any) -> Flask:
-    app = build_site(folder, "connected", with_plugins=True, beside=beside, **config)
+def connected_site(folder: Path, emulator: EmulatorHandle, **config: Any) -> Flask:
+    app = build_site(folder, "connected", with_plugins=True, **config)
     connect_plugins(app, emulator)
     return app

@@ -27,7 +27,6 @@ from host.plugins import registry
 from host.plugins.manager import current_plugin_host
 from host.services.users import register_user
 from plugins.salesforce_contacts.orders.options import AccountRule, OrderOptions, save_options
-from plugins.shop import Shop
 from plugins.shop.orders import mark_paid, place_order
 from plugins.shop.payments import MANUAL
 from plugins.shop.products import save_product
@@ -44,11 +43,9 @@ def one_call_per_record(orders: int, items: int = ITEMS) -> int:
 
 
 def buyer(app: Flask, sf: EmulatorHandle) -> int:
-    """The shop's tables, orders on (to a default Account), and the buyer, a Contact once synced."""
+    """Orders on (to a default Account), and the buyer, a Contact once synced."""
     account = sf.admin.insert("Account", Name="Web shop customers")
     with app.test_request_context(method="POST"):
-        shop_tables = [table for table in db.metadata.sorted_tables if table.info.get("plugin") == "shop"]
-        db.metadata.create_all(db.engine, tables=shop_tables)
         registry.enable("shop")
         plugin = current_plugin_host().get(CONTACTS)
         assert plugin is not None
@@ -92,7 +89,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=100, help="orders in each burst")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, running_emulator() as sf:
-        app = connected_site(Path(folder), sf, beside=[Shop()], PLUGHOST_SYNC_POLL_SECONDS=0.2)
+        app = connected_site(Path(folder), sf, PLUGHOST_SYNC_POLL_SECONDS=0.2)
         user_id = buyer(app, sf)
         alone = products(app, ["ALONE-A", "ALONE-B"])
         many = products(app, [f"NEW-{n}" for n in range(20)])

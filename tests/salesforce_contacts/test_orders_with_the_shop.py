@@ -18,10 +18,6 @@ from plugins.shop.products import save_product
 
 def test_a_paid_then_refunded_shop_order_is_one_order_in_salesforce(make_site: Callable[..., Any]) -> None:
     site = make_site(beside=(Shop(),))
-    with site.app.app_context():
-        # The shop's tables, as its migrations build them.
-        shop_tables = [table for table in db.metadata.sorted_tables if table.info.get("plugin") == "shop"]
-        db.metadata.create_all(db.engine, tables=shop_tables)
     account = site.sf.admin.insert("Account", Name="Web shop customers")
     buyer = site.register("buyer@example.com")
     site.wait_synced(buyer)
