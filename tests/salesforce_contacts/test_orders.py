@@ -156,3 +156,26 @@ def test_outage_while_sending_marks_the_order_unsure_and_the_retry_sends_it_once
     # Known products are one Composite; the retry first looks for the order (one more).
     assert answered == [200, 200]
     assert len(shop.orders()) == 2 and len(shop.site.records("OrderItem")) == 2
+
+
+def test_one_failing_order_of_a_burst_gets_its_sentence_and_the_others_go(shop: Shop, salesforce_user: Any) -> None:
+    """Orders packed in one Composite: the one whose buyer's Contact is gone fails alone."""
+    shop.options()
+    shop.announce("order_paid", paid_order(1, shop.buyer, BUYER, item("MUG-1")))
+    other = shop.site.register("gone@example.com")
+    shop.site.wait_synced(other)
+    salesforce_user.delete("Contact", shop.site.record("gone@example.com")["Id"])
+    with shop.site.writing():
+        host.sync.pause(shop.site.plugin, "queueing a burst")
+        for order_id, buyer, email in ((2, shop.buyer, BUYER), (3, other, "gone@example.com"), (4, shop.buyer, BUYER)):
+            shop.shop.announce("order_paid", paid_order(order_id, buyer, email, item("MUG-1")))
+        db.session.commit()
+    shop.site.sf.admin.clear_calls()
+    with shop.site.writing():
+        host.sync.resume(shop.site.plugin)
+        db.session.commit()
+    assert [shop.settled(order_id).state for order_id in (2, 4)] == ["done", "done"]
+    failed = shop.settled(3)
+    assert failed.state == "dead" and "cannot be read in Salesforce" in failed.message
+    assert sorted(order["Site_Order_Id__c"] for order in shop.orders()) == ["1", "2", "4"]
+    assert shop.calls() == 2
