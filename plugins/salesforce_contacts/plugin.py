@@ -3,7 +3,9 @@
 Every hook only puts the user on the sync queue, in the transaction of the change,
 so registration and profile edits never wait on Salesforce and never see its
 errors; the queue's worker delivers them (see :mod:`.delivery`). Changes applied
-from Salesforce (see :mod:`.inbound`) are not queued back to it.
+from Salesforce (see :mod:`.inbound`) are not queued back to it. The shop's paid,
+refunded and cancelled orders are queued the same way and go out as Orders billed
+to the buyer's Contact (see :mod:`.orders`).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
