@@ -25,6 +25,7 @@ from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
 from host.plugins.blueprints import current_plugin
 from host.plugins.dispatch import collect, collect_items, notify
+from host.plugins.manager import is_installed
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
 from host.services.custom_fields import defined_fields
@@ -60,6 +61,7 @@ from host.web.access import admin_required
 from host.web.admin.panels import rendered_panels
 from host.web.admin.plugin_settings import edit_settings
 from host.web.forms.base import Form, RecordForm
+from host.web.forms.choices import options as select_options
 from host.web.paging import PER_PAGE, page_number
 from host.web.passwords import password_link_page
 from host.web.urls import NoPublicAddress, public_url
@@ -78,6 +80,7 @@ __all__ = [
     "collect_items",
     "hookimpl",
     "hookspec",
+    "is_installed",
     "notify",
     # What hooks contribute to the admin
     "AdminPanel",
@@ -163,6 +166,7 @@ __all__ = [
     "public_url",
     "rendered_panels",
     "resolve_host",
+    "select_options",
     # Time
     "as_utc",
     "utcnow",

@@ -41,6 +41,7 @@ from plugins.salesforce_contacts.mapping import (
     save_directions,
     save_mapping,
 )
+from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
 from plugins.salesforce_contacts.refusals import refused_mapped_fields, tag_picklist, tags_salesforce_lacks
 from plugins.salesforce_contacts.settings import FIELD_API_NAME, Options, Segmentation
@@ -172,6 +173,7 @@ def setup() -> str | Response:
         webhook_actions=list(Action),
         webhook_fields=fields_to_include(plugin, options, org.description),
         consent_fields=opt_out_fields(options, org.description),
+        orders_url=url_for(f"{NAME}_orders.settings") if shop_installed() else None,
         **connection,
     )
 
