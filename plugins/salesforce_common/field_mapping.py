@@ -132,6 +132,15 @@ class FieldMapping:
         """The row of ``salesforce_field``; Salesforce's names are case-insensitive."""
         return next((row for row in self.rows if row.salesforce_field.lower() == salesforce_field.lower()), None)
 
+    def site_field(self, salesforce_field: str) -> str:
+        """The site field ``salesforce_field``'s row names; blank when none does."""
+        found = self.row(salesforce_field)
+        return found.site_field if found else ""
+
+    def sent_fields(self) -> list[str]:
+        """The Salesforce fields of the rows a sync sends."""
+        return [row.salesforce_field for row in self.outgoing()]
+
     def outgoing(self) -> tuple[MappingRow, ...]:
         return tuple(row for row in self.rows if row.direction.outgoing)
 
@@ -245,7 +254,7 @@ def _row_problems(
 ) -> list[str]:
     named = f"{found.label} ({found.name})"
     problems = []
-    if row.direction.outgoing and not (found.createable or found.updateable):
+    if row.direction.outgoing and not (found.createable and found.updateable):
         problems.append(
             f"{named} cannot be written on {description.name}; choose To Salesforce only for fields the page lists."
         )

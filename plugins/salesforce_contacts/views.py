@@ -37,7 +37,9 @@ from plugins.salesforce_contacts.inbound.endpoints import (
     remove_endpoint,
 )
 from plugins.salesforce_contacts.mapping import DIRECTIONS, incoming_mapping, load_mapping, save_mapping, site_fields
+from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
+from plugins.salesforce_contacts.refusals import refused_mapped_fields, tag_picklist, tags_salesforce_lacks
 from plugins.salesforce_contacts.settings import Options, Segmentation
 from plugins.salesforce_contacts.topic_cache import TopicCache
 
@@ -136,10 +138,14 @@ def setup() -> str | Response:
         api_versions=org.versions,
         lists_sentence=NOT_CONNECTED_SENTENCE,
         tag_names=_tag_source_names(plugin, options, org),
+        tag_picklist=tag_picklist(plugin.store, options),
+        tags_salesforce_lacks=tags_salesforce_lacks(plugin.store, options),
+        refused_fields=refused_mapped_fields(plugin.store, options),
         webhooks=webhook_rows(plugin),
         webhook_actions=list(Action),
         webhook_fields=fields_to_include(plugin, options, org.description),
         consent_fields=opt_out_fields(options, org.description),
+        orders_url=url_for(f"{NAME}_orders.settings") if shop_installed() else None,
         **connection,
     )
 

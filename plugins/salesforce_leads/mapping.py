@@ -10,7 +10,14 @@ object) are moved on the first read.
 from typing import Any
 
 from host.api import AffiliateSnapshot, CustomFieldOwner, Plugin, PluginStore, defined_fields
-from plugins.salesforce_common import ApiError, ObjectDescription, Operation, validate_values
+from plugins.salesforce_common import (
+    ApiError,
+    ObjectDescription,
+    Operation,
+    cached_description,
+    refused_fields,
+    validate_values,
+)
 from plugins.salesforce_common.field_mapping import (
     FieldMapping,
     MappingRow,
@@ -112,3 +119,16 @@ def leads_mapping_problems(description: ObjectDescription, mapping: FieldMapping
 def send_problems(description: ObjectDescription, values: dict[str, Any], operation: Operation) -> list[ApiError]:
     """What Salesforce would refuse in ``values``, found without a call."""
     return validate_values(description, values, operation, record_kind="affiliate")
+
+
+def refused_mapped_fields(description: ObjectDescription | None, mapping: FieldMapping) -> dict[str, str]:
+    """The mapped fields Salesforce no longer takes (deleted, or read-only), each with why and the fix."""
+    if description is None:
+        return {}
+    return refused_fields(description, mapping.sent_fields(), "affiliate")
+
+
+def mapping_warnings(plugin: Plugin, sobject: str) -> list[str]:
+    """What the dashboard says of the mapping, from the cached describe (no call)."""
+    description = cached_description(plugin.store, sobject)
+    return list(refused_mapped_fields(description, load_mapping(plugin, sobject)).values())

@@ -15,7 +15,13 @@ from plugins.salesforce_common import Describer, ObjectDescription, ObjectSummar
 from plugins.salesforce_common.field_mapping import Direction, posted_mapping
 from plugins.salesforce_common.org_choices import NOT_CONNECTED_SENTENCE, object_problem, usable_objects
 from plugins.salesforce_leads.current import NAME, leads_plugin
-from plugins.salesforce_leads.mapping import affiliate_fields, leads_mapping_problems, load_mapping, save_mapping
+from plugins.salesforce_leads.mapping import (
+    affiliate_fields,
+    leads_mapping_problems,
+    load_mapping,
+    refused_mapped_fields,
+    save_mapping,
+)
 from plugins.salesforce_leads.panel import sync_report
 from plugins.salesforce_leads.settings import CHOSEN_FROM_ORG, destination_object
 from plugins.salesforce_leads.sync import KIND
@@ -104,7 +110,7 @@ def mapping_page() -> str | Response:
             db.session.commit()
             flash(f"The field mapping for {sobject} is saved.", "success")
             return redirect(url_for(".mapping_page"))
-    writable = [item for item in description.fields if item.createable or item.updateable]
+    writable = [item for item in description.fields if item.createable and item.updateable]
     return render_template(
         "salesforce_leads/mapping.html",
         plugin=plugin,
@@ -117,6 +123,7 @@ def mapping_page() -> str | Response:
         writable=sorted(writable, key=lambda item: (not item.required, item.label.casefold())),
         mapping=mapping,
         problems=problems,
+        refused_fields=refused_mapped_fields(description, mapping),
     )
 
 
