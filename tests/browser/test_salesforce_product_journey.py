@@ -1,0 +1,291 @@
+"""Both Salesforce plugins as one product, as a site owner clicks through them in a browser.
+
+Records made before the plugins are connected reach Salesforce from the Sync page's
+Send button; both plugins speak one vocabulary (Connect to Salesforce, Reconnect,
+Test connection) and show one field-mapping table whose versions and objects come
+from the org; what Salesforce refuses (a tag its restricted picklist lacks, a mapped
+field it deleted) is named where the owner looks; and a used-up daily API limit
+pauses syncing with a banner on every admin page until the limit frees.
+"""
+
+import re
+from collections.abc import Callable
+
+from owner_steps import (
+    SYNC_TIMEOUT_MS,
+    connect_contacts,
+    connect_leads,
+    enable_plugins,
+    flash,
+    open_settings,
+    register,
+    reload_until_visible,
+    set_up_site,
+)
+from playwright.sync_api import Locator, Page, expect
+
+from salesforce_emulator.testing import EmulatorHandle
+
+#: A Lead field the owner adds in Salesforce, maps, and a Salesforce admin later deletes.
+NICKNAME = {"name": "Nickname__c", "label": "Nickname", "type": "string", "length": 80}
+#: Site tags for new users: one the Interests picklist has, one it lacks.
+TAG_IN_PICKLIST = "Webinar"
+TAG_SALESFORCE_LACKS = "Golf"
+#: The words the plugins used before they spoke one vocabulary.
+OLD_WORDS = re.compile(r"Grant permissions|Authorize with Salesforce|Reauthorize with Salesforce|\bAuthorize\b")
+#: How long a page that refreshes itself may take to show a finished send, in milliseconds.
+SEND_TIMEOUT_MS = 30_000
+
+Screenshots = Callable[..., None]
+
+
+def sync_section(page: Page, title: str) -> Locator:
+    """The Sync page's section of the plugin titled ``title``."""
+    return page.locator("section.sync-plugin").filter(has=page.get_by_role("heading", name=re.compile(f"^{title}")))
+
+
+def delivered(section: Locator, count: int) -> Locator:
+    """The Sync section's count of deliveries in the last 24 hours, once it is ``count``."""
+    return section.locator('[data-count="done"]').filter(has_text=re.compile(rf"^{count}$"))
+
+
+def add_affiliate(page: Page, base_url: str, first_name: str, email: str, company: str = "") -> None:
+    """The owner adds an affiliate on the admin's Affiliates page."""
+    page.goto(base_url + "/admin/affiliates/new")
+    page.get_by_label("First name").fill(first_name)
+    page.get_by_label("Last name").fill("Partner")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Company", exact=True).fill(company)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+
+def open_user(page: Page, base_url: str, name: str) -> None:
+    """A user's admin page, found in the Users list by name."""
+    page.goto(base_url + "/admin/users/")
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", name="Profile")).to_be_visible()
+
+
+def expect_one_vocabulary(page: Page) -> None:
+    """The connection panel says Reconnect and Test connection, and none of the old words."""
+    panel = page.locator("#salesforce-connection")
+    expect(panel.get_by_role("button", name="Reconnect")).to_be_visible()
+    expect(panel.get_by_role("button", name="Test connection")).to_be_visible()
+    expect(page.get_by_role("main")).not_to_contain_text(OLD_WORDS)
+
+
+def check_connection(page: Page, emulator: EmulatorHandle) -> None:
+    """Test connection makes one call and answers in a sentence with the day's API requests."""
+    page.get_by_role("button", name="Test connection").click()
+    limit = f"{emulator.config.api_limit:,}"
+    expect(
+        flash(page, re.compile(rf"^The connection works: Salesforce answered, with [\d,]+ of {limit} API"))
+    ).to_be_visible()
+
+
+def connect_both_plugins(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
+    """Both plugins connect with the same words, and each one's Test connection answers."""
+    open_settings(page, base_url, "Salesforce Leads")
+    expect(page.get_by_role("main")).not_to_contain_text(OLD_WORDS)
+    connect_leads(page, base_url, emulator)
+    expect_one_vocabulary(page)
+    check_connection(page, emulator)
+    screenshots(page, "product-leads-connected")
+
+    connect_contacts(page, base_url, emulator, logged_in_to_salesforce=True)
+    expect_one_vocabulary(page)
+    check_connection(page, emulator)
+    screenshots(page, "product-contacts-connected", until=page.locator("#salesforce-connection"))
+
+
+def send_existing_records(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
+    """Users and an affiliate made before the plugins were connected: the Sync page sends them."""
+    page.goto(base_url + "/admin/sync/")
+    contacts = sync_section(page, "Salesforce Contacts")
+    leads = sync_section(page, "Salesforce Leads")
+    expect(contacts).to_contain_text("2 users are not in Salesforce Contacts yet.")
+    expect(leads).to_contain_text("1 affiliate is not in Salesforce Leads yet.")
+    screenshots(page, "product-sync-not-sent-yet")
+
+    contacts.get_by_role("button", name="Send them").click()
+    expect(flash(page, "Sending 2 existing user records to Salesforce Contacts")).to_be_visible()
+    leads.get_by_role("button", name="Send them").click()
+    expect(flash(page, "Sending 1 existing affiliate records to Salesforce Leads")).to_be_visible()
+    screenshots(page, "product-sync-sending")
+    reload_until_visible(page, delivered(contacts, 2), SEND_TIMEOUT_MS)
+    reload_until_visible(page, delivered(leads, 1), SEND_TIMEOUT_MS)
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    expect(page.locator("[data-unsent]")).to_have_count(0)
+
+    emails = {record["Email"] for record in emulator.admin.records("Contact")}
+    assert {"owner@example.com", "early@example.com"} <= emails
+    leads_sent = emulator.admin.records("Lead")
+    assert [(lead["Email"], lead["Company"]) for lead in leads_sent] == [("early@partner.example", "Website sign-up")]
+
+
+def map_leads_fields(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
+    """Leads' mapping: Company required with its default, objects from the org, a deleted field named."""
+    open_settings(page, base_url, "Salesforce Leads")
+    page.get_by_role("main").get_by_role("link", name="Setup fields").click()
+    expect(page.get_by_role("heading", name="Salesforce fields: affiliates → Lead")).to_be_visible()
+    company = page.get_by_role("row").filter(has=page.get_by_label("Company default", exact=True))
+    expect(company.get_by_text("Required", exact=True)).to_be_visible()
+    expect(page.get_by_label("Company default", exact=True)).to_have_value("Website sign-up")
+    expect(page.get_by_label("Affiliates go to")).to_contain_text("Lead (Lead)")
+
+    # An object the org does not list, posted as a crafted form would, is refused in a sentence.
+    page.get_by_label("Affiliates go to").evaluate(
+        "select => select.add(new Option('Contact; DROP TABLE', 'Contact; DROP TABLE', true, true))"
+    )
+    page.get_by_role("button", name="Use this object").click()
+    expect(flash(page, "Choose one of the objects listed; nothing was saved.")).to_have_class(
+        re.compile("notice-error")
+    )
+    expect(page.get_by_label("Affiliates go to")).to_have_value("Lead")
+
+    # The owner adds a field in Salesforce, refreshes, and maps the affiliate's notes to it.
+    emulator.admin.define_field("Lead", NICKNAME)
+    page.get_by_role("button", name="Refresh fields").click()
+    expect(flash(page, "The objects and the fields of Lead were read again from Salesforce.")).to_be_visible()
+    page.get_by_label("Nickname", exact=True).select_option(label="Notes")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(flash(page, "The field mapping for Lead is saved.")).to_be_visible()
+    screenshots(page, "product-leads-field-mapping")
+
+    # A Salesforce admin deletes the field: the next refresh names it on the page and the dashboard.
+    with emulator.org.lock:
+        del emulator.org.schema.objects["lead"].fields["nickname__c"]
+    page.get_by_role("button", name="Refresh fields").click()
+    refused = page.locator("#refused-fields")
+    expect(refused.get_by_role("row").filter(has_text="Nickname__c")).to_contain_text("Lead has no field Nickname__c")
+    screenshots(page, "product-leads-refused-field")
+    page.goto(base_url + "/admin/")
+    expect(page.get_by_role("heading", name="Sent only in part")).to_be_visible()
+    expect(page.locator(".sync-warnings")).to_contain_text("Salesforce Leads: Lead has no field Nickname__c")
+
+
+def choose_contacts_version(page: Page, base_url: str, emulator: EmulatorHandle) -> None:
+    """Contacts' API version comes from the org's list; a typed one is refused and nothing changes."""
+    open_settings(page, base_url, "Salesforce Contacts")
+    version = page.get_by_label("API version")
+    chosen = version.input_value()
+    expect(version.locator("option")).not_to_have_count(1)
+    version.evaluate("select => select.add(new Option('sixty-two', 'sixty-two', true, true))")
+    page.get_by_role("button", name="Use this version").click()
+    expect(flash(page, "Choose one of the API versions listed; nothing was saved.")).to_have_class(
+        re.compile("notice-error")
+    )
+    expect(page.get_by_label("API version")).to_have_value(chosen)
+
+
+def send_tags_to_the_picklist(page: Page, base_url: str) -> None:
+    """Contacts sends tags to the restricted Interests picklist instead of Topics."""
+    open_settings(page, base_url, "Salesforce Contacts")
+    page.get_by_label("Tags in Salesforce", exact=True).select_option(
+        label="A multi-select picklist field (one value per tag)"
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(flash(page, "Settings of Salesforce Contacts saved.")).to_be_visible()
+    page.get_by_label("Tag picklist field (for the picklist modes)").select_option(label="Interests (multipicklist)")
+    page.get_by_role("button", name="Save mapping").click()
+    expect(flash(page, "Field mapping saved")).to_be_visible()
+
+
+def give_new_users_tags(page: Page, base_url: str, *names: str) -> None:
+    page.goto(base_url + "/admin/tags/")
+    for name in names:
+        page.get_by_label("Name", exact=True).fill(name)
+        page.get_by_label("Give it to every new user").check()
+        page.get_by_role("button", name="Create the tag").click()
+        expect(page.get_by_role("row").filter(has_text=name)).to_contain_text("Yes")
+
+
+def see_a_tag_salesforce_lacks(
+    owner: Page, visitor: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots
+) -> None:
+    """A new user's tag the picklist lacks: named in the record's result, on Contacts' Tags card, on the dashboard."""
+    send_tags_to_the_picklist(owner, base_url)
+    give_new_users_tags(owner, base_url, TAG_IN_PICKLIST, TAG_SALESFORCE_LACKS)
+    register(visitor, base_url, "Gwen", "gwen@example.com")
+
+    open_user(owner, base_url, "Gwen Visitor")
+    left_out = owner.get_by_text(
+        re.compile(rf"Created Contact 003\w+; left out the tag {TAG_SALESFORCE_LACKS}: Interests__c has no such value")
+    )
+    reload_until_visible(owner, left_out)
+    screenshots(owner, "product-user-tag-left-out")
+    (contact,) = [record for record in emulator.admin.records("Contact") if record["Email"] == "gwen@example.com"]
+    assert contact["Interests__c"] == TAG_IN_PICKLIST
+
+    open_settings(owner, base_url, "Salesforce Contacts")
+    lacks = owner.locator("#tags-salesforce-lacks")
+    expect(lacks).to_contain_text(f"Tags Interests__c has no value for: {TAG_SALESFORCE_LACKS}.")
+    expect(lacks).to_contain_text("add each as a value of Interests (Interests__c) in Salesforce Setup")
+    lacks.scroll_into_view_if_needed()
+    screenshots(owner, "product-contacts-tags-salesforce-lacks")
+
+    owner.goto(base_url + "/admin/")
+    warnings = owner.locator(".sync-warnings")
+    expect(warnings).to_contain_text(
+        f"Salesforce Contacts: 1 site tag ({TAG_SALESFORCE_LACKS}) has no value in Interests__c, so users' records leave"
+    )
+    screenshots(owner, "product-dashboard-sent-only-in-part")
+
+
+def wait_out_the_api_limit(
+    owner: Page, visitor: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots
+) -> None:
+    """The org's daily API limit runs out: every admin page says so, and syncing resumes once it frees."""
+    emulator.admin.settings(api_usage=emulator.config.api_limit)
+    register(visitor, base_url, "Pat", "pat@example.com")
+
+    banner = owner.get_by_role("alert").filter(has_text="Salesforce Contacts has paused syncing until")
+    owner.goto(base_url + "/admin/")
+    reload_until_visible(owner, banner)
+    expect(banner).to_contain_text("nothing is lost")
+    expect(banner).to_contain_text("API limit is used up")
+    screenshots(owner, "product-api-limit-banner")
+    for path in ("/admin/users/", "/admin/marketplace/"):
+        owner.goto(base_url + path)
+        expect(banner).to_be_visible()
+    assert not [record for record in emulator.admin.records("Contact") if record["Email"] == "pat@example.com"]
+
+    # The limit frees: Test connection reads the day's usage afresh, and the banner's link leads
+    # to the Sync page, whose Resume sends at once.
+    emulator.admin.settings(api_usage=0)
+    open_settings(owner, base_url, "Salesforce Contacts")
+    limit = f"{emulator.config.api_limit:,}"
+    owner.get_by_role("button", name="Test connection").click()
+    expect(flash(owner, re.compile(rf"with (?!0 )[\d,]+ of {limit} API requests left today"))).to_be_visible()
+    banner.get_by_role("link", name="Open Sync").click()
+    contacts = sync_section(owner, "Salesforce Contacts")
+    expect(contacts).to_contain_text("Resumes by itself at")
+    screenshots(owner, "product-sync-paused")
+    contacts.get_by_role("button", name="Resume").click()
+    expect(flash(owner, "Sync resumed.")).to_be_visible()
+    open_user(owner, base_url, "Pat Visitor")
+    reload_until_visible(owner, owner.get_by_text(re.compile(r"Created Contact 003\w+")), SYNC_TIMEOUT_MS)
+    expect(owner.get_by_role("alert").filter(has_text="paused syncing")).to_have_count(0)
+
+
+def test_owner_runs_both_salesforce_plugins_as_one_product(
+    site: Callable[..., str],
+    emulator: EmulatorHandle,
+    new_page: Callable[[], Page],
+    screenshots: Screenshots,
+) -> None:
+    base_url = site()
+    owner = new_page()
+    visitor = new_page()
+
+    set_up_site(owner, base_url)
+    register(visitor, base_url, "Early", "early@example.com")
+    add_affiliate(owner, base_url, "Early", "early@partner.example")
+    enable_plugins(owner, base_url, ("Salesforce Leads", "Salesforce Contacts"))
+
+    connect_both_plugins(owner, base_url, emulator, screenshots)
+    send_existing_records(owner, base_url, emulator, screenshots)
+    map_leads_fields(owner, base_url, emulator, screenshots)
+    choose_contacts_version(owner, base_url, emulator)
+    see_a_tag_salesforce_lacks(owner, new_page(), base_url, emulator, screenshots)
+    wait_out_the_api_limit(owner, new_page(), base_url, emulator, screenshots)
