@@ -4,8 +4,9 @@ Records made before the plugins are connected reach Salesforce from the Sync pag
 Send button; both plugins speak one vocabulary (Connect to Salesforce, Reconnect,
 Test connection) and show one field-mapping table whose versions and objects come
 from the org; what Salesforce refuses (a tag its restricted picklist lacks, a mapped
-field it deleted) is named where the owner looks; and a used-up daily API limit
-pauses syncing with a banner on every admin page until the limit frees.
+field it deleted) is named where the owner looks; a plugin keeps within its share of
+the org's daily API requests; and a used-up limit pauses syncing with a banner on
+every admin page until it frees.
 """
 
 import re
@@ -161,7 +162,14 @@ def map_leads_fields(page: Page, base_url: str, emulator: EmulatorHandle, screen
     screenshots(page, "product-leads-refused-field")
     page.goto(base_url + "/admin/")
     expect(page.get_by_role("heading", name="Sent only in part")).to_be_visible()
-    expect(page.locator(".sync-warnings")).to_contain_text("Salesforce Leads: Lead has no field Nickname__c")
+    warnings = page.locator(".sync-warnings")
+    expect(warnings).to_contain_text("Salesforce Leads: Lead has no field Nickname__c")
+
+    # The warning leads to the mapping, where saving it drops the deleted field's row.
+    warnings.get_by_role("link", name="Open the field mapping").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(flash(page, "The field mapping for Lead is saved.")).to_be_visible()
+    expect(page.locator("#refused-fields")).to_have_count(0)
 
 
 def choose_contacts_version(page: Page, base_url: str, emulator: EmulatorHandle) -> None:
@@ -232,6 +240,26 @@ def see_a_tag_salesforce_lacks(
     screenshots(owner, "product-dashboard-sent-only-in-part")
 
 
+def keep_leads_within_its_share(owner: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
+    """Leads may use half of the org's daily API requests: past that it pauses, leaving the rest to others."""
+    open_settings(owner, base_url, "Salesforce Leads")
+    owner.get_by_label("Share of the org's daily API requests (%)").fill("50")
+    owner.get_by_label("Wait to fill batches (seconds)").fill("0")  # each change goes at once
+    owner.get_by_role("button", name="Save", exact=True).click()
+    expect(flash(owner, "Settings of Salesforce Leads saved.")).to_be_visible()
+    emulator.admin.settings(api_usage=emulator.config.api_limit * 6 // 10)
+    owner.get_by_role("button", name="Test connection").click()
+    expect(flash(owner, re.compile(r"^The connection works"))).to_be_visible()
+
+    add_affiliate(owner, base_url, "Budget", "budget@partner.example", company="Thrift Referrals")
+    banner = owner.get_by_role("alert").filter(has_text="Salesforce Leads has paused syncing until")
+    owner.goto(base_url + "/admin/")
+    reload_until_visible(owner, banner)
+    expect(banner).to_contain_text("Syncing keeps within 50% of the org's daily API requests")
+    screenshots(owner, "product-leads-share-banner")
+    assert not [lead for lead in emulator.admin.records("Lead") if lead["Email"] == "budget@partner.example"]
+
+
 def wait_out_the_api_limit(
     owner: Page, visitor: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots
 ) -> None:
@@ -265,7 +293,7 @@ def wait_out_the_api_limit(
     expect(flash(owner, "Sync resumed.")).to_be_visible()
     open_user(owner, base_url, "Pat Visitor")
     reload_until_visible(owner, owner.get_by_text(re.compile(r"Created Contact 003\w+")), SYNC_TIMEOUT_MS)
-    expect(owner.get_by_role("alert").filter(has_text="paused syncing")).to_have_count(0)
+    expect(owner.get_by_role("alert").filter(has_text="Salesforce Contacts has paused syncing")).to_have_count(0)
 
 
 def test_owner_runs_both_salesforce_plugins_as_one_product(
@@ -288,4 +316,5 @@ def test_owner_runs_both_salesforce_plugins_as_one_product(
     map_leads_fields(owner, base_url, emulator, screenshots)
     choose_contacts_version(owner, base_url, emulator)
     see_a_tag_salesforce_lacks(owner, new_page(), base_url, emulator, screenshots)
+    keep_leads_within_its_share(owner, base_url, emulator, screenshots)
     wait_out_the_api_limit(owner, new_page(), base_url, emulator, screenshots)
