@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from host.api import (
-    VALUES_PER_STATEMENT,
     ConsentOrigin,
     Done,
     Entry,
@@ -66,7 +65,13 @@ from plugins.salesforce_common.topics import (
     unassign_topic,
     upsert_topic,
 )
-from plugins.salesforce_contacts.consent import SALESFORCE, apply_opt_outs, marks_after_sending, opted_out
+from plugins.salesforce_contacts.consent import (
+    SALESFORCE,
+    apply_opt_outs,
+    marks_after_sending,
+    opt_out_fields,
+    opted_out,
+)
 from plugins.salesforce_contacts.links import Link, forget_links, load_links, save_links
 from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
@@ -77,9 +82,14 @@ from plugins.salesforce_contacts.topic_cache import TOPICS_KEY, TopicCache
 
 #: Keys per ``IN (...)`` list when looking existing records up.
 _KEYS_PER_QUERY = 100
+#: Users loaded at a time: each is an ORM object with its tags until its snapshot is
+#: taken, several times the snapshot's size, so a large batch loads them a few at a time.
+_USERS_PER_QUERY = 1_000
+#: Links written together when a batch is saved.
+_LINKS_PER_SAVE = 1_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One user of the batch and what happened to them so far."""
 
@@ -130,7 +140,7 @@ class BatchDelivery:
     def _users(self) -> dict[str, UserSnapshot]:
         ids = [int(entry.record_id) for entry in self.entries if entry.record_id.isdigit()]
         users: dict[str, UserSnapshot] = {}
-        for chunk in chunked(ids, VALUES_PER_STATEMENT):
+        for chunk in chunked(ids, _USERS_PER_QUERY):
             query = select(User).where(User.id.in_(chunk)).options(selectinload(User.tags))
             users.update({str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)})
         return users
@@ -147,6 +157,7 @@ class BatchDelivery:
         links = load_links([entry.record_id for entry in self.entries])
         description = self._description()
         mapping = outgoing_mapping(self.store, self.object_type)
+        consent_fields = opt_out_fields(self.options, description)
         for entry in self.entries:
             user = users.get(entry.record_id)
             if user is None:
@@ -164,6 +175,7 @@ class BatchDelivery:
                 description,
                 creating=link is None,
                 consent_marks=link.consent if link is not None else None,
+                consent_fields=consent_fields,
             )
             item = Item(entry, user, values, link)
             if link is not None:
@@ -201,19 +213,21 @@ class BatchDelivery:
         """Write what was learned, in the current session (committed with the outcomes)."""
         # Lock the topic cache before reading it, so concurrent batches apply one after another.
         self.store.lock(TOPICS_KEY)
-        links: dict[int | str, Link] = {}
         dropped: list[int | str] = [entry.record_id for entry in self.deleted]
-        for item in self.items:
-            if item.drop_link:
-                dropped.append(item.user.id)
-            elif item.salesforce_id:
-                marks = dict(item.link.consent) if item.link is not None else {}
-                if item.sent:
-                    marks |= self._consent_marks(item)
-                links[item.user.id] = Link(
-                    item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks
-                )
-        save_links(links)
+        # A chunk of links at a time, so a large batch never holds all its links' rows at once.
+        for items in chunked(self.items, _LINKS_PER_SAVE):
+            links: dict[int | str, Link] = {}
+            for item in items:
+                if item.drop_link:
+                    dropped.append(item.user.id)
+                elif item.salesforce_id:
+                    marks = dict(item.link.consent) if item.link is not None else {}
+                    if item.sent:
+                        marks |= self._consent_marks(item)
+                    links[item.user.id] = Link(
+                        item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks
+                    )
+            save_links(links)
         forget_links(dropped)
         self.topics.save()
 
