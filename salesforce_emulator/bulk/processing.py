@@ -59,11 +59,10 @@ def _process(org: "Org", job: Job) -> None:
     # among them) are answered while a large job runs, as Salesforce answers them.
     for start in range(0, len(job.upload_rows), ROWS_PER_LOCK):
         with org.lock:
-            for index in range(start, min(start + ROWS_PER_LOCK, len(job.upload_rows))):
-                if job.state == "Aborted":
-                    job.unprocessed.extend(job.upload_rows[index:])
-                    return
-                _process_row(org, job, sobject, job.upload_rows[index])
+            if job.state == "Aborted":
+                return
+            for row in job.upload_rows[start : start + ROWS_PER_LOCK]:
+                _process_row(org, job, sobject, row)
     with org.lock:
         if job.state == "InProgress":
             job.state = "JobComplete"
