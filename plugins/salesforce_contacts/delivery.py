@@ -14,6 +14,7 @@ topic cache are written at the end and committed with the batch's outcomes.
 
 from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from host.api import (
+    Channel,
     ConsentOrigin,
     Done,
     Entry,
@@ -82,8 +84,8 @@ from plugins.salesforce_contacts.topic_cache import TOPICS_KEY, TopicCache
 
 #: Keys per ``IN (...)`` list when looking existing records up.
 _KEYS_PER_QUERY = 100
-#: Users loaded at a time: each is an ORM object with its tags until its snapshot is
-#: taken, several times the snapshot's size, so a large batch loads them a few at a time.
+#: Users read at a time: each is an ORM object with its tags until its values are
+#: taken, several times their size, so a large batch reads them a few at a time.
 _USERS_PER_QUERY = 1_000
 #: Links written together when a batch is saved.
 _LINKS_PER_SAVE = 1_000
@@ -94,9 +96,13 @@ class Item:
     """One user of the batch and what happened to them so far."""
 
     entry: Entry
-    user: UserSnapshot
+    user_id: int
+    #: The user's tags as read; the rest of the user is not kept, so a large batch stays small.
+    tags: frozenset[str]
     record: RecordValues
     link: Link | None
+    #: The consent marks once Salesforce holds the values sent.
+    sent_marks: dict[str, str]
     salesforce_id: str | None = None
     created: bool = False
     linked_existing: bool = False
@@ -109,7 +115,7 @@ class Item:
     #: Whether Salesforce took the record's values (or, when only linking, the link).
     sent: bool = False
     #: Channels the matched existing record had opted out of.
-    existing_opt_outs: set[str] = field(default_factory=set)
+    existing_opt_outs: AbstractSet[str] = frozenset()
 
 
 def _not_there(error: SalesforceError | None) -> bool:
@@ -137,13 +143,11 @@ class BatchDelivery:
 
     # -- reading -----------------------------------------------------------------
 
-    def _users(self) -> dict[str, UserSnapshot]:
-        ids = [int(entry.record_id) for entry in self.entries if entry.record_id.isdigit()]
-        users: dict[str, UserSnapshot] = {}
-        for chunk in chunked(ids, _USERS_PER_QUERY):
-            query = select(User).where(User.id.in_(chunk)).options(selectinload(User.tags))
-            users.update({str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)})
-        return users
+    @staticmethod
+    def _users(entries: Sequence[Entry]) -> dict[str, UserSnapshot]:
+        ids = [int(entry.record_id) for entry in entries if entry.record_id.isdigit()]
+        query = select(User).where(User.id.in_(ids)).options(selectinload(User.tags))
+        return {str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)}
 
     def _description(self) -> ObjectDescription:
         try:
@@ -153,12 +157,22 @@ class BatchDelivery:
             raise ConfigurationError(str(error)) from error
 
     def _read(self) -> None:
-        users = self._users()
-        links = load_links([entry.record_id for entry in self.entries])
         description = self._description()
         mapping = outgoing_mapping(self.store, self.object_type)
         consent_fields = opt_out_fields(self.options, description)
-        for entry in self.entries:
+        for entries in chunked(self.entries, _USERS_PER_QUERY):
+            self._read_users(entries, description, mapping, consent_fields)
+
+    def _read_users(
+        self,
+        entries: Sequence[Entry],
+        description: ObjectDescription,
+        mapping: dict[str, str],
+        consent_fields: dict[Channel, str],
+    ) -> None:
+        users = self._users(entries)
+        links = load_links([entry.record_id for entry in entries])
+        for entry in entries:
             user = users.get(entry.record_id)
             if user is None:
                 self.deleted.append(entry)
@@ -177,7 +191,8 @@ class BatchDelivery:
                 consent_marks=link.consent if link is not None else None,
                 consent_fields=consent_fields,
             )
-            item = Item(entry, user, values, link)
+            sent_marks = marks_after_sending(user, consent_fields, values.opt_outs)
+            item = Item(entry, user.id, user.tags, values, link, sent_marks)
             if link is not None:
                 item.salesforce_id = link.salesforce_id
                 item.assigned = dict(link.topics)
@@ -219,12 +234,12 @@ class BatchDelivery:
             links: dict[int | str, Link] = {}
             for item in items:
                 if item.drop_link:
-                    dropped.append(item.user.id)
+                    dropped.append(item.user_id)
                 elif item.salesforce_id:
                     marks = dict(item.link.consent) if item.link is not None else {}
                     if item.sent:
                         marks |= self._consent_marks(item)
-                    links[item.user.id] = Link(
+                    links[item.user_id] = Link(
                         item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks
                     )
             save_links(links)
@@ -239,8 +254,8 @@ class BatchDelivery:
         """
         fields = item.record.consent_fields
         if not item.linked_existing:
-            return marks_after_sending(item.user, fields, item.record.opt_outs)
-        user = db.session.get(User, item.user.id)
+            return item.sent_marks
+        user = db.session.get(User, item.user_id)
         if user is None:
             return {}
         origin = ConsentOrigin(
@@ -264,7 +279,7 @@ class BatchDelivery:
     def _changes(self, item: Item) -> TopicChanges:
         if self.options.segmentation is not Segmentation.TOPICS or item.skip_topics:
             return TopicChanges((), {})
-        return topic_changes(item.user.tags, item.assigned)
+        return topic_changes(item.tags, item.assigned)
 
     def _record_failed(self, item: Item, error: SalesforceError | None) -> None:
         if item.link is not None and _not_there(error):
