@@ -38,6 +38,21 @@ RESULTS_PIECE = 64 * 1024
 DEFAULT_DEADLINE_SECONDS = 30 * 60
 
 
+#: Records Salesforce is taken to process per second of a job, for pacing the looks at it.
+PROCESSED_PER_SECOND = 20_000
+
+
+def poll_pacing(records: int) -> dict[str, float]:
+    """How long to wait before looking at a job of ``records`` records, and at most between looks.
+
+    A job of a few thousand records is looked at after half a second; a larger one
+    after about the time it takes, with longer pauses later, so that its looks stay a
+    handful of calls whatever its size.
+    """
+    expected = records / PROCESSED_PER_SECOND
+    return {"poll_first": max(0.5, expected), "poll_longest": max(10.0, 10 * expected)}
+
+
 class BulkJobFailed(TransientError):
     """Salesforce gave up on a job (``Failed``) before writing or refusing these records."""
 
@@ -274,7 +289,7 @@ def run_job(
     :class:`TransientError`: both are sent again. A call that fails gives every
     record that call's error, as with Collections.
     """
-    ingest = ingest or BulkIngest(client)
+    ingest = ingest or BulkIngest(client, **poll_pacing(len(records)))
     columns = _columns(records)
     if operation == "upsert" and external_id_field:
         key_columns = [next((c for c in columns if c.lower() == external_id_field.lower()), external_id_field)]
