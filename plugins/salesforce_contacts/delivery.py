@@ -56,6 +56,7 @@ from plugins.salesforce_common import (
     validate_values,
 )
 from plugins.salesforce_common.composite import COMPOSITE_LIMIT
+from plugins.salesforce_common.field_mapping import FieldMapping
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.record_loads import create_many, update_many, upsert_many
 from plugins.salesforce_common.topics import (
@@ -171,7 +172,7 @@ class BatchDelivery:
         self,
         entries: Sequence[Entry],
         description: ObjectDescription,
-        mapping: dict[str, str],
+        mapping: FieldMapping,
         consent_fields: dict[Channel, str],
     ) -> None:
         users = self._users(entries)
