@@ -58,6 +58,13 @@ class SalesforceConfig:
     read_timeout: float = 60.0
     #: Loads of this many records or more go through Bulk API 2.0 (see :mod:`.record_loads`).
     bulk_threshold: int = DEFAULT_BULK_THRESHOLD
+    #: The plugin's title, by which other plugins sharing its connection name it; the
+    #: plugin's name when left out.
+    title: str = ""
+
+    @property
+    def plugin_title(self) -> str:
+        return self.title or self.plugin_name
 
     @property
     def plugin_name(self) -> str:
@@ -74,6 +81,10 @@ class SalesforceConfig:
     @property
     def token_url(self) -> str:
         return f"{self.login_base_url}/services/oauth2/token"
+
+    @property
+    def revoke_url(self) -> str:
+        return f"{self.login_base_url}/services/oauth2/revoke"
 
     @property
     def version(self) -> str:

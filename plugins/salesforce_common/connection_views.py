@@ -7,7 +7,9 @@ plugin's to fix). Its views are shared by every such plugin and find the plugin'
 :class:`ConnectionViews` through the application serving the request, which gives:
 
 * a connection panel to include in the plugin's own page: the state, the callback
-  URL and scopes with a copy button, Connect to Salesforce / Reconnect, API usage;
+  URL and scopes with a copy button, Connect to Salesforce / Reconnect / Disconnect,
+  Test connection, API usage, and the offer to use the connection another plugin
+  holds with the same connected app;
 * its ``plugin_status`` and ``admin_banners`` contributions.
 
 Links in cards and banners lead to the plugin's page, where the Authorize button is
@@ -16,7 +18,7 @@ a POST: an outside page cannot start an authorization in the admin's browser.
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +40,24 @@ from host.api import (
 from plugins.salesforce_common.authorization import (
     complete_authorization,
     connection_status,
+    disconnect,
+    join_grant,
     start_authorization,
 )
 from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import Describer
 from plugins.salesforce_common.errors import SalesforceError
+from plugins.salesforce_common.grants import grant_record, joinable_grants
 from plugins.salesforce_common.oauth import SCOPES
-from plugins.salesforce_common.status import CONNECT_LABEL, RECONNECT_LABEL, ConnectionStatus
+from plugins.salesforce_common.status import (
+    CONNECT_LABEL,
+    DISCONNECT_LABEL,
+    RECONNECT_LABEL,
+    ConnectionState,
+    ConnectionStatus,
+    grant_of,
+)
 
 HEALTH_KEY = "salesforce.health_check"
 #: The anchor of the connection panel on a plugin's page.
@@ -71,6 +83,10 @@ class ConnectionViews:
     @property
     def blueprint_name(self) -> str:
         return connection_blueprint_name(self.plugin.name)
+
+    def connection_config(self) -> SalesforceConfig:
+        """The plugin's config, with the title other plugins sharing its connection see."""
+        return replace(self.config(), title=self.plugin.title)
 
     # -- URLs --------------------------------------------------------------
 
@@ -110,8 +126,19 @@ class ConnectionViews:
 
     def panel_context(self) -> dict[str, Any]:
         """What ``salesforce_common/connection_panel.html`` renders; never a secret."""
+        status = self.status()
+        config = self.config()
+        shareable = (
+            joinable_grants(self.plugin.name, config.consumer_key)
+            if status.state is not ConnectionState.CONNECTED and config.consumer_key
+            else []
+        )
         return {
-            "connection": self.status(),
+            "connection": status,
+            "connection_shareable": shareable,
+            "connection_join_url": url_for(f"{self.blueprint_name}.use_connection"),
+            "connection_disconnect_url": url_for(f"{self.blueprint_name}.disconnect"),
+            "connection_disconnect_label": DISCONNECT_LABEL,
             "connection_problem": self.health_problem(),
             "connection_anchor": PANEL_ANCHOR,
             "connection_callback_url": self.callback_url(),
@@ -157,10 +184,65 @@ def _connection() -> ConnectionViews:
 def authorize() -> Response:
     connection = _connection()
     try:
-        return start_authorization(connection.config(), connection.callback_url())
+        return start_authorization(
+            connection.connection_config(), connection.callback_url(), ask_login=bool(request.form.get("another_user"))
+        )
     except SalesforceError as error:
         flash(str(error), "error")
         return redirect(connection.page_url())
+
+
+def _resume_sharers(connection: ConnectionViews) -> None:
+    """Work held while the connection needed reauthorization goes out now, for every
+    plugin on the grant."""
+    grant = grant_of(connection.plugin.store)
+    holders = (grant_record(grant) or {}).get("plugins", {}) if grant else {}
+    for name in {connection.plugin.name, *holders}:
+        resume(name)
+    db.session.commit()
+
+
+@admin_required
+def use_connection() -> Response:
+    """Use the connection another plugin holds, with no new approval in Salesforce."""
+    connection = _connection()
+    config = connection.connection_config()
+    db.session.commit()
+    try:
+        status = join_grant(config, request.form.get("grant", ""))
+    except SalesforceError as error:
+        flash(str(error), "error")
+        return redirect(connection.page_url())
+    _resume_sharers(connection)
+    flash(status.summary, "success")
+    _run_health_check(connection, config)
+    return redirect(connection.page_url())
+
+
+@admin_required
+def disconnect_view() -> Response:
+    """Stop using the connection; Salesforce revokes it when no other plugin uses it."""
+    connection = _connection()
+    config = connection.connection_config()
+    db.session.commit()
+    try:
+        revoked = disconnect(config)
+    except SalesforceError as error:
+        flash(
+            f"Disconnected from Salesforce here, but Salesforce could not be told: {error} Revoke the "
+            "connected app's approval in Salesforce (Connected Apps OAuth Usage).",
+            "error",
+        )
+        return redirect(connection.page_url())
+    connection.plugin.store.delete(HEALTH_KEY)
+    db.session.commit()
+    flash(
+        "Disconnected from Salesforce; Salesforce revoked the connection."
+        if revoked
+        else "Disconnected from Salesforce; the other plugin using the connection stays connected.",
+        "success",
+    )
+    return redirect(connection.page_url())
 
 
 @admin_required
@@ -210,7 +292,7 @@ def _run_health_check(connection: ConnectionViews, config: SalesforceConfig) -> 
 @admin_required
 def callback() -> Response:
     connection = _connection()
-    config = connection.config()
+    config = connection.connection_config()
     # No database transaction stays open over the calls to Salesforce; the library
     # stores the connection in transactions of its own.
     db.session.commit()
@@ -220,9 +302,7 @@ def callback() -> Response:
         log.info("Salesforce authorization of %s not completed: %s", connection.plugin.name, error)
         flash(str(error), "error")
         return redirect(connection.page_url())
-    # Work held while the connection needed reauthorization goes out now.
-    resume(connection.plugin)
-    db.session.commit()
+    _resume_sharers(connection)
     flash(status.summary, "success")
     # A problem stays on the panel and the card until the next authorization.
     _run_health_check(connection, config)
@@ -247,5 +327,9 @@ def connection_blueprint(plugin_name: str, callback_path: str) -> Blueprint:
     blueprint.add_url_rule(
         f"/admin/plugins/{plugin_name}/test-connection", "test_connection", check_connection, methods=["POST"]
     )
+    blueprint.add_url_rule(
+        f"/admin/plugins/{plugin_name}/use-connection", "use_connection", use_connection, methods=["POST"]
+    )
+    blueprint.add_url_rule(f"/admin/plugins/{plugin_name}/disconnect", "disconnect", disconnect_view, methods=["POST"])
     blueprint.add_url_rule(callback_path, "callback", callback, methods=["GET"])
     return blueprint

@@ -139,4 +139,5 @@ def salesforce_config(plugin: Plugin) -> SalesforceConfig:
         record_kind=RECORD_KIND,
         api_budget_share=budget_share(plugin.settings.get(BUDGET_FIELD.key)),
         bulk_threshold=bulk_threshold(plugin.settings),
+        title=plugin.title,
     )

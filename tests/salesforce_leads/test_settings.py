@@ -2,6 +2,9 @@
 
 from leads_site import Site
 
+from plugins.salesforce_common.grants import GRANTS, tokens_key
+from plugins.salesforce_common.status import grant_of
+
 PAGE = "/admin/plugins/salesforce_leads/"
 
 
@@ -47,7 +50,8 @@ def test_good_values_are_saved_and_the_version_is_read_from_the_api_url(site: Si
 
 def test_the_page_shows_the_callback_url_and_scopes_and_never_a_secret(connected: Site) -> None:
     with connected.app.app_context():
-        tokens = connected.plugin.store.get_secret("salesforce.tokens")
+        grant = grant_of(connected.plugin.store)
+        tokens = GRANTS.get_secret(tokens_key(grant)) if grant else None
     assert tokens
     pages = [
         connected.admin.get(PAGE).get_data(as_text=True),
