@@ -17,7 +17,7 @@ a POST: an outside page cannot start an authorization in the admin's browser.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,9 @@ class ConnectionViews:
     #: The object the plugin writes (read from its settings); after each authorization
     #: the health check makes sure it exists and the connected user can create it.
     destination_object: Callable[[], str] | None = None
+    #: What blank settings fields stand for once connected (field key to value), shown
+    #: as "from the connection: ..." beside them.
+    filled_from_connection: Callable[[ConnectionStatus], Mapping[str, str]] | None = None
 
     @property
     def blueprint_name(self) -> str:
@@ -139,6 +142,8 @@ class ConnectionViews:
             "connection_join_url": url_for(f"{self.blueprint_name}.use_connection"),
             "connection_disconnect_url": url_for(f"{self.blueprint_name}.disconnect"),
             "connection_disconnect_label": DISCONNECT_LABEL,
+            "connection_plugin_title": self.plugin.title,
+            "connection_fills": self._fills(status),
             "connection_problem": self.health_problem(),
             "connection_anchor": PANEL_ANCHOR,
             "connection_callback_url": self.callback_url(),
@@ -149,6 +154,14 @@ class ConnectionViews:
             "connection_reconnect_label": RECONNECT_LABEL,
             "connection_script_url": url_for(f"{self.blueprint_name}.static", filename="salesforce_common.js"),
         }
+
+
+    def _fills(self, status: ConnectionStatus) -> list[tuple[str, str, str]]:
+        """(field key, field label, value) of the blank fields the connection fills in."""
+        if self.filled_from_connection is None:
+            return []
+        labels = {setting.key: setting.label for setting in self.plugin.settings_fields}
+        return [(key, labels.get(key, key), value) for key, value in self.filled_from_connection(status).items()]
 
 
 class SalesforceConnectedPlugin(Plugin):

@@ -209,7 +209,9 @@ def test_disconnecting_one_leaves_the_other_and_the_last_revokes(shared: TwoPlug
 
 def test_disconnect_asks_first(shared: TwoPluginSite) -> None:
     page = shared.page(LEADS)
-    assert 'data-confirm="Disconnect this plugin from Salesforce? Salesforce Contacts stays connected."' in page
+    assert "Disconnect Salesforce Leads from Salesforce?" in page
+    assert "Salesforce Contacts uses the same connection and stays connected." in page
+    assert "Yes, disconnect" in page
 
 
 def test_a_connection_stored_before_grants_were_shared_moves_on_first_use(two_plugins: TwoPluginSite) -> None:

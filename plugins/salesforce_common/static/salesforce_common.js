@@ -10,8 +10,18 @@ document.addEventListener("click", (event) => {
   });
 });
 
-// Forms with data-confirm (Disconnect) ask before they are sent.
-document.addEventListener("submit", (event) => {
-  const message = event.target.dataset && event.target.dataset.confirm;
-  if (message && !window.confirm(message)) event.preventDefault();
+// Settings the connection fills in show its value in their blank field, and the
+// My Domain URL shows only while My Domain is the chosen login.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const line of document.querySelectorAll("[data-fills]")) {
+    const input = document.getElementById(line.dataset.fills);
+    if (input && !input.value) input.placeholder = `from the connection: ${line.dataset.value}`;
+  }
+  const choice = document.getElementById("login_host");
+  const domain = document.getElementById("custom_login_url");
+  if (!choice || !domain) return;
+  const box = domain.closest(".field") || domain;
+  const show = () => { box.hidden = choice.value !== "custom"; };
+  choice.addEventListener("change", show);
+  show();
 });
