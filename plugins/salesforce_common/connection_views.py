@@ -1,7 +1,7 @@
-"""The connect, callback and reauthorize pieces every Salesforce plugin needs, once.
+"""The Connect, Reconnect, Disconnect and callback pieces every Salesforce plugin needs, once.
 
 A plugin makes its blueprint once, at import, with :func:`connection_blueprint`: the
-Authorize view (POST, under the plugin's admin pages) and the OAuth callback at the
+Connect view (POST, under the plugin's admin pages) and the OAuth callback at the
 path the plugin chooses (the path admins register in the connected app, so it is the
 plugin's to fix). Its views are shared by every such plugin and find the plugin's
 :class:`ConnectionViews` through the application serving the request, which gives:
@@ -12,7 +12,7 @@ plugin's to fix). Its views are shared by every such plugin and find the plugin'
   holds with the same connected app;
 * its ``plugin_status`` and ``admin_banners`` contributions.
 
-Links in cards and banners lead to the plugin's page, where the Authorize button is
+Links in cards and banners lead to the plugin's page, where the Connect button is
 a POST: an outside page cannot start an authorization in the admin's browser.
 """
 
@@ -94,11 +94,11 @@ class ConnectionViews:
     # -- URLs --------------------------------------------------------------
 
     def page_url(self) -> str:
-        """The plugin's page, at its connection panel: where Reauthorize links lead."""
+        """The plugin's page, at its connection panel: where Reconnect links lead."""
         return f"{url_for(self.page_endpoint)}#{PANEL_ANCHOR}"
 
     def authorize_url(self) -> str:
-        """The Authorize view; POST only."""
+        """The Connect view; POST only."""
         return url_for(f"{self.blueprint_name}.authorize")
 
     def callback_url(self) -> str:
@@ -154,7 +154,6 @@ class ConnectionViews:
             "connection_reconnect_label": RECONNECT_LABEL,
             "connection_script_url": url_for(f"{self.blueprint_name}.static", filename="salesforce_common.js"),
         }
-
 
     def _fills(self, status: ConnectionStatus) -> list[tuple[str, str, str]]:
         """(field key, field label, value) of the blank fields the connection fills in."""
@@ -293,7 +292,7 @@ def _run_health_check(connection: ConnectionViews, config: SalesforceConfig) -> 
         if not description.createable:
             problem = (
                 f"The connected Salesforce user cannot create {sobject} records; grant Create on {sobject} "
-                "in Salesforce or reauthorize as a user who can."
+                "in Salesforce or reconnect as a user who can."
             )
     except SalesforceError as error:
         problem = str(error)
@@ -323,7 +322,7 @@ def callback() -> Response:
 
 
 def connection_blueprint(plugin_name: str, callback_path: str) -> Blueprint:
-    """One plugin's Authorize, Test connection and callback routes, and the panel's script.
+    """One plugin's Connect, Use connection, Test connection, Disconnect and callback routes, and the panel's script.
 
     A plugin makes it once, at import: the blueprint carries the plugin's name and
     paths, while the views are shared and find the plugin per request, so one blueprint

@@ -135,7 +135,7 @@ class ConnectionStatus:
         return "Not connected to Salesforce"
 
     def plugin_status(self, authorize_url: str) -> PluginStatus:
-        """The Marketplace card's status, with an Authorize link when one is needed.
+        """The Marketplace card's status, with a Connect or Reconnect link when one is needed.
 
         The card names the org; its ID is the card's hover text.
         """

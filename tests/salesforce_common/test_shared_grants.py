@@ -235,3 +235,23 @@ def test_a_connection_stored_before_grants_were_shared_moves_on_first_use(two_pl
         assert two_plugins.plugin(LEADS).store.get(LEGACY_TOKENS_KEY) is None
         db.session.commit()
     assert "Use the connection of Salesforce Leads" in two_plugins.page(CONTACTS)
+
+
+def test_another_connected_app_is_not_offered(two_plugins: TwoPluginSite) -> None:
+    two_plugins.connect(LEADS)
+    with two_plugins.app.test_request_context():
+        two_plugins.plugin(CONTACTS).settings.update({"consumer_key": "another-app"})
+        db.session.commit()
+    page = two_plugins.page(CONTACTS)
+    assert "Use the connection of" not in page
+    assert "Connect to Salesforce" in page
+
+
+def test_a_connection_not_offered_cannot_be_joined(two_plugins: TwoPluginSite) -> None:
+    two_plugins.connect(LEADS)
+    response = two_plugins.admin.post(
+        f"/admin/plugins/{CONTACTS}/use-connection", data={"grant": "00Dforged.005forged.0"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "no longer available to share" in html.unescape(response.get_data(as_text=True))
+    assert two_plugins.state(CONTACTS) is ConnectionState.NOT_CONNECTED
