@@ -41,7 +41,9 @@ from plugins.salesforce_contacts.mapping import (
     save_directions,
     save_mapping,
 )
+from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
+from plugins.salesforce_contacts.refusals import refused_mapped_fields, tag_picklist, tags_salesforce_lacks
 from plugins.salesforce_contacts.settings import FIELD_API_NAME, Options, Segmentation
 from plugins.salesforce_contacts.topic_cache import TopicCache
 from plugins.salesforce_contacts.user_fields import available_fields
@@ -162,12 +164,16 @@ def setup() -> str | Response:
         ],
         user_fields=available_fields(),
         tag_names=_tag_source_names(plugin, options, org),
+        tag_picklist=tag_picklist(plugin.store, options),
+        tags_salesforce_lacks=tags_salesforce_lacks(plugin.store, options),
+        refused_fields=refused_mapped_fields(plugin.store, options),
         map_prefix=MAP_PREFIX,
         direction_prefix=DIRECTION_PREFIX,
         webhooks=webhook_rows(plugin),
         webhook_actions=list(Action),
         webhook_fields=fields_to_include(plugin, options, org.description),
         consent_fields=opt_out_fields(options, org.description),
+        orders_url=url_for(f"{NAME}_orders.settings") if shop_installed() else None,
         **connection,
     )
 
