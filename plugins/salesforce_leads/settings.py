@@ -91,8 +91,8 @@ SETTINGS_FIELDS = (
     *LOGIN_FIELDS,
     SettingField(
         "api_url",
-        "API URL (optional)",
-        help=f"{API_URL_EXAMPLE}; left blank, it is the connection's, with API version {DEFAULT_API_VERSION}.",
+        "API URL",
+        help=f"Optional: {API_URL_EXAMPLE}; left blank, it is the connection's, with API version {DEFAULT_API_VERSION}.",
         validators=(check_api_url,),
     ),
     SettingField(
@@ -104,8 +104,8 @@ SETTINGS_FIELDS = (
     ),
     SettingField(
         "salesforce_domain",
-        "Salesforce domain (optional)",
-        help="Where you log in, if not the Salesforce login above: https://{instance}.salesforce.com or your My "
+        "Salesforce domain",
+        help="Optional: where you log in, if not the Salesforce login above: https://{instance}.salesforce.com or your My "
         "Domain. Left blank, it is the connection's.",
         validators=(check_domain,),
     ),

@@ -83,8 +83,8 @@ def test_blank_api_url_and_domain_come_from_the_connection(make_site) -> None:
     assert "Connected to" in site.connect()
     page = site.admin.get(PAGE).get_data(as_text=True)
     base = site.emulator.base_url
-    assert f"API URL (optional): from the connection: <code>{base}/services/data/v62.0</code>" in page
-    assert f"Salesforce domain (optional): from the connection: <code>{base}</code>" in page
+    assert f"API URL: from the connection: <code>{base}/services/data/v62.0</code>" in page
+    assert f"Salesforce domain: from the connection: <code>{base}</code>" in page
 
 
 def test_the_login_host_is_chosen_as_every_salesforce_plugin_chooses_it(site: Site) -> None:
