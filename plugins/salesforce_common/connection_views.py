@@ -133,7 +133,7 @@ class ConnectionViews:
         config = self.config()
         shareable = (
             joinable_grants(self.plugin.name, config.consumer_key)
-            if status.state is not ConnectionState.CONNECTED and config.consumer_key
+            if status.state is ConnectionState.NOT_CONNECTED and config.consumer_key
             else []
         )
         return {
@@ -246,8 +246,9 @@ def disconnect_view() -> Response:
             "error",
         )
         return redirect(connection.page_url())
-    connection.plugin.store.delete(HEALTH_KEY)
-    db.session.commit()
+    finally:
+        connection.plugin.store.delete(HEALTH_KEY)
+        db.session.commit()
     flash(
         "Disconnected from Salesforce; Salesforce revoked the connection."
         if revoked

@@ -78,14 +78,15 @@ def write_grant_record(grant: str, record: Mapping[str, Any]) -> None:
 
 
 def add_holder(grant: str, plugin_name: str, plugin_title: str) -> None:
-    record = grant_record(grant) or {}
+    # Locked: two plugins joining at once must both end up listed.
+    record = GRANTS.get_locked(record_key(grant)) or {}
     GRANTS.set(record_key(grant), {**record, "plugins": {**record.get("plugins", {}), plugin_name: plugin_title}})
 
 
 def remove_holder(grant: str, plugin_name: str) -> str | None:
     """Take a plugin off a grant; a grant nobody uses any more is deleted, and its
     encrypted tokens are returned so the caller can revoke them at Salesforce."""
-    record = grant_record(grant)
+    record = GRANTS.get_locked(record_key(grant))
     if record is None:
         return None
     holders = {name: title for name, title in record.get("plugins", {}).items() if name != plugin_name}
