@@ -225,9 +225,11 @@ def use_connection() -> Response:
     except SalesforceError as error:
         flash(str(error), "error")
         return redirect(connection.page_url())
-    _resume_sharers(connection)
     flash(status.summary, "success")
+    # The check's call is the plugin's first on this connection: made before the queue
+    # resumes, it stores the first API usage reading alone.
     _run_health_check(connection, config)
+    _resume_sharers(connection)
     return redirect(connection.page_url())
 
 
