@@ -11,6 +11,7 @@ connected as the same user of the same org and app (:mod:`.grants`):
 before anything is stored, so an existing connection keeps working.
 """
 
+import enum
 import logging
 import secrets
 from collections.abc import Mapping
@@ -176,14 +177,23 @@ def join_grant(config: SalesforceConfig, grant: str) -> ConnectionStatus:
     return read_connection_status(config.store)
 
 
-def disconnect(config: SalesforceConfig) -> bool:
+class Disconnected(enum.Enum):
+    """What Disconnect did."""
+
+    REVOKED = "Disconnected from Salesforce; Salesforce revoked the connection."
+    STILL_SHARED = "Disconnected from Salesforce; the other plugin using the connection stays connected."
+    WAS_NOT_CONNECTED = "There was no connection to Salesforce to disconnect; nothing was changed."
+
+
+def disconnect(config: SalesforceConfig) -> Disconnected:
     """Stop using the connection; revoke it at Salesforce when no other plugin uses it.
 
-    Whether Salesforce was asked to revoke it (``False``: another plugin still uses it).
     :raises SalesforceError: Salesforce could not be told; the site has forgotten it anyway.
     """
     with independent_transaction():
         share_stored_connection(config)
+        if config.store.get(CONNECTION_KEY) is None:
+            return Disconnected.WAS_NOT_CONNECTED
         grant = grant_of(config.store)
         unused = remove_holder(grant, config.plugin_name) if grant else None
         config.store.delete(CONNECTION_KEY)
@@ -191,7 +201,7 @@ def disconnect(config: SalesforceConfig) -> bool:
     tokens = tokens_from_secret(unused)
     if tokens is not None:
         revoke_token(config, tokens.refresh_token)
-    return not shared
+    return Disconnected.STILL_SHARED if shared else Disconnected.REVOKED
 
 
 def revoke_quietly(config: SalesforceConfig, tokens: Tokens | None) -> None:

@@ -38,6 +38,7 @@ from host.api import (
     resume,
 )
 from plugins.salesforce_common.authorization import (
+    Disconnected,
     complete_authorization,
     connection_status,
     disconnect,
@@ -240,7 +241,7 @@ def disconnect_view() -> Response:
     config = connection.connection_config()
     db.session.commit()
     try:
-        revoked = disconnect(config)
+        outcome = disconnect(config)
     except SalesforceError as error:
         flash(
             f"Disconnected from Salesforce here, but Salesforce could not be told: {error} Revoke the "
@@ -251,12 +252,7 @@ def disconnect_view() -> Response:
     finally:
         connection.plugin.store.delete(HEALTH_KEY)
         db.session.commit()
-    flash(
-        "Disconnected from Salesforce; Salesforce revoked the connection."
-        if revoked
-        else "Disconnected from Salesforce; the other plugin using the connection stays connected.",
-        "success",
-    )
+    flash(outcome.value, "success" if outcome is not Disconnected.WAS_NOT_CONNECTED else "info")
     return redirect(connection.page_url())
 
 

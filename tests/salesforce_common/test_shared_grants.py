@@ -255,3 +255,11 @@ def test_a_connection_not_offered_cannot_be_joined(two_plugins: TwoPluginSite) -
     assert response.status_code == 200
     assert "no longer available to share" in html.unescape(response.get_data(as_text=True))
     assert two_plugins.state(CONTACTS) is ConnectionState.NOT_CONNECTED
+
+
+def test_disconnecting_a_plugin_not_connected_changes_nothing(shared: TwoPluginSite) -> None:
+    shared.disconnect(CONTACTS)
+    page = shared.disconnect(CONTACTS)
+    assert "There was no connection to Salesforce to disconnect; nothing was changed." in page
+    assert shared.state(LEADS) is ConnectionState.CONNECTED
+    assert len(shared.emulator.admin.approvals()) == 1
