@@ -158,8 +158,10 @@ def complete_authorization(config: SalesforceConfig, callback_args: Mapping[str,
 def join_grant(config: SalesforceConfig, grant: str) -> ConnectionStatus:
     """Use another plugin's stored grant, without a new approval.
 
-    :raises ConfigurationError: the grant is gone, not working, or of another connected app.
+    :raises ConfigurationError: the plugin's settings are incomplete, or the grant is gone,
+        not working, or of another connected app.
     """
+    config.require_complete()
     with independent_transaction():
         share_stored_connection(config)
         offered = {shared.id for shared in joinable_grants(config.plugin_name, config.consumer_key)}

@@ -48,9 +48,16 @@ class RefreshRefused(Exception):
     Internal: :mod:`.tokens` turns it into "needs reauthorization" with the reason.
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, error: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        #: OAuth's error code, e.g. ``invalid_grant``.
+        self.error = error
+
+    @property
+    def refuses_the_app(self) -> bool:
+        """The consumer key or secret was refused, not the grant: the plugin's settings are wrong."""
+        return self.error in ("invalid_client", "invalid_client_id")
 
 
 def new_code_verifier() -> tuple[str, str]:
@@ -154,7 +161,7 @@ def refresh_grant(config: SalesforceConfig, refresh_token: str) -> dict[str, Any
                 timeout=config.timeouts,
             )
     except OAuth2Error as error:
-        raise RefreshRefused(_describe_token_error(error)) from error
+        raise RefreshRefused(_describe_token_error(error), error.error or "") from error
     token = dict(response)
     if token.get("refresh_token") == refresh_token:
         # requests-oauthlib fills in the token it sent when none came back.

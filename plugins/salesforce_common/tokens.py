@@ -19,7 +19,12 @@ from typing import Any
 
 from host.api import PluginStore, crypto, independent_transaction
 from plugins.salesforce_common.config import SalesforceConfig
-from plugins.salesforce_common.errors import AuthorizationError, NotConnected, ReauthorizationRequired
+from plugins.salesforce_common.errors import (
+    AuthorizationError,
+    ConfigurationError,
+    NotConnected,
+    ReauthorizationRequired,
+)
 from plugins.salesforce_common.grants import GRANTS, grant_id, tokens_key
 from plugins.salesforce_common.oauth import RefreshRefused, refresh_grant
 from plugins.salesforce_common.status import (
@@ -182,6 +187,12 @@ def refresh_tokens(config: SalesforceConfig, failed: Tokens) -> Tokens:
         try:
             renewed = current.refreshed(refresh_grant(config, current.refresh_token))
         except RefreshRefused as refused:
+            if refused.refuses_the_app:
+                # The grant is sound: another plugin on it may hold the right key and secret.
+                raise ConfigurationError(
+                    f"Salesforce refused this plugin's Consumer Key or Secret when renewing the session "
+                    f"({refused.reason}); copy them again from the connected app."
+                ) from refused
             reason = f"Salesforce refused the refresh token: {refused.reason}."
             GRANTS.delete(tokens_key(grant))
             set_needs_reauthorization(store, reason)

@@ -263,3 +263,14 @@ def test_disconnecting_a_plugin_not_connected_changes_nothing(shared: TwoPluginS
     assert "There was no connection to Salesforce to disconnect; nothing was changed." in page
     assert shared.state(LEADS) is ConnectionState.CONNECTED
     assert len(shared.emulator.admin.approvals()) == 1
+
+
+def test_a_wrong_secret_on_one_plugin_leaves_the_shared_grant_alone(shared: TwoPluginSite) -> None:
+    with shared.app.test_request_context():
+        shared.plugin(CONTACTS).settings.update({"consumer_secret": "not-the-secret"})
+        db.session.commit()
+    shared.emulator.admin.expire_sessions()
+    page = shared.test_connection(CONTACTS)
+    assert "Salesforce refused this plugin's Consumer Key or Secret" in page
+    assert shared.state(CONTACTS) is shared.state(LEADS) is ConnectionState.CONNECTED
+    assert "The connection works" in shared.test_connection(LEADS)
