@@ -137,6 +137,8 @@ def test_the_second_plugin_offers_the_first_ones_connection(two_plugins: TwoPlug
     page = two_plugins.page(CONTACTS)
     assert f"Use the connection of Salesforce Leads ({two_plugins.emulator.username})" in page
     assert "Connect as another user" in page
+    another = two_plugins.admin.post(f"/admin/plugins/{CONTACTS}/authorize", data={"another_user": "1"})
+    assert "prompt=login" in another.headers["Location"]  # Salesforce asks who logs in
 
 
 def test_joining_makes_no_approval_and_the_page_says_which_connection(shared: TwoPluginSite) -> None:
