@@ -264,7 +264,7 @@ def set_needs_reauthorization(store: PluginStore, reason: str) -> None:
     """Record that Salesforce refused the refresh token, in the current session: every
     plugin on the same grant needs it.
 
-    The identity is kept so the banner can say which user to reauthorize as.
+    The identity is kept so the banner can say which user to reconnect as.
     """
     _update_record(
         store,
