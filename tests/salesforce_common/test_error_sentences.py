@@ -170,7 +170,7 @@ def error_for(payload: dict, context: ErrorContext = LEAD, status: int = 400):
             {"errorCode": "API_CURRENTLY_DISABLED", "message": "API is disabled for this User"},
             LEAD,
             ApiDisabledForUser,
-            "The connected Salesforce user lacks the API Enabled permission; grant it in Salesforce or reauthorize "
+            "The connected Salesforce user lacks the API Enabled permission; grant it in Salesforce or reconnect "
             "as a user who has it.",
         ),
         (
