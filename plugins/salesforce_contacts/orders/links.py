@@ -3,7 +3,8 @@
 An order's link (``order.<order id>``) says its Order exists with its items, so a
 later refund or cancel only changes the Order's status and never adds the items
 twice; an order whose Composite got no answer is marked unsure, and looked for by
-its ``Site_Order_Id__c`` before it is sent again. The catalog cache keeps the standard price book's id and each product's
+its ``Site_Order_Id__c`` (and its items counted) before it is sent again; an order
+too large for one Composite keeps how many of its items are in. The catalog cache keeps the standard price book's id and each product's
 price book entries by SKU, so an order of known products is one call; the Contact
 cache keeps each buyer Contact's Account, so it is read once.
 """
@@ -20,6 +21,7 @@ ENTRY_PREFIX = "orders.entry."
 ACCOUNT_PREFIX = "orders.account."
 PRICE_BOOKS_KEY = "orders.price_books"
 UNSURE_PREFIX = "orders.unsure."
+PARTIAL_PREFIX = "orders.partial."
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,35 @@ def save_unsure(store: PluginStore, unsure: Iterable[int], settled: Iterable[int
     store.set_many({f"{UNSURE_PREFIX}{order_id}": True for order_id in unsure})
     for order_id in settled:
         store.delete(f"{UNSURE_PREFIX}{order_id}")
+
+
+@dataclass(frozen=True)
+class PartialOrder:
+    """An Order too large for one Composite, with its first ``lines`` items in Salesforce.
+
+    Each Composite is all-or-none and sends the next items in the order's own order, so
+    the items in are always the first ones: the rest are sent, never those again.
+    """
+
+    salesforce_id: str
+    lines: int
+
+
+def load_partial(store: PluginStore, order_ids: Iterable[int | str]) -> dict[str, PartialOrder]:
+    stored = store.get_many(f"{PARTIAL_PREFIX}{order_id}" for order_id in order_ids)
+    return {
+        key.removeprefix(PARTIAL_PREFIX): PartialOrder(str(value["id"]), int(value["lines"]))
+        for key, value in stored.items()
+        if isinstance(value, Mapping) and value.get("id")
+    }
+
+
+def save_partial(store: PluginStore, partial: Mapping[int, PartialOrder], settled: Iterable[int]) -> None:
+    store.set_many(
+        {f"{PARTIAL_PREFIX}{order_id}": {"id": p.salesforce_id, "lines": p.lines} for order_id, p in partial.items()}
+    )
+    for order_id in settled:
+        store.delete(f"{PARTIAL_PREFIX}{order_id}")
 
 
 @dataclass(frozen=True)
