@@ -1,9 +1,12 @@
 """The shop, reached only when it is there: its module is imported inside functions,
 so the Contacts plugin loads, and runs, on a site without it."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from host.api import is_installed
+from flask import current_app, url_for
+
+from host.api import RecordLabel, is_installed
 
 if TYPE_CHECKING:
     from plugins.shop.snapshots import OrderSnapshot
@@ -24,3 +27,20 @@ def order_snapshot(order_id: int) -> "OrderSnapshot | None":
     from plugins.shop.orders import order_snapshot as shop_order_snapshot
 
     return shop_order_snapshot(order_id)
+
+
+def order_labels(record_ids: Sequence[str]) -> dict[str, RecordLabel]:
+    """The Sync pages' names of orders ("Order 8F3K2M9Q — grace@example.com"), linked to
+    the shop's order page; none without the shop, and none for an order gone from it."""
+    if not shop_installed():
+        return {}
+    from plugins.shop.orders import order_headings
+
+    linked = ORDER_PAGE in current_app.view_functions
+    headings = order_headings(int(record_id) for record_id in record_ids if record_id.isascii() and record_id.isdigit())
+    return {
+        str(order_id): RecordLabel(
+            f"Order {number} — {email}", url_for(ORDER_PAGE, order_id=order_id) if linked else None
+        )
+        for order_id, (number, email) in headings.items()
+    }
