@@ -8,11 +8,11 @@ from werkzeug.serving import make_server
 
 from demo.emulated_org import start_emulated_org
 from demo.sample_site import (
+    BUYER_EMAIL,
     OWNER_EMAIL,
     OWNER_PASSWORD,
-    USER_PASSWORD,
-    BUYER_EMAIL,
     SHOP_ACCOUNT,
+    USER_PASSWORD,
     add_sample_content,
     enter_connected_app,
     place_sample_order,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask
 from werkzeug.serving import BaseWSGIServer
 
 from salesforce_emulator.app import create_app
@@ -20,6 +21,7 @@ class EmulatedOrg:
     url: str
     config: EmulatorConfig
     server: BaseWSGIServer
+    app: Flask
 
     @property
     def connected_app(self) -> ConnectedAppConfig:
@@ -27,7 +29,7 @@ class EmulatedOrg:
 
     def add_record(self, sobject: str, **fields: Any) -> str:
         """Create a record in the org, as its admin would (no API call counted); its Id."""
-        org = self.server.app.extensions["salesforce_emulator"]
+        org = self.app.extensions["salesforce_emulator"]
         with org.lock:
             return str(org.dml.create(org.schema.get(sobject), fields, next(iter(org.users.values()))))
 
@@ -39,6 +41,7 @@ def start_emulated_org(port: int, site_url: str) -> EmulatedOrg:
     """Start the org with the site's callback URLs registered in its Connected App."""
     config = EmulatorConfig.from_dict({"host": "127.0.0.1", "port": port, "https": False, "org_name": "Plughost Demo"})
     config.connected_apps[0].callback_urls = [site_url + path for path in CALLBACK_PATHS]
-    server, _certificate = build_server(create_app(config), config)
+    app = create_app(config)
+    server, _certificate = build_server(app, config)
     serve_in_thread(server)
-    return EmulatedOrg(url=base_url(server, config), config=config, server=server)
+    return EmulatedOrg(url=base_url(server, config), config=config, server=server, app=app)

@@ -456,7 +456,8 @@ class OrderDelivery:
                 message = f"Order {salesforce_id} set to {work.status}."
             else:
                 verb = "Created" if answer is None or answer.body.get("created", True) else "Updated"
-                message = f"{verb} Order {salesforce_id} with {len(work.order.items)} items, {work.status}."
+                count = len(work.order.items)
+                message = f"{verb} Order {salesforce_id} with {count} item{'' if count == 1 else 's'}, {work.status}."
             work.outcome = Done(message, external_id=salesforce_id)
 
     def _product_failed(self, sku: str, error: SalesforceError) -> Outcome:
