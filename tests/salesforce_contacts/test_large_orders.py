@@ -6,7 +6,13 @@ from order_shop import BUYER, Shop, item, paid_order
 import host.sync
 from host.extensions import db
 from plugins.salesforce_contacts.orders.handler import KIND
-from plugins.salesforce_contacts.orders.links import load_order_link
+from plugins.salesforce_contacts.orders.links import (
+    PartialOrder,
+    load_order_link,
+    load_partial,
+    save_partial,
+    save_unsure,
+)
 
 SKUS = [f"SKU-{n}" for n in range(60)]
 
@@ -33,8 +39,8 @@ def test_sixty_items_go_in_three_composites_each_line_once(shop: Shop) -> None:
     items = shop.items_of(sent["Id"])
     assert len(items) == 60 and sum(line["Quantity"] for line in items) == sum(n % 3 + 1 for n in range(60))
     with shop.site.app.app_context():
-        assert shop.site.plugin.store.get("orders.partial.1") is None
-        link = load_order_link(shop.site.plugin.store, 1)
+        assert load_partial([1]) == {}
+        link = load_order_link(1)
     assert link is not None and link.salesforce_id == sent["Id"]
 
 
@@ -76,7 +82,7 @@ def test_a_retry_sends_only_the_items_the_first_parts_did_not(shop: Shop) -> Non
     _known_products(shop)
     order = _first_part_in(shop, 24)
     with shop.site.writing():
-        shop.site.plugin.store.set("orders.partial.1", {"id": order, "lines": 24})
+        save_partial({1: PartialOrder(order, 24)})
         db.session.commit()
     shop.site.sf.admin.clear_calls()
     status = shop.announce("order_paid", paid_order(1, shop.buyer, BUYER, *map(item, SKUS[:50])))
@@ -94,7 +100,7 @@ def test_an_order_whose_answer_was_lost_midway_is_counted_and_resumed(shop: Shop
     _known_products(shop)
     order = _first_part_in(shop, 30)
     with shop.site.writing():
-        shop.site.plugin.store.set("orders.unsure.1", True)
+        save_unsure([1], [])
         db.session.commit()
     status = shop.announce("order_paid", paid_order(1, shop.buyer, BUYER, *map(item, SKUS[:50])))
     assert status.state == "done", status.message

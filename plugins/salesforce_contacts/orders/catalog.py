@@ -1,7 +1,7 @@
 """What a delivery knows of the org: the price books, products and their entries by SKU,
 and buyer Contacts' Accounts; and the one call that learns what is not known yet.
 
-Known values come from the store (see :mod:`.links`); the look-up is one Composite of
+Known values come from the plugin's tables and store (see :mod:`.links`); the look-up is one Composite of
 queries, made only when an order needs a SKU never sent, the standard price book's id,
 or a search for orders whose last Composite got no answer.
 """
@@ -51,12 +51,12 @@ class Catalog:
     @classmethod
     def load(cls, store: PluginStore, chosen_book: str, contacts: Iterable[str]) -> "Catalog":
         """The standard price book's id and the ``contacts``' Accounts, as the store knows them."""
-        return cls(chosen_book, store.get(STANDARD_BOOK_KEY), accounts=load_accounts(store, contacts))
+        return cls(chosen_book, store.get(STANDARD_BOOK_KEY), accounts=load_accounts(contacts))
 
-    def load_entries(self, store: PluginStore, skus: Iterable[str]) -> None:
+    def load_entries(self, skus: Iterable[str]) -> None:
         """The stored entries of ``skus`` in the orders' price book, once it is known."""
         if self.price_book:
-            self.entries = load_entries(store, self.price_book, skus)
+            self.entries = load_entries(self.price_book, skus)
 
     @property
     def price_book(self) -> str | None:
@@ -76,11 +76,11 @@ class Catalog:
         if self.standard_book:
             store.set(STANDARD_BOOK_KEY, self.standard_book)
         if self.price_book:
-            save_entries(store, self.price_book, self.entries)
-            forget_entries(store, self.price_book, self.stale)
+            save_entries(self.price_book, self.entries)
+            forget_entries(self.price_book, self.stale)
         if self.standard_book and self.standard_book != self.price_book:
-            save_entries(store, self.standard_book, self.standard_entries)
-        save_accounts(store, self.accounts)
+            save_entries(self.standard_book, self.standard_entries)
+        save_accounts(self.accounts)
 
     # -- the look-up call ------------------------------------------------------------
 

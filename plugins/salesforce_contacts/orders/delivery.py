@@ -119,7 +119,6 @@ class OrderDelivery:
         self.catalog = Catalog(options.price_book_id, None)
         self.new_links: dict[int, OrderLink] = {}
         self.partial: dict[int, PartialOrder] = {}
-        self.partial_settled: set[int] = set()
         #: Orders whose last Composite got no answer: maybe in Salesforce without a link.
         self.unsure: set[int] = set()
         self.newly_unsure: set[int] = set()
@@ -132,9 +131,8 @@ class OrderDelivery:
             entry.id: order_snapshot(int(entry.record_id)) if entry.record_id.isdigit() else None
             for entry in self.entries
         }
-        links = load_order_links(self.store, [entry.record_id for entry in self.entries])
-        partial = load_partial(self.store, [entry.record_id for entry in self.entries])
-        self.unsure = load_unsure(self.store, [entry.record_id for entry in self.entries])
+        record_ids = [entry.record_id for entry in self.entries]
+        links, partial, self.unsure = load_order_links(record_ids), load_partial(record_ids), load_unsure(record_ids)
         buyers = load_links({order.user_id for order in orders.values() if order is not None})
         contacts = [link.salesforce_id for link in buyers.values()]
         self.catalog = Catalog.load(self.store, self.options.price_book_id, contacts)
@@ -152,7 +150,7 @@ class OrderDelivery:
             if link is None and work.partial is None:
                 work.outcome = self._buyer(work, buyers.get(str(order.user_id)))
             self.work.append(work)
-        self.catalog.load_entries(self.store, self._skus_to_send())
+        self.catalog.load_entries(self._skus_to_send())
 
     def _buyer(self, work: Work, buyer: Link | None) -> Outcome | None:
         """Fill in the buyer's Contact and Account; the outcome if the order cannot go yet."""
@@ -213,10 +211,10 @@ class OrderDelivery:
 
     def save(self) -> None:
         """Write what was learned, in the current session (committed with the outcomes)."""
-        save_order_links(self.store, self.new_links)
-        save_partial(self.store, self.partial, self.partial_settled)
+        save_order_links(self.new_links)
+        save_partial(self.partial)
         self.catalog.save(self.store)
-        save_unsure(self.store, self.newly_unsure, self.unsure_cleared - self.newly_unsure)
+        save_unsure(self.newly_unsure, self.unsure_cleared - self.newly_unsure)
 
     # -- the look-up call -------------------------------------------------------------
 
@@ -448,9 +446,7 @@ class OrderDelivery:
             if pack.lines[n] < len(work.order.items):
                 work.partial = self.partial[work.order.id] = PartialOrder(salesforce_id, pack.lines[n])
                 continue
-            if work.partial is not None:
-                self.partial.pop(work.order.id, None)
-                self.partial_settled.add(work.order.id)
+            self.partial.pop(work.order.id, None)
             self.new_links[work.order.id] = OrderLink(salesforce_id, self.client.instance_url, work.status)
             if work.link is not None:
                 message = f"Order {salesforce_id} set to {work.status}."
