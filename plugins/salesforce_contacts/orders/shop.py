@@ -9,7 +9,7 @@ from flask import current_app, url_for
 from host.api import RecordLabel, is_installed
 
 if TYPE_CHECKING:
-    from plugins.shop.snapshots import OrderSnapshot
+    from plugins.shop.snapshots import OrderSnapshot, ProductSnapshot
 
 SHOP = "shop"
 #: The shop's admin page for one order, where the order's panel is shown.
@@ -27,6 +27,15 @@ def order_snapshot(order_id: int) -> "OrderSnapshot | None":
     from plugins.shop.orders import order_snapshot as shop_order_snapshot
 
     return shop_order_snapshot(order_id)
+
+
+def product_snapshot(product_id: int) -> "ProductSnapshot | None":
+    """The product as the shop holds it now; None when the product (or the shop) is gone."""
+    if not shop_installed():
+        return None
+    from plugins.shop.orders import product_snapshot as shop_product_snapshot
+
+    return shop_product_snapshot(product_id)
 
 
 def order_labels(record_ids: Sequence[str]) -> dict[str, RecordLabel]:
