@@ -16,6 +16,7 @@ from host.contributions import (
     MenuItem,
     PluginStatus,
     StatusKind,
+    SyncWarning,
 )
 from host.database import VALUES_PER_STATEMENT, independent_transaction
 from host.extensions import Model, csrf, db
@@ -31,7 +32,7 @@ from host.services.custom_fields import defined_fields
 from host.services.errors import InvalidValue
 from host.services.mail import send_mail
 from host.services.password_links import password_token
-from host.services.tags import create_tag, find_tag
+from host.services.tags import all_tags, create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
@@ -90,6 +91,7 @@ __all__ = [
     "MenuItem",
     "PluginStatus",
     "StatusKind",
+    "SyncWarning",
     # Records and the snapshots hooks receive
     "Affiliate",
     "AffiliateSnapshot",
@@ -103,6 +105,7 @@ __all__ = [
     "IMPORT",
     "ConsentOrigin",
     "InvalidValue",
+    "all_tags",
     "change_tags",
     "control_character_problem",
     "create_tag",

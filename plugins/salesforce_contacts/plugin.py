@@ -21,6 +21,7 @@ from host.api import (
     FieldChange,
     ListColumn,
     SyncHandler,
+    SyncWarning,
     UserSnapshot,
     enqueue,
     hookimpl,
@@ -33,7 +34,7 @@ from plugins.salesforce_common.connection_views import (
     SalesforceConnectedPlugin,
     connection_blueprint,
 )
-from plugins.salesforce_contacts import cli, import_views, set_password, views
+from plugins.salesforce_contacts import cli, import_views, refusals, set_password, views
 from plugins.salesforce_contacts.current import NAME
 from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
 from plugins.salesforce_contacts.importing import IMPORT_KIND, ImportHandler
@@ -183,6 +184,10 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     @hookimpl
     def user_list_columns(self, users: Sequence[UserSnapshot]) -> Iterable[ListColumn]:
         return [user_list_column(self, users)]
+
+    @hookimpl
+    def sync_warnings(self) -> Iterable[SyncWarning]:
+        return refusals.sync_warnings(self.store, Options.of(self.settings), self.settings_endpoint)
 
 
 def deletion_consequence(options: Options, link: Link | None) -> str:

@@ -8,12 +8,12 @@ Collections call. Values are checked against describe first, so a record
 Salesforce would refuse fails with the sentence without a call or a retry.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from more_itertools import chunked
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from host.api import (
     VALUES_PER_STATEMENT,
@@ -26,6 +26,7 @@ from host.api import (
     Outcome,
     Plugin,
     RecordLabel,
+    RecordsOfTable,
     affiliate_labels,
     db,
 )
@@ -39,6 +40,8 @@ from plugins.salesforce_common import (
     SalesforceClient,
     SalesforceError,
     delete_records,
+    describe_again,
+    refuses_a_field,
 )
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
@@ -76,6 +79,8 @@ class _Plan:
     #: Records Salesforce now has for affiliates (by affiliate id), and affiliates whose record is gone.
     new_links: dict[str, RecordLink] = field(default_factory=dict)
     gone: list[str] = field(default_factory=list)
+    #: Whether Salesforce refused a record for a mapped field it no longer takes.
+    field_refused: bool = False
 
 
 def _upsert_key(configured: str | None, description: ObjectDescription) -> str | None:
@@ -109,7 +114,7 @@ def _plan(
             else:
                 plan.deletes.add(entry, link.record_id)
             continue
-        values = record_values(affiliate, mapping)
+        values = record_values(affiliate, mapping, description)
         if link is not None:
             operation, group, record = Operation.UPDATE, plan.updates, {"Id": link.record_id, **values}
         elif plan.upsert_key:
@@ -132,6 +137,7 @@ def _plan(
 
 
 def _sent(
+    plan: _Plan,
     group: _Group,
     send: Callable[[Sequence[Any]], list[RecordResult]],
     on_success: Callable[[Entry, RecordResult], Outcome],
@@ -139,14 +145,17 @@ def _sent(
     if not group.entries:
         return {}
     results = send(group.records)
+    plan.field_refused = plan.field_refused or any(refuses_a_field(result.error) for result in results)
     return {
         entry.id: on_success(entry, result) if result.success else outcome_for(result.failure)
         for entry, result in zip(group.entries, results, strict=True)
     }
 
 
-class AffiliateSync:
+class AffiliateSync(RecordsOfTable):
     """The handler of the plugin's "affiliate" entries, and the source of its backfills."""
+
+    table = Affiliate
 
     #: One Bulk job's worth: a backfill goes out in one job, a few affiliates in Collections.
     batch_size = BULK_BATCH_LIMIT
@@ -163,17 +172,6 @@ class AffiliateSync:
 
     def batch_wait(self) -> BatchWait | None:
         return plugin_batch_wait(self.plugin)
-
-    # -- BackfillSource ----------------------------------------------------
-
-    def record_count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(Affiliate)) or 0
-
-    def record_ids(self) -> Iterable[str]:
-        for affiliate_id in db.session.scalars(
-            select(Affiliate.id).order_by(Affiliate.id).execution_options(yield_per=1000)
-        ):
-            yield str(affiliate_id)
 
     # -- SyncHandler -------------------------------------------------------
 
@@ -235,10 +233,12 @@ class AffiliateSync:
                 for result in delete_records(client, ids, sobject)
             ]
 
-        outcomes = _sent(plan.updates, lambda records: update_many(client, sobject, records), linked)
+        outcomes = _sent(plan, plan.updates, lambda records: update_many(client, sobject, records), linked)
         if plan.upsert_key:
             key = plan.upsert_key
-            outcomes |= _sent(plan.upserts, lambda records: upsert_many(client, sobject, key, records), linked)
-        outcomes |= _sent(plan.creates, lambda records: create_many(client, sobject, records), created)
-        outcomes |= _sent(plan.deletes, delete_all, deleted)
+            outcomes |= _sent(plan, plan.upserts, lambda records: upsert_many(client, sobject, key, records), linked)
+        outcomes |= _sent(plan, plan.creates, lambda records: create_many(client, sobject, records), created)
+        outcomes |= _sent(plan, plan.deletes, delete_all, deleted)
+        if plan.field_refused:
+            describe_again(client, sobject)
         return outcomes
