@@ -53,3 +53,5 @@ def test_edits_of_an_ordered_product_reach_salesforce_in_two_calls_and_new_produ
     assert (entry["UnitPrice"], entry["IsActive"]) == (14.0, False)
     with site.app.app_context():
         assert host.sync.record_status(site.plugin, KIND, str(mug_id + 1)) is None
+    page = site.admin.get(f"/admin/sync/salesforce_contacts/product/{mug_id}").get_data(as_text=True)
+    assert "Large mug (MUG-1)" in page and f'href="/admin/plugins/shop/products/{mug_id}/edit"' in page

@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from host.api import BatchWait, Done, Entry, Outcome, Plugin, PluginStore, db
+from host.api import BatchWait, Done, Entry, Outcome, Plugin, PluginStore, RecordLabel, db
 from plugins.salesforce_common import SalesforceClient, SalesforceError
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.sobject_collections import RecordResult, update_records
 from plugins.salesforce_contacts.orders.links import STANDARD_BOOK_KEY, CatalogEntry, load_entries, sku_key
-from plugins.salesforce_contacts.orders.shop import product_snapshot
+from plugins.salesforce_contacts.orders.shop import product_labels, product_snapshot
 from plugins.salesforce_contacts.settings import salesforce_config
 
 if TYPE_CHECKING:
@@ -83,6 +83,9 @@ class ProductSyncHandler:
         for (entry, product, found), name, price in zip(known, named, priced, strict=True):
             outcomes[entry.id] = _outcome(product, found, name, price)
         return outcomes
+
+    def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
+        return product_labels(record_ids)
 
     def batch_wait(self) -> BatchWait | None:
         return plugin_batch_wait(self.plugin)

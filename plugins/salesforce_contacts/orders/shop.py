@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 SHOP = "shop"
 #: The shop's admin page for one order, where the order's panel is shown.
 ORDER_PAGE = "shop_admin.order"
+PRODUCT_PAGE = "shop_admin.edit_product"
 
 
 def shop_installed() -> bool:
@@ -52,4 +53,22 @@ def order_labels(record_ids: Sequence[str]) -> dict[str, RecordLabel]:
             f"Order {number} — {email}", url_for(ORDER_PAGE, order_id=order_id) if linked else None
         )
         for order_id, (number, email) in headings.items()
+    }
+
+
+def product_labels(record_ids: Sequence[str]) -> dict[str, RecordLabel]:
+    """The Sync pages' names of products ("Plughost mug (MUG-BLUE)"), linked to their edit page."""
+    if not shop_installed():
+        return {}
+    from plugins.shop.products import product_headings
+
+    linked = PRODUCT_PAGE in current_app.view_functions
+    headings = product_headings(
+        int(record_id) for record_id in record_ids if record_id.isascii() and record_id.isdigit()
+    )
+    return {
+        str(product_id): RecordLabel(
+            f"{name} ({sku})", url_for(PRODUCT_PAGE, product_id=product_id) if linked else None
+        )
+        for product_id, (name, sku) in headings.items()
     }
