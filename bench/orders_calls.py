@@ -6,7 +6,7 @@ The shop and the Contacts plugin run on a SQLite site against the emulator over 
 HTTP; products are made and orders placed and paid through the shop's services. Measured:
 one order of two products new to Salesforce, one of known products, and a burst of orders
 (two items each) paid while the plugin is held, then delivered together, with new
-products and with known ones.
+products and with known ones; and an order of 60 items, more than one Composite takes.
 Beside each, the one-call-per-record pattern of other connectors: the Order, then for
 each item a product lookup and the OrderItem, so 1 + 2K calls per order of K items.
 """
@@ -35,6 +35,8 @@ from salesforce_emulator.testing import EmulatorHandle, running_emulator
 CONTACTS = "salesforce_contacts"
 BUYER = "buyer@example.com"
 ITEMS = 2
+#: Items of the large order: three Composites' worth.
+LARGE = 60
 
 
 def one_call_per_record(orders: int, items: int = ITEMS) -> int:
@@ -67,14 +69,16 @@ def products(app: Flask, skus: list[str]) -> list[int]:
         return [product.id for product in made]
 
 
-def orders_sent(app: Flask, sf: EmulatorHandle, user_id: int, count: int, product_ids: list[int]) -> int:
-    """Place and pay ``count`` orders (two of the products each) while the plugin is held;
+def orders_sent(
+    app: Flask, sf: EmulatorHandle, user_id: int, count: int, product_ids: list[int], items: int = ITEMS
+) -> int:
+    """Place and pay ``count`` orders (``items`` of the products each) while the plugin is held;
     the calls to send them."""
     with app.test_request_context(method="POST"):
         host.sync.pause(CONTACTS, "queueing the burst")
         buyer = db.session.get(User, user_id)
         for n in range(count):
-            lines = {product_ids[(n + k) % len(product_ids)]: k + 1 for k in range(ITEMS)}
+            lines = {product_ids[(n + k) % len(product_ids)]: k % 3 + 1 for k in range(items)}
             mark_paid(place_order(buyer, lines, MANUAL).id)
         db.session.commit()
     sf.admin.clear_calls()
@@ -93,16 +97,19 @@ def main() -> None:
         user_id = buyer(app, sf)
         alone = products(app, ["ALONE-A", "ALONE-B"])
         many = products(app, [f"NEW-{n}" for n in range(20)])
+        large = products(app, [f"LARGE-{n}" for n in range(LARGE)])
         print(f"{'work':<48}{'Plughost':>10}{'one per record':>16}")
         rows = [
-            ("order alone, 2 new products", 1, alone),
-            ("order alone, 2 known products", 1, alone),
-            (f"burst of {args.burst} orders, 20 new products", args.burst, many),
-            (f"burst of {args.burst} orders, known products", args.burst, many),
+            ("order alone, 2 new products", 1, alone, ITEMS),
+            ("order alone, 2 known products", 1, alone, ITEMS),
+            (f"burst of {args.burst} orders, 20 new products", args.burst, many, ITEMS),
+            (f"burst of {args.burst} orders, known products", args.burst, many, ITEMS),
+            (f"order of {LARGE} items, new products", 1, large, LARGE),
+            (f"order of {LARGE} items, known products", 1, large, LARGE),
         ]
-        for name, count, product_ids in rows:
-            used = orders_sent(app, sf, user_id, count, product_ids)
-            theirs = one_call_per_record(count)
+        for name, count, product_ids, items in rows:
+            used = orders_sent(app, sf, user_id, count, product_ids, items)
+            theirs = one_call_per_record(count, items)
             print(f"{name:<48}{used:>10}{theirs:>16}")
             figure("API calls, orders", name, used, "calls")
             figure("API calls, orders", f"one call per record, {name}", theirs, "calls")

@@ -8,11 +8,14 @@ from werkzeug.serving import make_server
 
 from demo.emulated_org import start_emulated_org
 from demo.sample_site import (
+    BUYER_EMAIL,
     OWNER_EMAIL,
     OWNER_PASSWORD,
+    SHOP_ACCOUNT,
     USER_PASSWORD,
     add_sample_content,
     enter_connected_app,
+    place_sample_order,
     stock_the_shop,
 )
 from host import create_app
@@ -47,7 +50,7 @@ def demo(port: int, emulator_port: int, folder: Path | None) -> None:
         with app.app_context():
             add_sample_content()
             enter_connected_app(org.url, org.connected_app.consumer_key, org.connected_app.consumer_secret)
-            stock_the_shop()
+            number = place_sample_order(stock_the_shop(), org.add_record("Account", Name=SHOP_ACCOUNT))
             db.session.commit()
         site = make_server("127.0.0.1", port, app, threaded=True)
         user = org.config.users[0]
@@ -65,7 +68,10 @@ Plughost demo
 Enable both Salesforce plugins on the Marketplace, then press Connect to Salesforce
 on their settings pages. Revoke or Expire sessions on the emulator's
 Connected apps page shows how the site asks to reauthorize. Enable Shop there too
-for {site_url}/shop/, where a sample user's order is paid at once. Press Ctrl+C to stop.
+for {site_url}/shop/, where a sample user's order is paid at once. {BUYER_EMAIL}'s
+paid order {number} is queued for Salesforce Contacts with her account: once the plugin
+is connected it reaches the org as an Order with its items (the shop's admin Orders page
+links it), billed to her Contact under the "{SHOP_ACCOUNT}" Account. Press Ctrl+C to stop.
 """
         )
         try:

@@ -1,12 +1,21 @@
-"""The demo site's content: its owner, tags, users, affiliates, the shop's products, and the plugins' keys."""
+"""The demo site's content: its owner, tags, users, affiliates, the shop's products and a
+paid order, and the plugins' keys."""
 
-from host.models import AffiliateStatus, Role
+from sqlalchemy import select
+
+from host.api import enqueue
+from host.extensions import db
+from host.models import AffiliateStatus, Role, User
 from host.plugins.manager import current_plugin_host
 from host.services.affiliates import create_affiliate
 from host.services.tags import create_tag
 from host.services.users import change_tags, register_user
 from plugins.salesforce_common import DEFAULT_API_VERSION
-from plugins.shop.payments import PAY_AT_ONCE
+from plugins.salesforce_contacts.handler import KIND as USER_KIND
+from plugins.salesforce_contacts.orders.handler import KIND as ORDER_KIND
+from plugins.salesforce_contacts.orders.options import OrderOptions, save_options
+from plugins.shop.orders import mark_paid, place_order
+from plugins.shop.payments import MANUAL, PAY_AT_ONCE
 from plugins.shop.products import save_product
 
 OWNER_EMAIL = "owner@example.com"
@@ -77,10 +86,34 @@ def add_sample_content() -> None:
         )
 
 
-def stock_the_shop() -> None:
-    """Products in the shop, and Manual / test payments paid at once, so a visitor's order goes through."""
+#: The sample user who has bought something, and what: product SKU to quantity.
+BUYER_EMAIL = "grace@example.com"
+PURCHASE = {"MUG-BLUE": 2, "STICKERS-10": 1}
+#: The emulated org's Account for orders whose buyer's Contact has none (as the demo's have).
+SHOP_ACCOUNT = "Web shop customers"
+
+
+def stock_the_shop() -> dict[str, int]:
+    """Products in the shop, and Manual / test payments paid at once, so a visitor's order
+    goes through. The products' ids by SKU."""
     current_plugin_host().plugins["shop"].settings.update({PAY_AT_ONCE: True})
-    for name, sku, price, description in PRODUCTS:
-        save_product(
+    return {
+        sku: save_product(
             {"name": name, "sku": sku, "price": price, "currency": "USD", "active": True, "description": description}
-        )
+        ).id
+        for name, sku, price, description in PRODUCTS
+    }
+
+
+def place_sample_order(products: dict[str, int], default_account_id: str) -> str:
+    """A paid order of the sample buyer's, queued for Salesforce Contacts with the buyer,
+    and orders on in its settings: both go once the plugin is enabled and connected.
+    The order's number."""
+    contacts = current_plugin_host().plugins["salesforce_contacts"]
+    save_options(contacts.store, OrderOptions(enabled=True, default_account_id=default_account_id))
+    buyer = db.session.scalars(select(User).where(User.email == BUYER_EMAIL)).one()
+    order = place_order(buyer, {products[sku]: quantity for sku, quantity in PURCHASE.items()}, MANUAL)
+    mark_paid(order.id)
+    enqueue(contacts, USER_KIND, str(buyer.id))
+    enqueue(contacts, ORDER_KIND, str(order.id))
+    return order.number

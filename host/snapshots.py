@@ -19,8 +19,14 @@ def _utc(moment: datetime | None) -> datetime | None:
     return as_utc(moment) if moment is not None else None
 
 
+#: Shared by every snapshot with nothing in it: a batch of many thousand users holds
+#: one empty mapping and one empty set, not one each.
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
+_NO_TAGS: frozenset[str] = frozenset()
+
+
 def _frozen(values: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(values or {}))
+    return MappingProxyType(dict(values)) if values else _NOTHING
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class UserSnapshot:
             marketing_email_consent=user.marketing_email_consent,
             marketing_sms_consent=user.marketing_sms_consent,
             created_at=user.created_at,
-            tags=frozenset(tag.name for tag in user.tags),
+            tags=frozenset(tag.name for tag in user.tags) if user.tags else _NO_TAGS,
             custom_fields=_frozen(user.custom_fields),
             email_consent_at=_utc(user.email_consent_at),
             email_consent_source=user.email_consent_source,

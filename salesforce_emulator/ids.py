@@ -5,6 +5,7 @@ entering the emulator goes through :func:`normalize_id` before it is looked up.
 """
 
 import threading
+from functools import lru_cache
 
 _SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -29,7 +30,15 @@ def normalize_id(value: str) -> str | None:
     An 18-character ID is case-insensitive: its suffix says which letters are upper case,
     so the canonical case is recovered from it before the checksum is verified.
     """
-    if not isinstance(value, str) or not value.isascii() or not value.isalnum():
+    if not isinstance(value, str):
+        return None
+    return _normalized(value)
+
+
+# Every write normalizes its owner's and editor's ids again: the same few ids, over and over.
+@lru_cache(maxsize=65_536)
+def _normalized(value: str) -> str | None:
+    if not value.isascii() or not value.isalnum():
         return None
     if len(value) == 15:
         return id18(value)

@@ -4,10 +4,15 @@
 admin's Flask session and redirects to Salesforce; :func:`complete_authorization`
 takes them back out (whatever happens next, so each state is accepted once), checks
 the callback against them, exchanges the code and stores the connection, then the
-org's name (:mod:`.organization`). A denied, forged or replayed callback raises
+org's name (:mod:`.organization`). A connection is a grant shared by the plugins
+connected as the same user of the same org and app (:mod:`.grants`):
+:func:`join_grant` uses another plugin's without a new approval, and
+:func:`disconnect` revokes one at Salesforce only when no plugin uses it any more. A denied, forged or replayed callback raises
 before anything is stored, so an existing connection keeps working.
 """
 
+import enum
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -18,20 +23,37 @@ from werkzeug.wrappers import Response
 from host.api import crypto, independent_transaction
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import forget_descriptions
-from plugins.salesforce_common.errors import AuthorizationDenied, AuthorizationStateError
-from plugins.salesforce_common.oauth import authorization_url, exchange_code, fetch_identity, new_code_verifier
+from plugins.salesforce_common.errors import (
+    AuthorizationDenied,
+    AuthorizationStateError,
+    ConfigurationError,
+    SalesforceError,
+)
+from plugins.salesforce_common.grants import grant_id, grant_record, joinable_grants, remove_holder
+from plugins.salesforce_common.oauth import (
+    authorization_url,
+    exchange_code,
+    fetch_identity,
+    new_code_verifier,
+    revoke_token,
+)
 from plugins.salesforce_common.organization import fetch_organization_name
 from plugins.salesforce_common.status import (
+    CONNECTION_KEY,
     ConnectionStatus,
     Identity,
+    grant_of,
     read_connection_status,
     set_connected,
     set_organization_name,
     stored_identity,
+    use_grant,
 )
-from plugins.salesforce_common.tokens import Tokens, save_tokens
+from plugins.salesforce_common.tokens import Tokens, save_tokens, share_stored_connection, tokens_from_secret
 
 SESSION_KEY_PREFIX = "salesforce_authorization."
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,14 +80,21 @@ def _session_key(config: SalesforceConfig) -> str:
     return f"{SESSION_KEY_PREFIX}{config.plugin_name}"
 
 
-def start_authorization(config: SalesforceConfig, redirect_uri: str) -> Response:
-    """Redirect the admin to Salesforce to log in and allow access."""
+def start_authorization(config: SalesforceConfig, redirect_uri: str, *, ask_login: bool = False) -> Response:
+    """Redirect the admin to Salesforce to log in and allow access (``ask_login``: as
+    another user than the one the browser is logged in as)."""
     config.require_complete()
     code_verifier, code_challenge = new_code_verifier()
     pending = PendingAuthorization(secrets.token_urlsafe(32), code_verifier, redirect_uri)
     session[_session_key(config)] = pending.to_session()
     return redirect(
-        authorization_url(config, redirect_uri=redirect_uri, state=pending.state, code_challenge=code_challenge)
+        authorization_url(
+            config,
+            redirect_uri=redirect_uri,
+            state=pending.state,
+            code_challenge=code_challenge,
+            ask_login=ask_login,
+        )
     )
 
 
@@ -107,16 +136,84 @@ def complete_authorization(config: SalesforceConfig, callback_args: Mapping[str,
     tokens = Tokens.from_token_response(response)
     identity = Identity.from_identity_response(fetch_identity(config, tokens.identity_url, tokens.access_token))
     with independent_transaction():
+        share_stored_connection(config)
         previous = stored_identity(config.store)
         if previous is None or previous.organization_id != identity.organization_id:
             forget_descriptions(config.store)
-        save_tokens(config.store, tokens)
-        set_connected(config.store, identity, tokens.instance_url)
+        grant = grant_id(identity.organization_id, identity.user_id, config.consumer_key)
+        replaced = save_tokens(grant, tokens)
+        unused = set_connected(config.store, config.plugin_title, identity, tokens.instance_url, config.consumer_key)
+    # The approval this one replaces, and a grant the plugin left, count against the
+    # user's five approvals of the app until revoked.
+    if replaced is not None and replaced.refresh_token != tokens.refresh_token:
+        revoke_quietly(config, replaced)
+    revoke_quietly(config, tokens_from_secret(unused))
     name = fetch_organization_name(config)
     if name:
         with independent_transaction():
             set_organization_name(config.store, name)
     return read_connection_status(config.store)
+
+
+def join_grant(config: SalesforceConfig, grant: str) -> ConnectionStatus:
+    """Use another plugin's stored grant, without a new approval.
+
+    :raises ConfigurationError: the plugin's settings are incomplete, or the grant is gone,
+        not working, or of another connected app.
+    """
+    config.require_complete()
+    with independent_transaction():
+        share_stored_connection(config)
+        offered = {shared.id for shared in joinable_grants(config.plugin_name, config.consumer_key)}
+        if grant not in offered:
+            raise ConfigurationError(
+                "That connection is no longer available to share (it was disconnected, needs reauthorization, "
+                "or uses another Consumer Key); nothing was changed. Connect to Salesforce instead."
+            )
+        previous = stored_identity(config.store)
+        record = grant_record(grant) or {}
+        if previous is None or previous.organization_id != (record.get("identity") or {}).get("organization_id"):
+            forget_descriptions(config.store)
+        unused = use_grant(config.store, config.plugin_title, grant)
+    revoke_quietly(config, tokens_from_secret(unused))
+    return read_connection_status(config.store)
+
+
+class Disconnected(enum.Enum):
+    """What Disconnect did."""
+
+    REVOKED = "Disconnected from Salesforce; Salesforce revoked the connection."
+    STILL_SHARED = "Disconnected from Salesforce; the other plugin using the connection stays connected."
+    WAS_NOT_CONNECTED = "There was no connection to Salesforce to disconnect; nothing was changed."
+
+
+def disconnect(config: SalesforceConfig) -> Disconnected:
+    """Stop using the connection; revoke it at Salesforce when no other plugin uses it.
+
+    :raises SalesforceError: Salesforce could not be told; the site has forgotten it anyway.
+    """
+    with independent_transaction():
+        share_stored_connection(config)
+        if config.store.get(CONNECTION_KEY) is None:
+            return Disconnected.WAS_NOT_CONNECTED
+        grant = grant_of(config.store)
+        unused = remove_holder(grant, config.plugin_name) if grant else None
+        config.store.delete(CONNECTION_KEY)
+        shared = grant is not None and unused is None and grant_record(grant) is not None
+    tokens = tokens_from_secret(unused)
+    if tokens is not None:
+        revoke_token(config, tokens.refresh_token)
+    return Disconnected.STILL_SHARED if shared else Disconnected.REVOKED
+
+
+def revoke_quietly(config: SalesforceConfig, tokens: Tokens | None) -> None:
+    """Revoke tokens nobody uses any more; a failure only leaves an approval to expire."""
+    if tokens is None:
+        return
+    try:
+        revoke_token(config, tokens.refresh_token)
+    except SalesforceError as error:
+        log.warning("An unused Salesforce approval of %s was not revoked: %s", config.plugin_name, error)
 
 
 def connection_status(config: SalesforceConfig) -> ConnectionStatus:

@@ -72,7 +72,7 @@ class SalesforceClient:
         """
         config.require_complete()
         self.config = config
-        self._tokens: Tokens = load_tokens(config.store)
+        self._tokens: Tokens = load_tokens(config)
         require_secure_transport(self._tokens.instance_url, "Salesforce's instance URL")
         self._http = requests.Session()
         self._http.headers.update({"Accept": "application/json", **(headers or {})})

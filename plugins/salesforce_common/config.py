@@ -2,15 +2,18 @@
 
 Each plugin keeps the consumer key, secret, login URL and API version in its own
 settings, under its own names; it reads them into a :class:`SalesforceConfig`, and
-the library never looks at plugin settings itself.
+the library never looks at plugin settings itself. The login host is asked the same
+way by every plugin: it declares :data:`LOGIN_FIELDS` and reads them with
+:func:`chosen_login_url`.
 """
 
+import enum
 import re
 from dataclasses import dataclass, field
 
-from host.api import PluginStore
+from host.api import FieldKind, PluginStore, SettingField, SettingsProxy
 from plugins.salesforce_common.errors import ConfigurationError
-from plugins.salesforce_common.transport import require_secure_transport
+from plugins.salesforce_common.transport import check_secure_url, require_secure_transport
 
 #: A recent API version, for plugins to offer as their setting's default.
 DEFAULT_API_VERSION = "62.0"
@@ -19,6 +22,49 @@ SANDBOX_LOGIN_URL = "https://test.salesforce.com"
 #: From how many records a load goes through a Bulk API 2.0 job instead of Collections:
 #: a job costs about eight calls however many records it takes, Collections one per 200.
 DEFAULT_BULK_THRESHOLD = 2000
+
+
+class LoginHost(enum.StrEnum):
+    """Where admins log in to connect: the one choice both plugins offer."""
+
+    PRODUCTION = "production"
+    SANDBOX = "sandbox"
+    MY_DOMAIN = "custom"
+
+
+#: The login host choice; the API host is not asked for, it comes with the token.
+LOGIN_HOST_FIELD = SettingField(
+    "login_host",
+    "Salesforce login",
+    FieldKind.CHOICE,
+    default=LoginHost.PRODUCTION,
+    choices=(
+        (LoginHost.PRODUCTION, "Production (login.salesforce.com)"),
+        (LoginHost.SANDBOX, "Sandbox (test.salesforce.com)"),
+        (LoginHost.MY_DOMAIN, "My Domain"),
+    ),
+    help="Where you log in to Salesforce. The address the API is called at comes from the connection.",
+)
+#: Shown only while My Domain is chosen (the panel's script hides it otherwise).
+MY_DOMAIN_FIELD = SettingField(
+    "custom_login_url",
+    "My Domain URL",
+    FieldKind.URL,
+    help="e.g. https://acme.my.salesforce.com",
+    validators=(check_secure_url("The My Domain URL"),),
+)
+LOGIN_FIELDS = (LOGIN_HOST_FIELD, MY_DOMAIN_FIELD)
+
+
+def chosen_login_url(settings: SettingsProxy) -> str:
+    """The login URL the plugin's :data:`LOGIN_FIELDS` choose."""
+    host = settings.get(LOGIN_HOST_FIELD.key)
+    if host == LoginHost.SANDBOX:
+        return SANDBOX_LOGIN_URL
+    if host == LoginHost.MY_DOMAIN:
+        return str(settings.get(MY_DOMAIN_FIELD.key) or "").strip()
+    return PRODUCTION_LOGIN_URL
+
 
 _API_VERSION = re.compile(r"^v?(\d{2,3}\.\d)$")
 
@@ -58,6 +104,13 @@ class SalesforceConfig:
     read_timeout: float = 60.0
     #: Loads of this many records or more go through Bulk API 2.0 (see :mod:`.record_loads`).
     bulk_threshold: int = DEFAULT_BULK_THRESHOLD
+    #: The plugin's title, by which other plugins sharing its connection name it; the
+    #: plugin's name when left out.
+    title: str = ""
+
+    @property
+    def plugin_title(self) -> str:
+        return self.title or self.plugin_name
 
     @property
     def plugin_name(self) -> str:
@@ -74,6 +127,10 @@ class SalesforceConfig:
     @property
     def token_url(self) -> str:
         return f"{self.login_base_url}/services/oauth2/token"
+
+    @property
+    def revoke_url(self) -> str:
+        return f"{self.login_base_url}/services/oauth2/revoke"
 
     @property
     def version(self) -> str:

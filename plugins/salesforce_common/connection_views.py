@@ -1,22 +1,24 @@
-"""The connect, callback and reauthorize pieces every Salesforce plugin needs, once.
+"""The Connect, Reconnect, Disconnect and callback pieces every Salesforce plugin needs, once.
 
 A plugin makes its blueprint once, at import, with :func:`connection_blueprint`: the
-Authorize view (POST, under the plugin's admin pages) and the OAuth callback at the
+Connect view (POST, under the plugin's admin pages) and the OAuth callback at the
 path the plugin chooses (the path admins register in the connected app, so it is the
 plugin's to fix). Its views are shared by every such plugin and find the plugin's
 :class:`ConnectionViews` through the application serving the request, which gives:
 
 * a connection panel to include in the plugin's own page: the state, the callback
-  URL and scopes with a copy button, Connect to Salesforce / Reconnect, API usage;
+  URL and scopes with a copy button, Connect to Salesforce / Reconnect / Disconnect,
+  Test connection, API usage, and the offer to use the connection another plugin
+  holds with the same connected app;
 * its ``plugin_status`` and ``admin_banners`` contributions.
 
-Links in cards and banners lead to the plugin's page, where the Authorize button is
+Links in cards and banners lead to the plugin's page, where the Connect button is
 a POST: an outside page cannot start an authorization in the admin's browser.
 """
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +38,27 @@ from host.api import (
     resume,
 )
 from plugins.salesforce_common.authorization import (
+    Disconnected,
     complete_authorization,
     connection_status,
+    disconnect,
+    join_grant,
     start_authorization,
 )
 from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import Describer
 from plugins.salesforce_common.errors import SalesforceError
+from plugins.salesforce_common.grants import grant_record, joinable_grants
 from plugins.salesforce_common.oauth import SCOPES
-from plugins.salesforce_common.status import CONNECT_LABEL, RECONNECT_LABEL, ConnectionStatus
+from plugins.salesforce_common.status import (
+    CONNECT_LABEL,
+    DISCONNECT_LABEL,
+    RECONNECT_LABEL,
+    ConnectionState,
+    ConnectionStatus,
+    grant_of,
+)
 
 HEALTH_KEY = "salesforce.health_check"
 #: The anchor of the connection panel on a plugin's page.
@@ -67,19 +80,26 @@ class ConnectionViews:
     #: The object the plugin writes (read from its settings); after each authorization
     #: the health check makes sure it exists and the connected user can create it.
     destination_object: Callable[[], str] | None = None
+    #: What blank settings fields stand for once connected (field key to value), shown
+    #: as "from the connection: ..." beside them.
+    filled_from_connection: Callable[[ConnectionStatus], Mapping[str, str]] | None = None
 
     @property
     def blueprint_name(self) -> str:
         return connection_blueprint_name(self.plugin.name)
 
+    def connection_config(self) -> SalesforceConfig:
+        """The plugin's config, with the title other plugins sharing its connection see."""
+        return replace(self.config(), title=self.plugin.title)
+
     # -- URLs --------------------------------------------------------------
 
     def page_url(self) -> str:
-        """The plugin's page, at its connection panel: where Reauthorize links lead."""
+        """The plugin's page, at its connection panel: where Reconnect links lead."""
         return f"{url_for(self.page_endpoint)}#{PANEL_ANCHOR}"
 
     def authorize_url(self) -> str:
-        """The Authorize view; POST only."""
+        """The Connect view; POST only."""
         return url_for(f"{self.blueprint_name}.authorize")
 
     def callback_url(self) -> str:
@@ -110,8 +130,21 @@ class ConnectionViews:
 
     def panel_context(self) -> dict[str, Any]:
         """What ``salesforce_common/connection_panel.html`` renders; never a secret."""
+        status = self.status()
+        config = self.config()
+        shareable = (
+            joinable_grants(self.plugin.name, config.consumer_key)
+            if status.state is ConnectionState.NOT_CONNECTED and config.consumer_key
+            else []
+        )
         return {
-            "connection": self.status(),
+            "connection": status,
+            "connection_shareable": shareable,
+            "connection_join_url": url_for(f"{self.blueprint_name}.use_connection"),
+            "connection_disconnect_url": url_for(f"{self.blueprint_name}.disconnect"),
+            "connection_disconnect_label": DISCONNECT_LABEL,
+            "connection_plugin_title": self.plugin.title,
+            "connection_fills": self._fills(status),
             "connection_problem": self.health_problem(),
             "connection_anchor": PANEL_ANCHOR,
             "connection_callback_url": self.callback_url(),
@@ -122,6 +155,13 @@ class ConnectionViews:
             "connection_reconnect_label": RECONNECT_LABEL,
             "connection_script_url": url_for(f"{self.blueprint_name}.static", filename="salesforce_common.js"),
         }
+
+    def _fills(self, status: ConnectionStatus) -> list[tuple[str, str, str]]:
+        """(field key, field label, value) of the blank fields the connection fills in."""
+        if self.filled_from_connection is None:
+            return []
+        labels = {setting.key: setting.label for setting in self.plugin.settings_fields}
+        return [(key, labels.get(key, key), value) for key, value in self.filled_from_connection(status).items()]
 
 
 class SalesforceConnectedPlugin(Plugin):
@@ -157,10 +197,63 @@ def _connection() -> ConnectionViews:
 def authorize() -> Response:
     connection = _connection()
     try:
-        return start_authorization(connection.config(), connection.callback_url())
+        return start_authorization(
+            connection.connection_config(), connection.callback_url(), ask_login=bool(request.form.get("another_user"))
+        )
     except SalesforceError as error:
         flash(str(error), "error")
         return redirect(connection.page_url())
+
+
+def _resume_sharers(connection: ConnectionViews) -> None:
+    """Work held while the connection needed reauthorization goes out now, for every
+    plugin on the grant."""
+    grant = grant_of(connection.plugin.store)
+    holders = (grant_record(grant) or {}).get("plugins", {}) if grant else {}
+    for name in {connection.plugin.name, *holders}:
+        resume(name)
+    db.session.commit()
+
+
+@admin_required
+def use_connection() -> Response:
+    """Use the connection another plugin holds, with no new approval in Salesforce."""
+    connection = _connection()
+    config = connection.connection_config()
+    db.session.commit()
+    try:
+        status = join_grant(config, request.form.get("grant", ""))
+    except SalesforceError as error:
+        flash(str(error), "error")
+        return redirect(connection.page_url())
+    flash(status.summary, "success")
+    # The check's call is the plugin's first on this connection: made before the queue
+    # resumes, it stores the first API usage reading alone.
+    _run_health_check(connection, config)
+    _resume_sharers(connection)
+    return redirect(connection.page_url())
+
+
+@admin_required
+def disconnect_view() -> Response:
+    """Stop using the connection; Salesforce revokes it when no other plugin uses it."""
+    connection = _connection()
+    config = connection.connection_config()
+    db.session.commit()
+    try:
+        outcome = disconnect(config)
+    except SalesforceError as error:
+        flash(
+            f"Disconnected from Salesforce here, but Salesforce could not be told: {error} Revoke the "
+            "connected app's approval in Salesforce (Connected Apps OAuth Usage).",
+            "error",
+        )
+        return redirect(connection.page_url())
+    finally:
+        connection.plugin.store.delete(HEALTH_KEY)
+        db.session.commit()
+    flash(outcome.value, "success" if outcome is not Disconnected.WAS_NOT_CONNECTED else "info")
+    return redirect(connection.page_url())
 
 
 @admin_required
@@ -198,7 +291,7 @@ def _run_health_check(connection: ConnectionViews, config: SalesforceConfig) -> 
         if not description.createable:
             problem = (
                 f"The connected Salesforce user cannot create {sobject} records; grant Create on {sobject} "
-                "in Salesforce or reauthorize as a user who can."
+                "in Salesforce or reconnect as a user who can."
             )
     except SalesforceError as error:
         problem = str(error)
@@ -210,7 +303,7 @@ def _run_health_check(connection: ConnectionViews, config: SalesforceConfig) -> 
 @admin_required
 def callback() -> Response:
     connection = _connection()
-    config = connection.config()
+    config = connection.connection_config()
     # No database transaction stays open over the calls to Salesforce; the library
     # stores the connection in transactions of its own.
     db.session.commit()
@@ -220,9 +313,7 @@ def callback() -> Response:
         log.info("Salesforce authorization of %s not completed: %s", connection.plugin.name, error)
         flash(str(error), "error")
         return redirect(connection.page_url())
-    # Work held while the connection needed reauthorization goes out now.
-    resume(connection.plugin)
-    db.session.commit()
+    _resume_sharers(connection)
     flash(status.summary, "success")
     # A problem stays on the panel and the card until the next authorization.
     _run_health_check(connection, config)
@@ -230,7 +321,7 @@ def callback() -> Response:
 
 
 def connection_blueprint(plugin_name: str, callback_path: str) -> Blueprint:
-    """One plugin's Authorize, Test connection and callback routes, and the panel's script.
+    """One plugin's Connect, Use connection, Test connection, Disconnect and callback routes, and the panel's script.
 
     A plugin makes it once, at import: the blueprint carries the plugin's name and
     paths, while the views are shared and find the plugin per request, so one blueprint
@@ -247,5 +338,9 @@ def connection_blueprint(plugin_name: str, callback_path: str) -> Blueprint:
     blueprint.add_url_rule(
         f"/admin/plugins/{plugin_name}/test-connection", "test_connection", check_connection, methods=["POST"]
     )
+    blueprint.add_url_rule(
+        f"/admin/plugins/{plugin_name}/use-connection", "use_connection", use_connection, methods=["POST"]
+    )
+    blueprint.add_url_rule(f"/admin/plugins/{plugin_name}/disconnect", "disconnect", disconnect_view, methods=["POST"])
     blueprint.add_url_rule(callback_path, "callback", callback, methods=["GET"])
     return blueprint

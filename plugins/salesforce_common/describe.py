@@ -96,6 +96,11 @@ class ObjectDescription:
             by_name.setdefault(field.name.lower(), field)
         return by_name
 
+    @cached_property
+    def not_nillable_fields(self) -> tuple[FieldInfo, ...]:
+        """Fields that cannot be blank, required ones among them: all a batch checks for presence."""
+        return tuple(field for field in self.fields if not field.nillable)
+
     @property
     def required_fields(self) -> tuple[FieldInfo, ...]:
         return tuple(field for field in self.fields if field.required)

@@ -351,7 +351,7 @@ class ApiDisabledForUser(ApiError):
     def sentence(self) -> str:
         return (
             "The connected Salesforce user lacks the API Enabled permission; grant it in Salesforce or "
-            "reauthorize as a user who has it."
+            "reconnect as a user who has it."
         )
 
 
@@ -361,7 +361,7 @@ class InsufficientAccess(ApiError):
     def sentence(self) -> str:
         return (
             f"The connected Salesforce user lacks permission for this {self.context.object_name} "
-            f"({self.salesforce_message or self.error_code}); grant it in Salesforce or reauthorize as a user "
+            f"({self.salesforce_message or self.error_code}); grant it in Salesforce or reconnect as a user "
             "who has it."
         )
 

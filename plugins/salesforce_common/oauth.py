@@ -48,9 +48,16 @@ class RefreshRefused(Exception):
     Internal: :mod:`.tokens` turns it into "needs reauthorization" with the reason.
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, error: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        #: OAuth's error code, e.g. ``invalid_grant``.
+        self.error = error
+
+    @property
+    def refuses_the_app(self) -> bool:
+        """The consumer key or secret was refused, not the grant: the plugin's settings are wrong."""
+        return self.error in ("invalid_client", "invalid_client_id")
 
 
 def new_code_verifier() -> tuple[str, str]:
@@ -60,12 +67,23 @@ def new_code_verifier() -> tuple[str, str]:
     return verifier, client.create_code_challenge(verifier, PKCE_METHOD)
 
 
-def authorization_url(config: SalesforceConfig, *, redirect_uri: str, state: str, code_challenge: str) -> str:
-    """Where to send the admin's browser to log in to Salesforce and allow access."""
+def authorization_url(
+    config: SalesforceConfig, *, redirect_uri: str, state: str, code_challenge: str, ask_login: bool = False
+) -> str:
+    """Where to send the admin's browser to log in to Salesforce and allow access.
+
+    ``ask_login`` has Salesforce ask for a login even if the browser is logged in
+    (``prompt=login``), for connecting as another user.
+    """
     session = OAuth2Session(config.consumer_key, redirect_uri=redirect_uri, scope=list(SCOPES))
+    extra = {"prompt": "login"} if ask_login else {}
     with oauthlib_transport_for(config.authorize_url):
         url, _ = session.authorization_url(
-            config.authorize_url, state=state, code_challenge=code_challenge, code_challenge_method=PKCE_METHOD
+            config.authorize_url,
+            state=state,
+            code_challenge=code_challenge,
+            code_challenge_method=PKCE_METHOD,
+            **extra,
         )
     return url
 
@@ -143,7 +161,7 @@ def refresh_grant(config: SalesforceConfig, refresh_token: str) -> dict[str, Any
                 timeout=config.timeouts,
             )
     except OAuth2Error as error:
-        raise RefreshRefused(_describe_token_error(error)) from error
+        raise RefreshRefused(_describe_token_error(error), error.error or "") from error
     token = dict(response)
     if token.get("refresh_token") == refresh_token:
         # requests-oauthlib fills in the token it sent when none came back.
@@ -171,3 +189,24 @@ def fetch_identity(config: SalesforceConfig, identity_url: str, access_token: st
         raise ConfigurationError(
             f"{identity_url} did not answer as Salesforce's identity service does; check the login URL."
         ) from error
+
+
+def revoke_token(config: SalesforceConfig, token: str) -> None:
+    """Revoke a refresh token (and its sessions) at Salesforce's revoke endpoint.
+
+    :raises TransientError: Salesforce could not be reached.
+    :raises AuthorizationError: Salesforce refused; a token it no longer knows is
+        already revoked, so that is not an error.
+    """
+    require_secure_transport(config.revoke_url, "The Salesforce login URL")
+    with transport_errors_are_transient("Salesforce's login service"):
+        response = requests.post(config.revoke_url, data={"token": token}, timeout=config.timeouts)
+    if response.status_code == 200:
+        return
+    try:
+        error = response.json().get("error")
+    except ValueError:
+        error = None
+    if error == "invalid_token":
+        return
+    raise AuthorizationError(f"Salesforce did not revoke the connection (HTTP {response.status_code}).")

@@ -5,7 +5,7 @@ never a call to Salesforce.
 """
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,12 +13,20 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from host.api import Banner, BannerLevel, PluginStatus, PluginStore, StatusKind
+from plugins.salesforce_common.grants import (
+    add_holder,
+    grant_id,
+    grant_record,
+    remove_holder,
+    write_grant_record,
+)
 from plugins.salesforce_common.limits import ApiUsage
 
 CONNECTION_KEY = "salesforce.connection"
 #: The words of the one action that connects a plugin to its org, before and after a first connection.
 CONNECT_LABEL = "Connect to Salesforce"
 RECONNECT_LABEL = "Reconnect"
+DISCONNECT_LABEL = "Disconnect"
 API_USAGE_KEY = "salesforce.api_usage"
 
 
@@ -92,6 +100,18 @@ class ConnectionStatus:
     api_usage: ApiUsage | None = None
     #: The org's address, for links to records; kept while reauthorization is needed.
     instance_url: str | None = None
+    #: The titles of the other plugins using the same stored grant.
+    shared_with: tuple[str, ...] = ()
+
+    @property
+    def sharing(self) -> str:
+        """Which connection the plugin uses, for its panel; empty when it is its own."""
+        if not self.shared_with or self.identity is None:
+            return ""
+        return (
+            f"This connection ({self.identity.username}) is shared with {' and '.join(self.shared_with)}: "
+            "one approval in Salesforce, and a reconnect or refusal counts for both."
+        )
 
     @property
     def summary(self) -> str:
@@ -115,7 +135,7 @@ class ConnectionStatus:
         return "Not connected to Salesforce"
 
     def plugin_status(self, authorize_url: str) -> PluginStatus:
-        """The Marketplace card's status, with an Authorize link when one is needed.
+        """The Marketplace card's status, with a Connect or Reconnect link when one is needed.
 
         The card names the org; its ID is the card's hover text.
         """
@@ -141,15 +161,30 @@ class ConnectionStatus:
         )
 
 
+def connection_record(store: PluginStore) -> dict[str, Any] | None:
+    """The plugin's connection as stored: its grant's state when it uses one, else its own
+    (a connection stored before grants were shared, or a refusal before any grant)."""
+    stored = store.get(CONNECTION_KEY)
+    if stored and stored.get("grant"):
+        return grant_record(stored["grant"])
+    return stored or None
+
+
+def grant_of(store: PluginStore) -> str | None:
+    """The id of the shared grant the plugin uses, if any."""
+    return (store.get(CONNECTION_KEY) or {}).get("grant")
+
+
 def read_connection_status(store: PluginStore) -> ConnectionStatus:
     """The stored status of the connection kept in ``store``, read in the current session.
 
     A read needs no transaction of its own.
     """
-    stored = store.get(CONNECTION_KEY)
+    stored = connection_record(store)
     if not stored:
         return ConnectionStatus(ConnectionState.NOT_CONNECTED)
     identity = stored.get("identity")
+    holders = stored.get("plugins") or {}
     return ConnectionStatus(
         state=ConnectionState(stored["state"]),
         identity=Identity(**identity) if identity else None,
@@ -157,6 +192,7 @@ def read_connection_status(store: PluginStore) -> ConnectionStatus:
         changed_at=datetime.fromisoformat(stored["changed_at"]),
         api_usage=stored_api_usage(store),
         instance_url=stored.get("instance_url"),
+        shared_with=tuple(sorted(title for name, title in holders.items() if name != store.plugin_name)),
     )
 
 
@@ -168,41 +204,73 @@ def stored_api_usage(store: PluginStore) -> ApiUsage | None:
 
 def stored_identity(store: PluginStore) -> Identity | None:
     """The identity of the current or last connection, in the current session."""
-    identity = (store.get(CONNECTION_KEY) or {}).get("identity")
+    identity = (connection_record(store) or {}).get("identity")
     return Identity(**identity) if identity else None
 
 
-def set_connected(store: PluginStore, identity: Identity, instance_url: str) -> None:
-    """Record a working connection, in the current session."""
-    store.set(
-        CONNECTION_KEY,
+def set_connected(
+    store: PluginStore, plugin_title: str, identity: Identity, instance_url: str, consumer_key: str
+) -> str | None:
+    """Record a working connection as the shared grant of its org, user and connected app,
+    used by this plugin, in the current session. If the plugin leaves a grant nobody
+    else uses, that grant's encrypted tokens, to be revoked."""
+    grant = grant_id(identity.organization_id, identity.user_id, consumer_key)
+    record = grant_record(grant) or {}
+    write_grant_record(
+        grant,
         {
             "state": ConnectionState.CONNECTED,
             "identity": identity.to_json(),
             "instance_url": instance_url,
+            "consumer_key": consumer_key.strip(),
+            "plugins": record.get("plugins", {}),
             "changed_at": datetime.now(UTC).isoformat(),
         },
     )
+    return use_grant(store, plugin_title, grant)
+
+
+def use_grant(store: PluginStore, plugin_title: str, grant: str) -> str | None:
+    """Point the plugin at a stored grant, in the current session. If that leaves its
+    previous grant unused, the previous grant's encrypted tokens, to be revoked."""
+    previous = grant_of(store)
+    add_holder(grant, store.plugin_name, plugin_title)
+    store.set(CONNECTION_KEY, {"grant": grant})
+    return remove_holder(previous, store.plugin_name) if previous and previous != grant else None
+
+
+def _update_record(store: PluginStore, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Change the plugin's connection where it is kept: its grant, or its own record."""
+    grant = grant_of(store)
+    if grant:
+        if (record := grant_record(grant)) is not None:
+            write_grant_record(grant, change(record))
+    else:
+        store.set(CONNECTION_KEY, change(store.get(CONNECTION_KEY) or {}))
 
 
 def set_organization_name(store: PluginStore, name: str) -> None:
     """Keep the org's name beside the stored identity, in the current session."""
-    stored = store.get(CONNECTION_KEY)
-    if stored and stored.get("identity"):
-        store.set(CONNECTION_KEY, {**stored, "identity": {**stored["identity"], "organization_name": name}})
+
+    def named(stored: dict[str, Any]) -> dict[str, Any]:
+        if not stored.get("identity"):
+            return stored
+        return {**stored, "identity": {**stored["identity"], "organization_name": name}}
+
+    _update_record(store, named)
 
 
 def set_needs_reauthorization(store: PluginStore, reason: str) -> None:
-    """Record that Salesforce refused the refresh token, in the current session.
+    """Record that Salesforce refused the refresh token, in the current session: every
+    plugin on the same grant needs it.
 
-    The identity is kept so the banner can say which user to reauthorize as.
+    The identity is kept so the banner can say which user to reconnect as.
     """
-    store.set(
-        CONNECTION_KEY,
-        {
+    _update_record(
+        store,
+        lambda stored: {
+            **stored,
             "state": ConnectionState.NEEDS_REAUTHORIZATION,
-            "identity": (store.get(CONNECTION_KEY) or {}).get("identity"),
-            "instance_url": (store.get(CONNECTION_KEY) or {}).get("instance_url"),
             "reason": reason,
             "changed_at": datetime.now(UTC).isoformat(),
         },

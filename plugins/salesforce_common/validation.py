@@ -66,7 +66,8 @@ def _missing_required(description: ObjectDescription, given: Mapping[str, Any], 
     :param given: the values about to be sent, by lower-cased field name.
     """
     missing = []
-    for field in description.fields:
+    # A nillable field is neither required nor refused blank.
+    for field in description.not_nillable_fields:
         key = field.name.lower()
         left_out = operation.creates and field.required and _blank(given.get(key))
         blanked = operation.updates and not field.nillable and key in given and _blank(given[key])

@@ -14,6 +14,7 @@ topic cache are written at the end and committed with the batch's outcomes.
 
 from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from host.api import (
-    VALUES_PER_STATEMENT,
+    Channel,
     ConsentOrigin,
     Done,
     Entry,
@@ -55,6 +56,7 @@ from plugins.salesforce_common import (
     validate_values,
 )
 from plugins.salesforce_common.composite import COMPOSITE_LIMIT
+from plugins.salesforce_common.field_mapping import FieldMapping
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.record_loads import create_many, update_many, upsert_many
 from plugins.salesforce_common.topics import (
@@ -68,7 +70,13 @@ from plugins.salesforce_common.topics import (
     unassign_topic,
     upsert_topic,
 )
-from plugins.salesforce_contacts.consent import SALESFORCE, apply_opt_outs, marks_after_sending, opted_out
+from plugins.salesforce_contacts.consent import (
+    SALESFORCE,
+    apply_opt_outs,
+    marks_after_sending,
+    opt_out_fields,
+    opted_out,
+)
 from plugins.salesforce_contacts.links import Link, forget_links, load_links, save_links
 from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
@@ -79,16 +87,25 @@ from plugins.salesforce_contacts.topic_cache import TOPICS_KEY, TopicCache
 
 #: Keys per ``IN (...)`` list when looking existing records up.
 _KEYS_PER_QUERY = 100
+#: Users read at a time: each is an ORM object with its tags until its values are
+#: taken, several times their size, so a large batch reads them a few at a time.
+_USERS_PER_QUERY = 1_000
+#: Links written together when a batch is saved.
+_LINKS_PER_SAVE = 1_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One user of the batch and what happened to them so far."""
 
     entry: Entry
-    user: UserSnapshot
+    user_id: int
+    #: The user's tags as read; the rest of the user is not kept, so a large batch stays small.
+    tags: frozenset[str]
     record: RecordValues
     link: Link | None
+    #: The consent marks once Salesforce holds the values sent.
+    sent_marks: dict[str, str]
     salesforce_id: str | None = None
     created: bool = False
     linked_existing: bool = False
@@ -101,7 +118,7 @@ class Item:
     #: Whether Salesforce took the record's values (or, when only linking, the link).
     sent: bool = False
     #: Channels the matched existing record had opted out of.
-    existing_opt_outs: set[str] = field(default_factory=set)
+    existing_opt_outs: AbstractSet[str] = frozenset()
 
 
 def _not_there(error: SalesforceError | None) -> bool:
@@ -131,13 +148,11 @@ class BatchDelivery:
 
     # -- reading -----------------------------------------------------------------
 
-    def _users(self) -> dict[str, UserSnapshot]:
-        ids = [int(entry.record_id) for entry in self.entries if entry.record_id.isdigit()]
-        users: dict[str, UserSnapshot] = {}
-        for chunk in chunked(ids, VALUES_PER_STATEMENT):
-            query = select(User).where(User.id.in_(chunk)).options(selectinload(User.tags))
-            users.update({str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)})
-        return users
+    @staticmethod
+    def _users(entries: Sequence[Entry]) -> dict[str, UserSnapshot]:
+        ids = [int(entry.record_id) for entry in entries if entry.record_id.isdigit()]
+        query = select(User).where(User.id.in_(ids)).options(selectinload(User.tags))
+        return {str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)}
 
     def _description(self) -> ObjectDescription:
         try:
@@ -147,11 +162,22 @@ class BatchDelivery:
             raise ConfigurationError(str(error)) from error
 
     def _read(self) -> None:
-        users = self._users()
-        links = load_links([entry.record_id for entry in self.entries])
         description = self._description()
         mapping = outgoing_mapping(self.store, self.object_type)
-        for entry in self.entries:
+        consent_fields = opt_out_fields(self.options, description)
+        for entries in chunked(self.entries, _USERS_PER_QUERY):
+            self._read_users(entries, description, mapping, consent_fields)
+
+    def _read_users(
+        self,
+        entries: Sequence[Entry],
+        description: ObjectDescription,
+        mapping: FieldMapping,
+        consent_fields: dict[Channel, str],
+    ) -> None:
+        users = self._users(entries)
+        links = load_links([entry.record_id for entry in entries])
+        for entry in entries:
             user = users.get(entry.record_id)
             if user is None:
                 self.deleted.append(entry)
@@ -168,8 +194,10 @@ class BatchDelivery:
                 description,
                 creating=link is None,
                 consent_marks=link.consent if link is not None else None,
+                consent_fields=consent_fields,
             )
-            item = Item(entry, user, values, link)
+            sent_marks = marks_after_sending(user, consent_fields, values.opt_outs)
+            item = Item(entry, user.id, user.tags, values, link, sent_marks)
             if link is not None:
                 item.salesforce_id = link.salesforce_id
                 item.assigned = dict(link.topics)
@@ -207,19 +235,21 @@ class BatchDelivery:
         """Write what was learned, in the current session (committed with the outcomes)."""
         # Lock the topic cache before reading it, so concurrent batches apply one after another.
         self.store.lock(TOPICS_KEY)
-        links: dict[int | str, Link] = {}
         dropped: list[int | str] = [entry.record_id for entry in self.deleted]
-        for item in self.items:
-            if item.drop_link:
-                dropped.append(item.user.id)
-            elif item.salesforce_id:
-                marks = dict(item.link.consent) if item.link is not None else {}
-                if item.sent:
-                    marks |= self._consent_marks(item)
-                links[item.user.id] = Link(
-                    item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks
-                )
-        save_links(links)
+        # A chunk of links at a time, so a large batch never holds all its links' rows at once.
+        for items in chunked(self.items, _LINKS_PER_SAVE):
+            links: dict[int | str, Link] = {}
+            for item in items:
+                if item.drop_link:
+                    dropped.append(item.user_id)
+                elif item.salesforce_id:
+                    marks = dict(item.link.consent) if item.link is not None else {}
+                    if item.sent:
+                        marks |= self._consent_marks(item)
+                    links[item.user_id] = Link(
+                        item.salesforce_id, self.object_type, self.client.instance_url, item.assigned, marks
+                    )
+            save_links(links)
         forget_links(dropped)
         self.topics.save()
 
@@ -231,8 +261,8 @@ class BatchDelivery:
         """
         fields = item.record.consent_fields
         if not item.linked_existing:
-            return marks_after_sending(item.user, fields, item.record.opt_outs)
-        user = db.session.get(User, item.user.id)
+            return item.sent_marks
+        user = db.session.get(User, item.user_id)
         if user is None:
             return {}
         origin = ConsentOrigin(
@@ -260,7 +290,7 @@ class BatchDelivery:
     def _changes(self, item: Item) -> TopicChanges:
         if self.options.segmentation is not Segmentation.TOPICS or item.skip_topics:
             return TopicChanges((), {})
-        return topic_changes(item.user.tags, item.assigned)
+        return topic_changes(item.tags, item.assigned)
 
     def _record_failed(self, item: Item, error: SalesforceError | None) -> None:
         if item.link is not None and _not_there(error):

@@ -96,12 +96,16 @@ def save_links(links: Mapping[int | str, Link]) -> None:
         taken_over = [user_id for user_id, salesforce_id in holders if by_record[salesforce_id][0] != user_id]
         if taken_over:
             db.session.execute(delete(ContactLink).where(ContactLink.user_id.in_(taken_over)))
-        insert = insert_for(ContactLink).values([_row(user_id, link) for _, (user_id, link) in chunk])
-        db.session.execute(
-            insert.on_conflict_do_update(
-                index_elements=[ContactLink.user_id], set_={name: insert.excluded[name] for name in _LINK_COLUMNS}
-            )
-        )
+        # One statement run for many rows: compiled once and cached, where a
+        # statement holding a thousand rows' values is compiled anew every time.
+        db.session.execute(_upsert_statement(), [_row(user_id, link) for _, (user_id, link) in chunk])
+
+
+def _upsert_statement() -> Any:
+    insert = insert_for(ContactLink)
+    return insert.on_conflict_do_update(
+        index_elements=[ContactLink.user_id], set_={name: insert.excluded[name] for name in _LINK_COLUMNS}
+    )
 
 
 def forget_link(user_id: int | str) -> None:

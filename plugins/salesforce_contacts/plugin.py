@@ -47,12 +47,14 @@ from plugins.salesforce_contacts.orders.handler import KIND as ORDER_KIND
 from plugins.salesforce_contacts.orders.handler import OrderSyncHandler
 from plugins.salesforce_contacts.orders.options import load_options
 from plugins.salesforce_contacts.orders.panel import order_panel
+from plugins.salesforce_contacts.orders.products import KIND as PRODUCT_KIND
+from plugins.salesforce_contacts.orders.products import ProductSyncHandler, known_entry
 from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.panel import user_list_column, user_panel
 from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Deletion, Options, Segmentation, salesforce_config
 
 if TYPE_CHECKING:
-    from plugins.shop.snapshots import OrderSnapshot
+    from plugins.shop.snapshots import OrderSnapshot, ProductSnapshot
 
 #: The path to register in the connected app; the plugin's own, so both plugins can share an app.
 CALLBACK_PATH = "/salesforce_contacts/oauth2/callback"
@@ -138,6 +140,12 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
         self._queue_order(order)
 
     @hookimpl(optionalhook=True)
+    def product_saved(self, product: "ProductSnapshot") -> None:
+        """Only a product an order has put in Salesforce is sent; a new one goes with its first order."""
+        if load_options(self.store).enabled and known_entry(self.store, product.sku):
+            enqueue(self, PRODUCT_KIND, str(product.id))
+
+    @hookimpl(optionalhook=True)
     def order_admin_panels(self, order: "OrderSnapshot") -> Iterable[AdminPanel]:
         panel = order_panel(self, order) if shop_installed() else None
         return [panel] if panel else []
@@ -151,6 +159,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             endpoint.INBOUND_KIND: InboundHandler(self),
             IMPORT_KIND: ImportHandler(self),
             ORDER_KIND: OrderSyncHandler(self),
+            PRODUCT_KIND: ProductSyncHandler(self),
         }
 
     @hookimpl

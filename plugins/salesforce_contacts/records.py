@@ -13,7 +13,7 @@ from plugins.salesforce_contacts.segmentation import picklist_value
 from plugins.salesforce_contacts.settings import Options, Segmentation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordValues:
     """A user's values for Salesforce, and the key that matches their record."""
 
@@ -61,16 +61,19 @@ def record_values(
     description: ObjectDescription | None,
     creating: bool = True,
     consent_marks: Mapping[str, str] | None = None,
+    consent_fields: dict[Channel, str] | None = None,
 ) -> RecordValues:
     """What ``user``'s record should hold, by field API name; ``creating`` when it may not exist yet.
 
     The opt-outs are the site's stored choices, never a mapped value: see
     :func:`plugins.salesforce_contacts.consent.outgoing_opt_outs`, given the link's
-    ``consent_marks``.
+    ``consent_marks``. A batch passes the ``consent_fields`` of
+    :func:`~plugins.salesforce_contacts.consent.opt_out_fields` once for all its users.
     """
     values = _required_defaults(user, options, mapped_values(user, mapping, description), description, creating)
 
-    consent_fields = opt_out_fields(options, description)
+    if consent_fields is None:
+        consent_fields = opt_out_fields(options, description)
     folded = {name.lower() for name in consent_fields.values()}
     values = {name: value for name, value in values.items() if name.lower() not in folded}
     opt_outs = outgoing_opt_outs(user, consent_fields, consent_marks or {})

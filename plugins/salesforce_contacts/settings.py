@@ -9,24 +9,13 @@ import enum
 from dataclasses import dataclass
 
 from host.api import FieldKind, PluginStore, SettingField, SettingsProxy
-from plugins.salesforce_common import (
-    DEFAULT_API_VERSION,
-    PRODUCTION_LOGIN_URL,
-    SANDBOX_LOGIN_URL,
-    SalesforceConfig,
-)
+from plugins.salesforce_common import DEFAULT_API_VERSION, SalesforceConfig
 from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
+from plugins.salesforce_common.config import LOGIN_FIELDS, chosen_login_url
 from plugins.salesforce_common.org_choices import check_api_version
 from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING, bulk_threshold
-from plugins.salesforce_common.transport import check_secure_url
-
-
-class LoginHost(enum.StrEnum):
-    PRODUCTION = "production"
-    SANDBOX = "sandbox"
-    CUSTOM = "custom"
 
 
 class Segmentation(enum.StrEnum):
@@ -57,24 +46,7 @@ class Deletion(enum.StrEnum):
 FIELD_API_NAME = check_api_name("A field", "Site_User_Id__c")
 
 SETTINGS_FIELDS: tuple[SettingField, ...] = (
-    SettingField(
-        "login_host",
-        "Salesforce login",
-        FieldKind.CHOICE,
-        default=LoginHost.PRODUCTION,
-        choices=(
-            (LoginHost.PRODUCTION, "Production (login.salesforce.com)"),
-            (LoginHost.SANDBOX, "Sandbox (test.salesforce.com)"),
-            (LoginHost.CUSTOM, "My Domain or another URL"),
-        ),
-    ),
-    SettingField(
-        "custom_login_url",
-        "My Domain URL",
-        FieldKind.URL,
-        help="e.g. https://acme.my.salesforce.com",
-        validators=(check_secure_url("The My Domain URL"),),
-    ),
+    *LOGIN_FIELDS,
     SettingField("consumer_key", "Consumer Key", required=True, help="From your Connected App."),
     SettingField("consumer_secret", "Consumer Secret", secret=True, required=True),
     SettingField(
@@ -187,21 +159,12 @@ class Options:
         )
 
 
-def login_url(settings: SettingsProxy) -> str:
-    host = settings.get("login_host")
-    if host == LoginHost.SANDBOX:
-        return SANDBOX_LOGIN_URL
-    if host == LoginHost.CUSTOM:
-        return str(settings.get("custom_login_url") or "")
-    return PRODUCTION_LOGIN_URL
-
-
 def salesforce_config(settings: SettingsProxy, store: PluginStore) -> SalesforceConfig:
     """The library's view of this plugin's connection."""
     return SalesforceConfig(
         consumer_key=str(settings.get("consumer_key") or ""),
         consumer_secret=str(settings.get("consumer_secret") or ""),
-        login_url=login_url(settings),
+        login_url=chosen_login_url(settings),
         api_version=str(settings.get("api_version") or DEFAULT_API_VERSION),
         store=store,
         record_kind="user",

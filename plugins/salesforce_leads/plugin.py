@@ -29,7 +29,12 @@ from plugins.salesforce_leads.current import NAME
 from plugins.salesforce_leads.links import link_of
 from plugins.salesforce_leads.mapping import mapping_warnings
 from plugins.salesforce_leads.panel import affiliate_panel
-from plugins.salesforce_leads.settings import SETTINGS_FIELDS, destination_object, salesforce_config
+from plugins.salesforce_leads.settings import (
+    SETTINGS_FIELDS,
+    destination_object,
+    filled_from_connection,
+    salesforce_config,
+)
 from plugins.salesforce_leads.sync import KIND, AffiliateSync
 
 #: The path to register in the connected app.
@@ -57,6 +62,7 @@ class SalesforceLeads(SalesforceConnectedPlugin):
             self.salesforce_config,
             f"{NAME}.settings_page",
             destination_object=lambda: destination_object(self),
+            filled_from_connection=lambda status: filled_from_connection(self, status),
         )
 
     def salesforce_config(self) -> SalesforceConfig:

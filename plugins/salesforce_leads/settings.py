@@ -1,8 +1,10 @@
 """The plugin's settings: the fields the connected-app setup asks for, each validated.
 
-API URL and Salesforce domain are what an admin copies from Salesforce; the API
-version is read from the API URL, and the domain is where admins log in (the API
-host itself comes from the token response).
+The login host is chosen as every Salesforce plugin chooses it (Production, Sandbox,
+My Domain), and the API host comes from the token response. The API URL and the
+Salesforce domain, which this plugin's users know from other integrations, stay as
+optional fields: left blank, the page shows them filled in from the connection; a
+domain given is where admins log in, and an API URL given sets the API version.
 """
 
 import re
@@ -10,10 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from host.api import Plugin, SettingField
-from plugins.salesforce_common import ConfigurationError, SalesforceConfig
+from plugins.salesforce_common import DEFAULT_API_VERSION, ConfigurationError, ConnectionStatus, SalesforceConfig
 from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
+from plugins.salesforce_common.config import LOGIN_FIELDS, chosen_login_url
 from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING, bulk_threshold
 from plugins.salesforce_common.transport import check_secure_url
 
@@ -85,11 +88,11 @@ SETTINGS_FIELDS = (
         validators=(check_no_spaces,),
     ),
     SettingField("consumer_secret", "Consumer Secret", secret=True, required=True, help="From the same page."),
+    *LOGIN_FIELDS,
     SettingField(
         "api_url",
         "API URL",
-        required=True,
-        help=f"{API_URL_EXAMPLE}: your instance name is on your Salesforce profile page.",
+        help=f"Optional: {API_URL_EXAMPLE}; left blank, it is the connection's, with API version {DEFAULT_API_VERSION}.",
         validators=(check_api_url,),
     ),
     SettingField(
@@ -102,8 +105,8 @@ SETTINGS_FIELDS = (
     SettingField(
         "salesforce_domain",
         "Salesforce domain",
-        required=True,
-        help="Where you log in: https://{instance}.salesforce.com, your My Domain, or https://test.salesforce.com for a sandbox.",
+        help="Optional: where you log in, if not the Salesforce login above: https://{instance}.salesforce.com or your My "
+        "Domain. Left blank, it is the connection's.",
         validators=(check_domain,),
     ),
     SettingField(
@@ -137,10 +140,23 @@ def salesforce_config(plugin: Plugin) -> SalesforceConfig:
     return SalesforceConfig(
         consumer_key=_text(plugin.settings.get("consumer_key")),
         consumer_secret=_text(plugin.settings.get("consumer_secret")),
-        login_url=_text(plugin.settings.get("salesforce_domain")),
-        api_version=api_version(api_url) if api_url else "",
+        login_url=_text(plugin.settings.get("salesforce_domain")) or chosen_login_url(plugin.settings),
+        api_version=api_version(api_url) if api_url else DEFAULT_API_VERSION,
         store=plugin.store,
         record_kind=RECORD_KIND,
         api_budget_share=budget_share(plugin.settings.get(BUDGET_FIELD.key)),
         bulk_threshold=bulk_threshold(plugin.settings),
+        title=plugin.title,
     )
+
+
+def filled_from_connection(plugin: Plugin, status: ConnectionStatus) -> dict[str, str]:
+    """What the blank API URL and domain fields stand for, once connected: the connection's."""
+    if not status.instance_url:
+        return {}
+    filled = {}
+    if not _text(plugin.settings.get("api_url")):
+        filled["api_url"] = f"{status.instance_url}/services/data/v{salesforce_config(plugin).version}"
+    if not _text(plugin.settings.get("salesforce_domain")):
+        filled["salesforce_domain"] = status.instance_url
+    return filled

@@ -3,11 +3,12 @@
 Each move locks the order's row, checks that it makes sense from where the order is,
 and fires its hook inside the same transaction, so a listener (a sync to another
 system) sees the change if and only if it commits. The Salesforce orders feature reads
-:func:`order_snapshot` and :func:`product_snapshot` when it delivers.
+:func:`order_snapshot` and :func:`product_snapshot` when it delivers, and names orders
+on its Sync pages with :func:`order_headings`.
 """
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ __all__ = [
     "cancel_order",
     "mark_paid",
     "move_order",
+    "order_headings",
     "order_snapshot",
     "place_order",
     "product_snapshot",
@@ -127,6 +129,12 @@ def order_snapshot(order_id: int) -> OrderSnapshot | None:
             for item in order.items
         ),
     )
+
+
+def order_headings(order_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each order's number and buyer's email, by id, in one query (for a page of orders)."""
+    rows = db.session.execute(select(Order.id, Order.number, Order.email).where(Order.id.in_(list(order_ids))))
+    return {order_id: (number, email) for order_id, number, email in rows}
 
 
 def _new_number() -> str:

@@ -2,6 +2,7 @@
 a unique SKU, and ``product_saved`` fired inside the transaction of each save."""
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -60,6 +61,12 @@ def product_snapshot(product: Product | int) -> ProductSnapshot | None:
         active=row.active,
         description=row.description,
     )
+
+
+def product_headings(product_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each product's name and SKU, by id, in one query (for a page of products)."""
+    rows = db.session.execute(select(Product.id, Product.name, Product.sku).where(Product.id.in_(list(product_ids))))
+    return {product_id: (name, sku) for product_id, name, sku in rows}
 
 
 def _checked(values: dict[str, Any], product: Product | None) -> dict[str, Any]:

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from ..state import Org
 
 NULL = "#N/A"
+#: Rows processed under one hold of the org's lock.
+ROWS_PER_LOCK = 200
 
 
 def parse_upload(job: Job, text: str) -> list[list[str]]:
@@ -53,13 +55,18 @@ def _process(org: "Org", job: Job) -> None:
             job.state = "Failed"
             job.error_message = f"InvalidBatch : Field name not found : {job.external_id_field}"
             return
-        for index, row in enumerate(job.upload_rows):
+    # The org is locked a chunk of rows at a time, so other calls (the client's polls
+    # among them) are answered while a large job runs, as Salesforce answers them.
+    for start in range(0, len(job.upload_rows), ROWS_PER_LOCK):
+        with org.lock:
             if job.state == "Aborted":
-                job.unprocessed.extend(job.upload_rows[index:])
                 return
-            _process_row(org, job, sobject, row)
-        job.state = "JobComplete"
-        job.modstamp = org.clock.timestamp()
+            for row in job.upload_rows[start : start + ROWS_PER_LOCK]:
+                _process_row(org, job, sobject, row)
+    with org.lock:
+        if job.state == "InProgress":
+            job.state = "JobComplete"
+            job.modstamp = org.clock.timestamp()
 
 
 def _process_row(org: "Org", job: Job, sobject: object, row: list[str]) -> None:

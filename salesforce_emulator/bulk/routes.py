@@ -86,6 +86,9 @@ def change_state(org: "Org", request: RestRequest, job_id: str) -> RestResponse:
         job.state = "UploadComplete"
         start(org, job)
     elif wanted == "Aborted" and job.state not in TERMINAL:
+        if job.state != "Open":
+            # Rows are processed under the org's lock, as this call runs: those not reached yet stay so.
+            job.unprocessed = job.upload_rows[len(job.successful) + len(job.failed) :]
         job.state = "Aborted"
     else:
         raise _invalid(f"Cannot change the job's state from {job.state} to {wanted}")

@@ -136,7 +136,8 @@ def connect_contacts(page: Page, base_url: str, emulator: EmulatorHandle, *, log
     """Salesforce Contacts: a custom login URL, the Connected App, tags as Topics, then Allow."""
     contacts_app = emulator.config.connected_apps[1]
     open_settings(page, base_url, "Salesforce Contacts")
-    page.get_by_label("Salesforce login", exact=True).select_option(label="My Domain or another URL")
+    expect(page.get_by_label("My Domain URL", exact=True)).to_be_hidden()  # shown only for My Domain
+    page.get_by_label("Salesforce login", exact=True).select_option(label="My Domain")
     page.get_by_label("My Domain URL", exact=True).fill(emulator.base_url)
     page.get_by_label("Consumer Key", exact=True).fill(contacts_app.consumer_key)
     page.get_by_label("Consumer Secret", exact=True).fill(contacts_app.consumer_secret)

@@ -11,7 +11,8 @@ from salesforce_probe import CALLBACK_PATH, LOGIN_URL, NAME
 
 from host.database import independent_transaction
 from host.extensions import db
-from plugins.salesforce_common.status import set_needs_reauthorization
+from plugins.salesforce_common.grants import GRANTS, INDEX_KEY
+from plugins.salesforce_common.status import CONNECTION_KEY, set_needs_reauthorization
 
 
 def _authorize(client: FlaskClient) -> dict[str, list[str]]:
@@ -45,7 +46,8 @@ def test_forged_state_changes_nothing_and_says_so(probe_admin: FlaskClient, prob
     replay = probe_admin.get(f"{CALLBACK_PATH}?code=stolen&state=anything", follow_redirects=True)
     assert "already used, or was not started from this browser" in replay.get_data(as_text=True)
     with probe_site.app_context():
-        assert probe_site.extensions["plughost"].get(NAME).store.get("salesforce.tokens") is None
+        assert probe_site.extensions["plughost"].get(NAME).store.get(CONNECTION_KEY) is None
+        assert GRANTS.get(INDEX_KEY) is None
 
 
 def test_callback_is_for_admins_only(probe_admin: FlaskClient, probe_site: Flask, make_user, log_in) -> None:

@@ -170,7 +170,7 @@ def error_for(payload: dict, context: ErrorContext = LEAD, status: int = 400):
             {"errorCode": "API_CURRENTLY_DISABLED", "message": "API is disabled for this User"},
             LEAD,
             ApiDisabledForUser,
-            "The connected Salesforce user lacks the API Enabled permission; grant it in Salesforce or reauthorize "
+            "The connected Salesforce user lacks the API Enabled permission; grant it in Salesforce or reconnect "
             "as a user who has it.",
         ),
         (
@@ -178,7 +178,7 @@ def error_for(payload: dict, context: ErrorContext = LEAD, status: int = 400):
             LEAD,
             InsufficientAccess,
             "The connected Salesforce user lacks permission for this Lead (insufficient access rights on object id); "
-            "grant it in Salesforce or reauthorize as a user who has it.",
+            "grant it in Salesforce or reconnect as a user who has it.",
         ),
         (
             {"errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "message": "Phone must have 10 digits", "fields": []},

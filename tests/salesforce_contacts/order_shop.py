@@ -4,6 +4,7 @@ with orders kept in memory, announced as the shop announces them, and read back 
 
 import sys
 import types
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -38,7 +39,11 @@ class StandInShop(Plugin):
         """What ``plugins.shop.orders`` offers other plugins, answered from memory."""
         module = types.ModuleType("plugins.shop.orders")
         module.order_snapshot = self.orders.get  # type: ignore[attr-defined]
+        module.order_headings = self.headings  # type: ignore[attr-defined]
         return module
+
+    def headings(self, order_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        return {n: (order.number, order.email) for n in order_ids if (order := self.orders.get(n))}
 
     def install_module(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setitem(sys.modules, "plugins.shop.orders", self.module())

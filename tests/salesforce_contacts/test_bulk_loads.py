@@ -165,3 +165,10 @@ def test_a_backfill_below_the_threshold_uses_collections(site):
     assert job_calls(site) == {}
     assert collection_calls(site) == 1
     assert all(site.status(user_id).state == "done" for user_id in ids)
+
+
+def test_a_larger_job_is_looked_at_later_and_less_often() -> None:
+    """A job of a backfill's size is looked at a handful of times, not every ten seconds while it runs."""
+    assert bulk.poll_pacing(2_000) == {"poll_first": 0.5, "poll_longest": 10.0}
+    large = bulk.poll_pacing(100_000)
+    assert large["poll_first"] == 5.0 and large["poll_longest"] == 50.0

@@ -4,12 +4,14 @@ real HTTP, in one Composite call once the products are known and two when they a
 from typing import Any
 
 from order_shop import BUYER, Shop, cancelled, item, paid_order, refunded
+from sqlalchemy import delete
 
 import host.sync
 from host.extensions import db
 from plugins.salesforce_contacts.orders.handler import KIND
-from plugins.salesforce_contacts.orders.links import load_order_link
+from plugins.salesforce_contacts.orders.links import load_order_link, load_unsure, save_unsure
 from plugins.salesforce_contacts.orders.options import AccountRule
+from plugins.salesforce_contacts.orders.tables import OrderRecord
 
 
 def test_paid_order_with_new_products_is_two_calls_and_one_order_with_its_items(shop: Shop) -> None:
@@ -75,7 +77,7 @@ def test_sending_again_makes_no_second_order_and_refund_updates_the_status(shop:
     assert after["Id"] == sent["Id"] and after["Status"] == "Draft"
     assert len(shop.items_of(sent["Id"])) == 1
     with shop.site.app.app_context():
-        link = load_order_link(shop.site.plugin.store, 1)
+        link = load_order_link(1)
     assert link is not None and link.salesforce_id == sent["Id"] and link.status == "Draft"
 
 
@@ -133,16 +135,16 @@ def test_order_whose_answer_was_lost_is_looked_for_before_it_is_sent_again(shop:
     order = paid_order(1, shop.buyer, BUYER, item("MUG-1", 2))
     shop.announce("order_paid", order)
     with shop.site.writing():
-        shop.site.plugin.store.delete("order.1")
-        shop.site.plugin.store.set("orders.unsure.1", True)
+        db.session.execute(delete(OrderRecord))
+        save_unsure([1], [])
         db.session.commit()
     status = shop.announce("order_refunded", refunded(order))
     assert status.state == "done", status.message
     [sent] = shop.orders()
     assert sent["Status"] == "Draft" and len(shop.items_of(sent["Id"])) == 1
     with shop.site.app.app_context():
-        assert shop.site.plugin.store.get("orders.unsure.1") is None
-        assert load_order_link(shop.site.plugin.store, 1) is not None
+        assert load_unsure([1]) == set()
+        assert load_order_link(1) is not None
 
 
 def test_outage_while_sending_marks_the_order_unsure_and_the_retry_sends_it_once(shop: Shop) -> None:

@@ -49,6 +49,11 @@ def test_a_paid_then_refunded_shop_order_is_one_order_in_salesforce(make_site: C
     assert sorted(line["Quantity"] for line in site.records("OrderItem")) == [1, 2]
     page = site.admin.get(f"/admin/plugins/shop/orders/{order_id}").get_data(as_text=True)
     assert f"/lightning/r/Order/{sent['Id']}/view" in page and "Created Order" in page
+    records = site.admin.get("/admin/sync/records?kind=order").get_data(as_text=True)
+    assert f"Order {number} — buyer@example.com" in records
+    record = site.admin.get(f"/admin/sync/salesforce_contacts/order/{order_id}").get_data(as_text=True)
+    assert f"Order {number} — buyer@example.com" in record
+    assert f'href="/admin/plugins/shop/orders/{order_id}"' in record
 
     with site.writing():
         refund_order(order_id)

@@ -7,7 +7,8 @@ from leads_site import Site
 from host.cli import main
 from host.database import independent_transaction
 from host.extensions import db
-from plugins.salesforce_common.status import CONNECTION_KEY, stored_identity
+from plugins.salesforce_common.grants import write_grant_record
+from plugins.salesforce_common.status import connection_record, grant_of, stored_identity
 
 
 def _card(page: str) -> str:
@@ -17,8 +18,9 @@ def _card(page: str) -> str:
 
 def _stored_connection(site: Site) -> dict[str, Any]:
     with site.app.app_context():
-        stored = site.plugin.store.get(CONNECTION_KEY)
+        stored = connection_record(site.plugin.store)
         db.session.commit()
+    assert stored is not None
     return stored
 
 
@@ -51,7 +53,9 @@ def test_an_identity_stored_without_a_name_shows_the_id(connected: Site) -> None
     del stored["identity"]["organization_name"]
     with connected.app.app_context():
         with independent_transaction():
-            connected.plugin.store.set(CONNECTION_KEY, stored)
+            grant = grant_of(connected.plugin.store)
+            assert grant is not None
+            write_grant_record(grant, stored)
         db.session.commit()
     org, username = connected.emulator.config, connected.emulator.username
 

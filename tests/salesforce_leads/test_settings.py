@@ -2,6 +2,10 @@
 
 from leads_site import Site
 
+from plugins.salesforce_common import SANDBOX_LOGIN_URL
+from plugins.salesforce_common.grants import GRANTS, tokens_key
+from plugins.salesforce_common.status import grant_of
+
 PAGE = "/admin/plugins/salesforce_leads/"
 
 
@@ -44,7 +48,8 @@ def test_good_values_are_saved_and_the_version_is_read_from_the_api_url(site: Si
 
 def test_the_page_shows_the_callback_url_and_scopes_and_never_a_secret(connected: Site) -> None:
     with connected.app.app_context():
-        tokens = connected.plugin.store.get_secret("salesforce.tokens")
+        grant = grant_of(connected.plugin.store)
+        tokens = GRANTS.get_secret(tokens_key(grant)) if grant else None
     assert tokens
     pages = [
         connected.admin.get(PAGE).get_data(as_text=True),
@@ -62,3 +67,27 @@ def test_the_page_shows_the_callback_url_and_scopes_and_never_a_secret(connected
         assert connected.emulator.consumer_secret not in page
         assert stored["access_token"] not in page
         assert stored["refresh_token"] not in page
+
+
+def test_blank_api_url_and_domain_come_from_the_connection(make_site) -> None:
+    site = make_site(configure=False)
+    site.settings(
+        consumer_key=site.emulator.consumer_key,
+        consumer_secret=site.emulator.consumer_secret,
+        login_host="custom",
+        custom_login_url=site.emulator.base_url,
+    )
+    assert "Connected to" in site.connect()
+    page = site.admin.get(PAGE).get_data(as_text=True)
+    base = site.emulator.base_url
+    assert f"API URL: from the connection: <code>{base}/services/data/v62.0</code>" in page
+    assert f"Salesforce domain: from the connection: <code>{base}</code>" in page
+
+
+def test_the_login_host_is_chosen_as_every_salesforce_plugin_chooses_it(site: Site) -> None:
+    site.settings(salesforce_domain="", login_host="sandbox")
+    with site.app.app_context():
+        assert site.plugin.salesforce_config().login_url == SANDBOX_LOGIN_URL
+    site.settings(salesforce_domain="https://acme.my.salesforce.com")
+    with site.app.app_context():
+        assert site.plugin.salesforce_config().login_url == "https://acme.my.salesforce.com"

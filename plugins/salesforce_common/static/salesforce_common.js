@@ -9,3 +9,22 @@ document.addEventListener("click", (event) => {
     setTimeout(() => { button.textContent = label; }, 1500);
   });
 });
+
+// Settings the connection fills in show its value in their blank field, and the
+// My Domain URL shows only while My Domain is the chosen login. The host's settings
+// form names a setting's input "setting_<key>".
+const settingInput = (key) => document.getElementById(`setting_${key}`) || document.getElementById(key);
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const line of document.querySelectorAll("[data-fills]")) {
+    const input = settingInput(line.dataset.fills);
+    if (input && !input.value) input.placeholder = `from the connection: ${line.dataset.value}`;
+  }
+  const choice = settingInput("login_host");
+  const domain = settingInput("custom_login_url");
+  if (!choice || !domain) return;
+  const box = domain.closest(".field") || domain;
+  const show = () => { box.style.display = choice.value === "custom" ? "" : "none"; };
+  choice.addEventListener("change", show);
+  show();
+});

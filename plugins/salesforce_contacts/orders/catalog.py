@@ -1,11 +1,12 @@
 """What a delivery knows of the org: the price books, products and their entries by SKU,
 and buyer Contacts' Accounts; and the one call that learns what is not known yet.
 
-Known values come from the store (see :mod:`.links`); the look-up is one Composite of
+Known values come from the plugin's tables and store (see :mod:`.links`); the look-up is one Composite of
 queries, made only when an order needs a SKU never sent, the standard price book's id,
 or a search for orders whose last Composite got no answer.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from plugins.salesforce_contacts.orders.links import (
 from plugins.salesforce_contacts.orders.values import ORDER_KEY
 
 SKU_KEY = "Sku__c"
-#: SKUs (or Contacts) per query; a look-up Composite makes at most five queries.
+#: SKUs (or Contacts) per query; a look-up Composite makes at most six queries.
 KEYS_PER_QUERY = 100
 
 
@@ -50,12 +51,12 @@ class Catalog:
     @classmethod
     def load(cls, store: PluginStore, chosen_book: str, contacts: Iterable[str]) -> "Catalog":
         """The standard price book's id and the ``contacts``' Accounts, as the store knows them."""
-        return cls(chosen_book, store.get(STANDARD_BOOK_KEY), accounts=load_accounts(store, contacts))
+        return cls(chosen_book, store.get(STANDARD_BOOK_KEY), accounts=load_accounts(contacts))
 
-    def load_entries(self, store: PluginStore, skus: Iterable[str]) -> None:
+    def load_entries(self, skus: Iterable[str]) -> None:
         """The stored entries of ``skus`` in the orders' price book, once it is known."""
         if self.price_book:
-            self.entries = load_entries(store, self.price_book, skus)
+            self.entries = load_entries(self.price_book, skus)
 
     @property
     def price_book(self) -> str | None:
@@ -75,11 +76,11 @@ class Catalog:
         if self.standard_book:
             store.set(STANDARD_BOOK_KEY, self.standard_book)
         if self.price_book:
-            save_entries(store, self.price_book, self.entries)
-            forget_entries(store, self.price_book, self.stale)
+            save_entries(self.price_book, self.entries)
+            forget_entries(self.price_book, self.stale)
         if self.standard_book and self.standard_book != self.price_book:
-            save_entries(store, self.standard_book, self.standard_entries)
-        save_accounts(store, self.accounts)
+            save_entries(self.standard_book, self.standard_entries)
+        save_accounts(self.accounts)
 
     # -- the look-up call ------------------------------------------------------------
 
@@ -89,7 +90,8 @@ class Catalog:
         """Learn what is unknown of ``skus`` and ``contacts``, and find ``site_orders``
         by their site id: one call (more only past 100 SKUs or Contacts), none when no
         SKU, price book or order is unknown (an Account alone is read in the order's
-        own Composite). The Orders found, by site order id."""
+        own Composite). The Orders found, by site order id, each with ``lines``: how
+        many items it has."""
         unknown = sorted(set(skus) - set(self.entries))
         need_book = self.standard_book is None and (bool(unknown) or not self.chosen_book)
         if not unknown and not need_book and not site_orders:
@@ -112,6 +114,7 @@ class Catalog:
             if n == 0 and site_orders:
                 ids = quote(list(site_orders))
                 _query(request, "orders", f"SELECT Id, Status, {ORDER_KEY} FROM Order WHERE {ORDER_KEY} IN {ids}")
+                _query(request, "lines", f"SELECT OrderId FROM OrderItem WHERE Order.{ORDER_KEY} IN {ids}")
             if n < len(contact_chunks):
                 _query(request, "contacts", f"SELECT Id, AccountId FROM Contact WHERE Id IN {quote(contact_chunks[n])}")
             answers = request.send()
@@ -139,7 +142,8 @@ class Catalog:
                 self.entries[sku] = entry
             if record["Pricebook2Id"] == self.standard_book:
                 self.standard_entries[sku] = entry
-        return {str(r[ORDER_KEY]): r for r in records("orders")}
+        lines = Counter(str(r["OrderId"]) for r in records("lines"))
+        return {str(r[ORDER_KEY]): {**r, "lines": lines[str(r["Id"])]} for r in records("orders")}
 
 
 def _query(request: CompositeRequest, reference: str, soql: str) -> None:

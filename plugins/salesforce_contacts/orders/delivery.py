@@ -8,7 +8,10 @@ cost one more call, made first: a Composite of queries for their products and pr
 book entries; those Salesforce lacks are then created (``Product2`` upserted by
 ``Sku__c``, its standard ``PricebookEntry``, and one in the chosen price book) in the
 order's own Composite. A burst shares those calls: orders are packed into each
-Composite as its 25 subrequests allow.
+Composite as its 25 subrequests allow. An order with more items than one Composite
+takes goes in several, one after another: the Order with its first items, then the
+next items referencing the Order's Id, its final status with the last ones; how many
+items are in is kept after each, so a retry sends only the rest.
 
 Each Composite is all-or-none, so an order is in Salesforce with all of its items or
 not at all, and a retry (the upsert finds the same Order) never makes a second one. When
@@ -38,9 +41,12 @@ from plugins.salesforce_contacts.orders.catalog import SKU_KEY, Catalog
 from plugins.salesforce_contacts.orders.links import (
     CatalogEntry,
     OrderLink,
+    PartialOrder,
     load_order_links,
+    load_partial,
     load_unsure,
     save_order_links,
+    save_partial,
     save_unsure,
     sku_key,
 )
@@ -69,6 +75,8 @@ class Work:
     contact_id: str | None = None
     #: The Account the Order goes to; None while the buyer Contact's is to be read.
     account_id: str | None = None
+    #: The Order and its first items, once in Salesforce, of an order sent in several Composites.
+    partial: PartialOrder | None = None
     outcome: Outcome | None = None
 
     @property
@@ -86,6 +94,8 @@ class _Pack:
     #: SKU to the reference of the entry its product gets in this Composite.
     new_entries: dict[str, Reference] = field(default_factory=dict)
     products: dict[str, tuple[Reference | None, Reference | None, Reference | None]] = field(default_factory=dict)
+    #: Per order packed, how many of its items are in once this Composite succeeds.
+    lines: list[int] = field(default_factory=list)
 
 
 class OrderDelivery:
@@ -108,6 +118,7 @@ class OrderDelivery:
         self.outcomes: dict[int, Outcome] = {}
         self.catalog = Catalog(options.price_book_id, None)
         self.new_links: dict[int, OrderLink] = {}
+        self.partial: dict[int, PartialOrder] = {}
         #: Orders whose last Composite got no answer: maybe in Salesforce without a link.
         self.unsure: set[int] = set()
         self.newly_unsure: set[int] = set()
@@ -120,8 +131,8 @@ class OrderDelivery:
             entry.id: order_snapshot(int(entry.record_id)) if entry.record_id.isdigit() else None
             for entry in self.entries
         }
-        links = load_order_links(self.store, [entry.record_id for entry in self.entries])
-        self.unsure = load_unsure(self.store, [entry.record_id for entry in self.entries])
+        record_ids = [entry.record_id for entry in self.entries]
+        links, partial, self.unsure = load_order_links(record_ids), load_partial(record_ids), load_unsure(record_ids)
         buyers = load_links({order.user_id for order in orders.values() if order is not None})
         contacts = [link.salesforce_id for link in buyers.values()]
         self.catalog = Catalog.load(self.store, self.options.price_book_id, contacts)
@@ -135,11 +146,11 @@ class OrderDelivery:
             if status is None or (link is None and order.paid_at is None):
                 self.outcomes[entry.id] = Done("The order was never paid; nothing was sent.")
                 continue
-            work = Work(entry, order, status, link)
-            if link is None:
+            work = Work(entry, order, status, link, partial=None if link else partial.get(entry.record_id))
+            if link is None and work.partial is None:
                 work.outcome = self._buyer(work, buyers.get(str(order.user_id)))
             self.work.append(work)
-        self.catalog.load_entries(self.store, self._skus_to_send())
+        self.catalog.load_entries(self._skus_to_send())
 
     def _buyer(self, work: Work, buyer: Link | None) -> Outcome | None:
         """Fill in the buyer's Contact and Account; the outcome if the order cannot go yet."""
@@ -200,9 +211,10 @@ class OrderDelivery:
 
     def save(self) -> None:
         """Write what was learned, in the current session (committed with the outcomes)."""
-        save_order_links(self.store, self.new_links)
+        save_order_links(self.new_links)
+        save_partial(self.partial)
         self.catalog.save(self.store)
-        save_unsure(self.store, self.newly_unsure, self.unsure_cleared - self.newly_unsure)
+        save_unsure(self.newly_unsure, self.unsure_cleared - self.newly_unsure)
 
     # -- the look-up call -------------------------------------------------------------
 
@@ -217,7 +229,10 @@ class OrderDelivery:
             self.unsure_cleared |= self.unsure
         for work in pending:
             if (record := found.get(str(work.order.id))) is not None:
-                work.link = OrderLink(record["Id"], self.client.instance_url, record["Status"])
+                if record["lines"] >= len(work.order.items):
+                    work.link = OrderLink(record["Id"], self.client.instance_url, record["Status"])
+                else:
+                    work.partial = PartialOrder(record["Id"], record["lines"])
             if work.account_id is None and work.contact_id:
                 work.outcome = self._account(work)
 
@@ -252,7 +267,8 @@ class OrderDelivery:
     def _fill(self, queue: Sequence[Work]) -> _Pack:
         """A Composite with as many of ``queue``'s orders (and their new products) as fit.
 
-        An order whose new products do not fit beside it gets them sent first, alone.
+        An order whose new products do not fit beside it gets them sent first, alone;
+        one too large for any Composite fills one with its next items.
         """
         pack = _Pack(CompositeRequest(self.client, all_or_none=True))
         for work in queue:
@@ -262,13 +278,10 @@ class OrderDelivery:
                 self._add_products(pack, work, new_skus)
                 self._add_order(pack, work)
             elif not len(pack.request):
-                if self._order_size(work) > COMPOSITE_LIMIT:
-                    work.outcome = Failed(
-                        f"The order has {len(work.order.items)} items, more than one Salesforce request takes "
-                        f"({COMPOSITE_LIMIT - 3}); it was not sent."
-                    )
-                    continue
-                self._add_products(pack, work, new_skus)
+                if new_skus:
+                    self._add_products(pack, work, new_skus)
+                else:
+                    self._add_order(pack, work)
                 break
             else:
                 break
@@ -286,6 +299,8 @@ class OrderDelivery:
     def _order_size(self, work: Work) -> int:
         if work.link is not None:
             return 1
+        if work.partial is not None:
+            return len(work.order.items) - work.partial.lines + (work.status != DRAFT)
         return (work.account_id is None) + 1 + len(work.order.items) + (work.status != DRAFT)
 
     def _add_products(self, pack: _Pack, work: Work, skus: Sequence[str]) -> None:
@@ -336,6 +351,7 @@ class OrderDelivery:
         return pack.new_entries[sku].id if sku in pack.new_entries else self.catalog.entries[sku].entry_id
 
     def _add_order(self, pack: _Pack, work: Work) -> None:
+        """The order's subrequests, or as many of its next items as the Composite has room for."""
         n = len(pack.orders)
         pack.orders.append(work)
         site_id = str(work.order.id)
@@ -345,7 +361,14 @@ class OrderDelivery:
                 "Order", ORDER_KEY, site_id, {**values, "Status": work.status}, reference_id=f"order{n}"
             )
             pack.owners[order.reference_id] = work
+            pack.lines.append(len(work.order.items))
             return
+        order_id = work.partial.salesforce_id if work.partial else self._add_header(pack, work, n, values)
+        self._add_items(pack, work, n, order_id)
+
+    def _add_header(self, pack: _Pack, work: Work, n: int, values: Mapping[str, Any]) -> str:
+        """The Order's upsert in Draft (and the read of the buyer's Account it needs); its Id's reference."""
+        site_id = str(work.order.id)
         account = work.account_id
         if account is None:
             contact = pack.request.add(
@@ -372,11 +395,21 @@ class OrderDelivery:
             reference_id=f"order{n}",
         )
         pack.owners[order.reference_id] = work
-        for k, item in enumerate(work.order.items):
+        return order.id
+
+    def _add_items(self, pack: _Pack, work: Work, n: int, order_id: str) -> None:
+        """The next items, and the final status once the last of them fit."""
+        first = work.partial.lines if work.partial else 0
+        rest = list(enumerate(work.order.items))[first:]
+        room = COMPOSITE_LIMIT - len(pack.request)
+        last = len(rest) + (work.status != DRAFT) <= room
+        lines = rest if last else rest[:room]
+        pack.lines.append(first + len(lines))
+        for k, item in lines:
             line = pack.request.create(
                 "OrderItem",
                 {
-                    "OrderId": order.id,
+                    "OrderId": order_id,
                     "PricebookEntryId": self._entry_id(pack, sku_key(item.sku)),
                     "Quantity": item.quantity,
                     "UnitPrice": float(item.unit_price),
@@ -384,10 +417,10 @@ class OrderDelivery:
                 reference_id=f"item{n}_{k}",
             )
             pack.owners[line.reference_id] = work
-        if work.status != DRAFT:
+        if last and work.status != DRAFT:
             status = pack.request.add(
                 "PATCH",
-                f"sobjects/Order/{order.id}",
+                f"sobjects/Order/{order_id}",
                 body={"Status": work.status},
                 reference_id=f"status{n}",
                 sobject="Order",
@@ -406,16 +439,21 @@ class OrderDelivery:
             elif standard is not None:
                 catalog.entries[sku] = catalog.standard_entries[sku]
         for n, work in enumerate(pack.orders):
-            answer = answers[f"order{n}"]
-            salesforce_id = str(answer.body["id"])
+            answer = answers.get(f"order{n}")
+            salesforce_id = str(answer.body["id"]) if answer else work.partial.salesforce_id if work.partial else ""
             if f"buyer{n}" in answers and work.contact_id:
                 self.catalog.accounts[work.contact_id] = answers[f"buyer{n}"].body.get("AccountId")
+            if pack.lines[n] < len(work.order.items):
+                work.partial = self.partial[work.order.id] = PartialOrder(salesforce_id, pack.lines[n])
+                continue
+            self.partial.pop(work.order.id, None)
             self.new_links[work.order.id] = OrderLink(salesforce_id, self.client.instance_url, work.status)
             if work.link is not None:
                 message = f"Order {salesforce_id} set to {work.status}."
             else:
-                verb = "Created" if answer.body.get("created", True) else "Updated"
-                message = f"{verb} Order {salesforce_id} with {len(work.order.items)} items, {work.status}."
+                verb = "Created" if answer is None or answer.body.get("created", True) else "Updated"
+                count = len(work.order.items)
+                message = f"{verb} Order {salesforce_id} with {count} item{'' if count == 1 else 's'}, {work.status}."
             work.outcome = Done(message, external_id=salesforce_id)
 
     def _product_failed(self, sku: str, error: SalesforceError) -> Outcome:

@@ -3,12 +3,13 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from host.api import BatchWait, Entry, Outcome, Plugin
+from host.api import BatchWait, Entry, Outcome, Plugin, RecordLabel
 from plugins.salesforce_common import SalesforceClient, SalesforceError
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_contacts.orders.delivery import OrderDelivery
 from plugins.salesforce_contacts.orders.options import load_options
+from plugins.salesforce_contacts.orders.shop import order_labels
 from plugins.salesforce_contacts.settings import Options, salesforce_config
 
 KIND = "order"
@@ -35,6 +36,9 @@ class OrderSyncHandler:
             outcomes = delivery.run()
             delivery.save()
         return outcomes
+
+    def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
+        return order_labels(record_ids)
 
     def batch_wait(self) -> BatchWait | None:
         return plugin_batch_wait(self.plugin)

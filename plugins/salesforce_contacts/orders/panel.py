@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def order_panel(plugin: Plugin, order: "OrderSnapshot") -> AdminPanel | None:
     """The box, unless orders are off and this one was never sent (nothing to say)."""
-    link = load_order_link(plugin.store, order.id)
+    link = load_order_link(order.id)
     status = record_status(plugin, KIND, str(order.id))
     if link is None and status is None and not load_options(plugin.store).enabled:
         return None
