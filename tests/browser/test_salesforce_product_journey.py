@@ -1,5 +1,7 @@
 """Both Salesforce plugins as one product, as a site owner clicks through them in a browser.
 
+Leads connects and Contacts joins its connection, so the org sees one approval (and
+four more elsewhere revoke neither); disconnecting Contacts leaves Leads connected.
 Records made before the plugins are connected reach Salesforce from the Sync page's
 Send button; both plugins speak one vocabulary (Connect to Salesforce, Reconnect,
 Test connection) and show one field-mapping table whose versions and objects come
@@ -11,11 +13,12 @@ every admin page until it frees.
 
 import re
 from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
 
 from owner_steps import (
     SYNC_TIMEOUT_MS,
-    connect_contacts,
     connect_leads,
+    connected_as,
     enable_plugins,
     flash,
     open_settings,
@@ -25,7 +28,7 @@ from owner_steps import (
 )
 from playwright.sync_api import Locator, Page, expect
 
-from salesforce_emulator.testing import EmulatorHandle
+from salesforce_emulator.testing import EmulatorHandle, pkce_pair
 
 #: A Lead field the owner adds in Salesforce, maps, and a Salesforce admin later deletes.
 NICKNAME = {"name": "Nickname__c", "label": "Nickname", "type": "string", "length": 80}
@@ -68,11 +71,32 @@ def open_user(page: Page, base_url: str, name: str) -> None:
 
 
 def expect_one_vocabulary(page: Page) -> None:
-    """The connection panel says Reconnect and Test connection, and none of the old words."""
+    """The connection panel says Reconnect, Test connection and Disconnect, and none of the old words."""
     panel = page.locator("#salesforce-connection")
     expect(panel.get_by_role("button", name="Reconnect")).to_be_visible()
     expect(panel.get_by_role("button", name="Test connection")).to_be_visible()
+    expect(panel.get_by_text("Disconnect", exact=True)).to_be_visible()
     expect(page.get_by_role("main")).not_to_contain_text(OLD_WORDS)
+
+
+def approve_on_another_site(emulator: EmulatorHandle, callback_url: str) -> None:
+    """The same Salesforce user approves the same connected app once more, as another site would."""
+    verifier, challenge = pkce_pair()
+    authorize_url = emulator.authorize_url(redirect_uri=callback_url, code_challenge=challenge)
+    code = parse_qs(urlsplit(emulator.authorize_with_requests(authorize_url)).query)["code"][0]
+    token = emulator.session().post(
+        f"{emulator.base_url}/services/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": emulator.consumer_key,
+            "client_secret": emulator.consumer_secret,
+            "redirect_uri": callback_url,
+            "code_verifier": verifier,
+        },
+        timeout=10,
+    )
+    token.raise_for_status()
 
 
 def check_connection(page: Page, emulator: EmulatorHandle) -> None:
@@ -85,7 +109,7 @@ def check_connection(page: Page, emulator: EmulatorHandle) -> None:
 
 
 def connect_both_plugins(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
-    """Both plugins connect with the same words, and each one's Test connection answers."""
+    """Leads connects; Contacts, given the same connected app, joins that connection: one approval."""
     open_settings(page, base_url, "Salesforce Leads")
     expect(page.get_by_role("main")).not_to_contain_text(OLD_WORDS)
     connect_leads(page, base_url, emulator)
@@ -93,10 +117,35 @@ def connect_both_plugins(page: Page, base_url: str, emulator: EmulatorHandle, sc
     check_connection(page, emulator)
     screenshots(page, "product-leads-connected")
 
-    connect_contacts(page, base_url, emulator, logged_in_to_salesforce=True)
+    leads_app = emulator.config.connected_apps[0]
+    open_settings(page, base_url, "Salesforce Contacts")
+    page.get_by_label("Salesforce login", exact=True).select_option(label="My Domain")
+    page.get_by_label("My Domain URL", exact=True).fill(emulator.base_url)
+    page.get_by_label("Consumer Key", exact=True).fill(leads_app.consumer_key)
+    page.get_by_label("Consumer Secret", exact=True).fill(leads_app.consumer_secret)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(flash(page, "Settings of Salesforce Contacts saved.")).to_be_visible()
+    expect(page.get_by_role("button", name="Connect as another user")).to_be_visible()
+    screenshots(page, "product-contacts-share-offer", until=page.locator("#salesforce-connection"))
+    page.get_by_role("button", name=f"Use the connection of Salesforce Leads ({emulator.username})").click()
+    expect(flash(page, connected_as(emulator))).to_be_visible()
+    expect(page.locator("#salesforce-connection-sharing")).to_have_text(
+        re.compile(rf"This connection \({re.escape(emulator.username)}\) is shared with Salesforce Leads")
+    )
     expect_one_vocabulary(page)
     check_connection(page, emulator)
     screenshots(page, "product-contacts-connected", until=page.locator("#salesforce-connection"))
+    assert len(emulator.admin.approvals()) == 1, "the second plugin made no approval of its own"
+
+    # Salesforce keeps five approvals per user and app; four more elsewhere revoke none of the site's.
+    leads_callback = f"{base_url}/salesforce/oauth2/callback"
+    for _ in range(4):
+        approve_on_another_site(emulator, leads_callback)
+    assert len(emulator.admin.approvals()) == 5
+    emulator.admin.expire_sessions()
+    for title in ("Salesforce Leads", "Salesforce Contacts"):
+        open_settings(page, base_url, title)
+        check_connection(page, emulator)
 
 
 def send_existing_records(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
@@ -296,6 +345,24 @@ def wait_out_the_api_limit(
     expect(owner.get_by_role("alert").filter(has_text="Salesforce Contacts has paused syncing")).to_have_count(0)
 
 
+def disconnect_contacts_only(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
+    """Disconnecting Contacts asks first, and leaves Leads on the shared connection."""
+    open_settings(page, base_url, "Salesforce Contacts")
+    panel = page.locator("#salesforce-connection")
+    panel.get_by_text("Disconnect", exact=True).click()
+    question = page.get_by_role("alertdialog", name="Disconnect Salesforce Contacts from Salesforce?")
+    expect(question).to_contain_text("Salesforce Leads uses the same connection and stays connected.")
+    screenshots(page, "product-contacts-disconnect", until=panel)
+    question.get_by_role("button", name="Yes, disconnect").click()
+    expect(flash(page, re.compile("the other plugin using the connection stays connected"))).to_be_visible()
+    expect(
+        panel.get_by_role("button", name=f"Use the connection of Salesforce Leads ({emulator.username})")
+    ).to_be_visible()
+    open_settings(page, base_url, "Salesforce Leads")
+    check_connection(page, emulator)
+    assert len(emulator.admin.approvals()) == 5, "Salesforce revoked nothing"
+
+
 def test_owner_runs_both_salesforce_plugins_as_one_product(
     site: Callable[..., str],
     emulator: EmulatorHandle,
@@ -318,3 +385,4 @@ def test_owner_runs_both_salesforce_plugins_as_one_product(
     see_a_tag_salesforce_lacks(owner, new_page(), base_url, emulator, screenshots)
     keep_leads_within_its_share(owner, base_url, emulator, screenshots)
     wait_out_the_api_limit(owner, new_page(), base_url, emulator, screenshots)
+    disconnect_contacts_only(owner, base_url, emulator, screenshots)
