@@ -3,8 +3,8 @@
 Leads connects and Contacts joins its connection, so the org sees one approval (and
 four more elsewhere revoke neither); disconnecting Contacts leaves Leads connected.
 Records made before the plugins are connected reach Salesforce from the Sync page's
-Send button; both plugins speak one vocabulary (Connect to Salesforce, Reconnect,
-Test connection) and show one field-mapping table whose versions and objects come
+Send button; both plugins ask for the login the same way, speak one vocabulary
+(Connect to Salesforce, Reconnect, Test connection, Disconnect) and show one field-mapping table whose versions and objects come
 from the org; what Salesforce refuses (a tag its restricted picklist lacks, a mapped
 field it deleted) is named where the owner looks; a plugin keeps within its share of
 the org's daily API requests; and a used-up limit pauses syncing with a banner on
@@ -79,6 +79,14 @@ def expect_one_vocabulary(page: Page) -> None:
     expect(page.get_by_role("main")).not_to_contain_text(OLD_WORDS)
 
 
+def expect_one_login_choice(page: Page) -> None:
+    """The plugin asks where the owner logs in to Salesforce as the other does; My Domain's URL only for it."""
+    expect(page.get_by_label("Salesforce login", exact=True).locator("option")).to_have_text(
+        ["Production (login.salesforce.com)", "Sandbox (test.salesforce.com)", "My Domain"]
+    )
+    expect(page.get_by_label("My Domain URL", exact=True)).to_be_hidden()
+
+
 def approve_on_another_site(emulator: EmulatorHandle, callback_url: str) -> None:
     """The same Salesforce user approves the same connected app once more, as another site would."""
     verifier, challenge = pkce_pair()
@@ -112,6 +120,7 @@ def connect_both_plugins(page: Page, base_url: str, emulator: EmulatorHandle, sc
     """Leads connects; Contacts, given the same connected app, joins that connection: one approval."""
     open_settings(page, base_url, "Salesforce Leads")
     expect(page.get_by_role("main")).not_to_contain_text(OLD_WORDS)
+    expect_one_login_choice(page)
     connect_leads(page, base_url, emulator)
     expect_one_vocabulary(page)
     check_connection(page, emulator)
@@ -119,6 +128,7 @@ def connect_both_plugins(page: Page, base_url: str, emulator: EmulatorHandle, sc
 
     leads_app = emulator.config.connected_apps[0]
     open_settings(page, base_url, "Salesforce Contacts")
+    expect_one_login_choice(page)
     page.get_by_label("Salesforce login", exact=True).select_option(label="My Domain")
     page.get_by_label("My Domain URL", exact=True).fill(emulator.base_url)
     page.get_by_label("Consumer Key", exact=True).fill(leads_app.consumer_key)
