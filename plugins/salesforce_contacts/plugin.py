@@ -63,7 +63,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
         self.connection = ConnectionViews(
             plugin=self,
             config=self.config,
-            page_endpoint=f"{self.name}.setup",
+            page_endpoint=f"{self.name}.connection",
             destination_object=self.object_type,
         )
 

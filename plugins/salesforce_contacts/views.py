@@ -1,8 +1,9 @@
-"""The setup page: connection, object type, field mapping, tags, and the user Resync.
+"""The settings pages, one per tab (see :mod:`.tabs`), their forms, and the user Resync.
 
-The connection panel (callback URL, Authorize/Reauthorize) comes from the shared
-:class:`~plugins.salesforce_common.connection_views.ConnectionViews`; the scalar
-settings are the host's settings form, embedded here.
+The connection panel (callback URL, Connect/Reconnect) comes from the shared
+:class:`~plugins.salesforce_common.connection_views.ConnectionViews`; each tab embeds
+the host's settings form with the settings it is about. Every form answers with its
+tab again.
 """
 
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from host.api import (
     db,
     edit_settings,
     enqueue,
+    existing_records,
     find_tag,
     public_url,
 )
@@ -42,7 +44,16 @@ from plugins.salesforce_contacts.mapping import (
     save_mapping,
 )
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
-from plugins.salesforce_contacts.settings import FIELD_API_NAME, Options, Segmentation
+from plugins.salesforce_contacts.settings import FIELD_API_NAME, SETTINGS_FIELDS, Options, Segmentation
+from plugins.salesforce_contacts.tabs import (
+    CONNECTION_SETTINGS,
+    DESTINATION,
+    FIELDS_SETTINGS,
+    SENDING_SETTINGS,
+    contacts_tabs,
+    settings_outside,
+    tab_context,
+)
 from plugins.salesforce_contacts.topic_cache import TopicCache
 from plugins.salesforce_contacts.user_fields import available_fields
 
@@ -77,10 +88,6 @@ def webhook_rows(plugin: "SalesforceContactsPlugin") -> list[dict[str, str]]:
         }
         for endpoint in list_endpoints(plugin.store)
     ]
-
-
-#: Settings the page edits with lists read from the org, so left out of its settings form.
-CHOSEN_FROM_ORG = frozenset({"object_type", "match_field", "segmentation_field", "sms_opt_out_field"})
 
 
 def _tag_source_names(plugin: "SalesforceContactsPlugin", options: Options, org: OrgView) -> list[str]:
@@ -128,28 +135,58 @@ def _posted_mapping() -> tuple[dict[str, str], dict[str, Direction]] | str:
     return chosen, directions
 
 
-#: The setup page and its forms, under ``/admin/plugins/salesforce_contacts/``.
-pages = Blueprint(NAME, __name__, template_folder="templates", url_prefix=f"/admin/plugins/{NAME}")
+#: The settings pages and their forms, under ``/admin/plugins/salesforce_contacts/``.
+pages = Blueprint(
+    NAME,
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    url_prefix=f"/admin/plugins/{NAME}",
+)
+
+#: The tabs the forms return to, by the value of their ``back`` field.
+FORM_TABS = frozenset({"fields", "tags"})
 
 
-def _back() -> Response:
-    """Every form of the setup page answers with the page again."""
-    return redirect(url_for(".setup"))
+def _back(tab: str = "fields") -> Response:
+    """A form answers with the tab it is on: the one its ``back`` field names, or ``tab``."""
+    posted = request.form.get("back", "")
+    return redirect(url_for(f".{posted if posted in FORM_TABS else tab}"))
 
 
-@pages.route("/", methods=["GET", "POST"])
+@pages.get("/")
 @admin_required
-def setup() -> str | Response:
+def setup() -> Response:
+    """The plugin's page opens at the first tab that needs attention; Connection when none does."""
     plugin = contacts_plugin()
-    form = edit_settings(plugin, exclude=CHOSEN_FROM_ORG)
+    tabs = contacts_tabs(plugin, plugin.connection.status())
+    return redirect(next((tab.url for tab in tabs if tab.attention), tabs[0].url))
+
+
+@pages.route("/connection", methods=["GET", "POST"])
+@admin_required
+def connection() -> str | Response:
+    plugin = contacts_plugin()
+    form = edit_settings(plugin, exclude=settings_outside(plugin, CONNECTION_SETTINGS))
     if isinstance(form, Response):
         return form
+    context = tab_context(plugin)
+    existing = None if context["not_connected"] else existing_records(plugin.name, DESTINATION)
+    return render_template("salesforce_contacts/connection.html", form=form, existing=existing, **context)
+
+
+@pages.route("/fields", methods=["GET", "POST"])
+@admin_required
+def fields() -> str | Response:
+    plugin = contacts_plugin()
+    form = edit_settings(plugin, exclude=settings_outside(plugin, FIELDS_SETTINGS))
+    if isinstance(form, Response):
+        return form
+    context = tab_context(plugin)
     options, config = _settled_settings(plugin)
-    org = read_org(config, options.object_type)
-    connection = plugin.connection.panel_context()
+    org = OrgView() if context["not_connected"] else read_org(config, options.object_type)
     return render_template(
-        "salesforce_contacts/setup.html",
-        plugin=plugin,
+        "salesforce_contacts/fields.html",
         form=form,
         options=options,
         org=org,
@@ -161,14 +198,88 @@ def setup() -> str | Response:
             (Direction.BOTH, "Both ways"),
         ],
         user_fields=available_fields(),
-        tag_names=_tag_source_names(plugin, options, org),
         map_prefix=MAP_PREFIX,
         direction_prefix=DIRECTION_PREFIX,
+        consent_fields=opt_out_fields(options, org.description),
+        **context,
+    )
+
+
+SEGMENTATION_CHOICES = next(setting.choices for setting in SETTINGS_FIELDS if setting.key == "segmentation")
+TAGS_SENTENCE = "Choose where tags go, and for the picklist modes one of the picklist fields listed; nothing was saved."
+
+
+@pages.route("/tags", methods=["GET", "POST"])
+@admin_required
+def tags() -> str | Response:
+    plugin = contacts_plugin()
+    context = tab_context(plugin)
+    options, config = _settled_settings(plugin)
+    org = OrgView() if context["not_connected"] else read_org(config, options.object_type)
+    if request.method == "POST":
+        return _save_tags(plugin, org)
+    return render_template(
+        "salesforce_contacts/tags.html",
+        options=options,
+        org=org,
+        segmentation_choices=SEGMENTATION_CHOICES,
+        tag_names=_tag_source_names(plugin, options, org),
+        **context,
+    )
+
+
+def _save_tags(plugin: "SalesforceContactsPlugin", org: OrgView) -> Response:
+    """Where tags go, and the picklist field for the picklist modes (one the org has)."""
+    segmentation = request.form.get("segmentation", "")
+    field = request.form.get("segmentation_field", "").strip()
+    picklist_modes = {Segmentation.MULTIPICKLIST, Segmentation.PICKLIST}
+    if segmentation not in {mode.value for mode in Segmentation}:
+        flash(TAGS_SENTENCE, "error")
+        return _back("tags")
+    if segmentation not in picklist_modes:
+        field = ""
+    elif field not in {info.name for info in org.picklist_fields()}:
+        flash(org.problem or TAGS_SENTENCE, "error")
+        return _back("tags")
+    try:
+        plugin.settings.update({"segmentation": segmentation, "segmentation_field": field})
+    except SettingsValidationError as refusal:
+        flash(str(refusal), "error")
+        return _back("tags")
+    db.session.commit()
+    flash("Tags settings saved; they apply to the next sync of each user.", "success")
+    return _back("tags")
+
+
+@pages.get("/webhooks")
+@admin_required
+def webhooks() -> str:
+    plugin = contacts_plugin()
+    context = tab_context(plugin)
+    options, config = _settled_settings(plugin)
+    org = OrgView() if context["not_connected"] else read_org(config, options.object_type)
+    return render_template(
+        "salesforce_contacts/webhooks.html",
+        options=options,
         webhooks=webhook_rows(plugin),
         webhook_actions=list(Action),
         webhook_fields=fields_to_include(plugin, options, org.description),
-        consent_fields=opt_out_fields(options, org.description),
-        **connection,
+        **context,
+    )
+
+
+@pages.route("/send", methods=["GET", "POST"])
+@admin_required
+def send() -> str | Response:
+    plugin = contacts_plugin()
+    form = edit_settings(plugin, exclude=settings_outside(plugin, SENDING_SETTINGS))
+    if isinstance(form, Response):
+        return form
+    return render_template(
+        "salesforce_contacts/send.html",
+        form=form,
+        existing=existing_records(plugin.name, DESTINATION),
+        **tab_context(plugin),
     )
 
 
@@ -233,13 +344,7 @@ def mapping() -> Response:
             flash(f"{sms_field} is not a checkbox field of {options.object_type}; nothing was saved.", "error")
             return _back()
     try:
-        plugin.settings.update(
-            {
-                "match_field": request.form.get("match_field", ""),
-                "segmentation_field": request.form.get("segmentation_field", ""),
-                "sms_opt_out_field": sms_field,
-            }
-        )
+        plugin.settings.update({"match_field": request.form.get("match_field", ""), "sms_opt_out_field": sms_field})
     except SettingsValidationError as refusal:
         flash(str(refusal), "error")
         return _back()
@@ -266,7 +371,7 @@ def import_tags() -> Response:
             created += 1
     db.session.commit()
     flash(f"{created} tags imported from Salesforce.", "success")
-    return _back()
+    return _back("tags")
 
 
 @pages.route("/webhooks", methods=["POST"])
@@ -277,11 +382,11 @@ def add_webhook() -> Response:
         action = Action(request.form.get("action", ""))
     except ValueError:
         flash("Choose what the endpoint does.", "error")
-        return _back()
+        return _back("webhooks")
     add_endpoint(plugin.store, action)
     db.session.commit()
     flash("Endpoint added. Paste its URL into the outbound message in Salesforce.", "success")
-    return _back()
+    return _back("webhooks")
 
 
 @pages.route("/webhooks/<endpoint_id>/regenerate", methods=["POST"])
@@ -290,10 +395,10 @@ def regenerate_webhook(endpoint_id: str) -> Response:
     plugin = contacts_plugin()
     if regenerate_key(plugin.store, endpoint_id) is None:
         flash("No such endpoint.", "error")
-        return _back()
+        return _back("webhooks")
     db.session.commit()
     flash("New key made: the old URL no longer works. Paste the new URL into Salesforce.", "success")
-    return _back()
+    return _back("webhooks")
 
 
 @pages.route("/webhooks/<endpoint_id>/remove", methods=["POST"])
@@ -303,7 +408,7 @@ def remove_webhook(endpoint_id: str) -> Response:
     remove_endpoint(plugin.store, endpoint_id)
     db.session.commit()
     flash("Endpoint removed; Salesforce's messages to it are refused from now on.", "success")
-    return _back()
+    return _back("webhooks")
 
 
 @pages.route("/users/<int:user_id>/resync", methods=["POST"])
