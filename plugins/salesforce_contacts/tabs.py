@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 
-from host.api import ExistingRecords, Tab, existing_records
+from host.api import Tab, existing_records
 from plugins.salesforce_common.api_budget import BUDGET_FIELD
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
 from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING
 from plugins.salesforce_common.status import ConnectionState, ConnectionStatus
+from plugins.salesforce_common.tabs import DESTINATION, connection_attention, unsent_attention
 from plugins.salesforce_contacts.current import NAME
 
 if TYPE_CHECKING:
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 CONNECTION_SETTINGS = frozenset({"login_host", "custom_login_url", "consumer_key", "consumer_secret", "api_version"})
 FIELDS_SETTINGS = frozenset({"merge_strategy", "deletion", "deletion_field", "deletion_value", "default_company"})
 SENDING_SETTINGS = frozenset({BATCH_WAIT_FIELD.key, BUDGET_FIELD.key, BULK_THRESHOLD_SETTING.key})
-#: Where the records go, as the Send existing sentences say it.
-DESTINATION = "Salesforce"
 
 
 def settings_outside(plugin: "SalesforceContactsPlugin", shown: frozenset[str]) -> set[str]:
@@ -31,37 +30,17 @@ def settings_outside(plugin: "SalesforceContactsPlugin", shown: frozenset[str]) 
     return {setting.key for setting in plugin.settings_fields} - shown
 
 
-def _connection_attention(plugin: "SalesforceContactsPlugin", status: ConnectionStatus) -> str | None:
-    if plugin.settings.missing_required():
-        return "Fill in the Connected App's keys"
-    if status.state is ConnectionState.NOT_CONNECTED:
-        return "Not connected yet"
-    if status.state is ConnectionState.NEEDS_REAUTHORIZATION:
-        return "Needs reconnecting"
-    return None
-
-
-def _unsent_attention(existing: ExistingRecords | None) -> str | None:
-    if existing is None or not existing.never_sent:
-        return None
-    return " and ".join(
-        f"{records.count_of(records.never_sent)} not in {DESTINATION} yet"
-        for records in existing.kinds
-        if records.never_sent
-    )
-
-
 def contacts_tabs(plugin: "SalesforceContactsPlugin", status: ConnectionStatus) -> list[Tab]:
     """The tabs in their order, each marked when it needs attention."""
     connected = status.state is ConnectionState.CONNECTED
     existing = existing_records(plugin.name, DESTINATION) if connected else None
     return [
-        Tab("Connection", url_for(f"{NAME}.connection"), _connection_attention(plugin, status)),
+        Tab("Connection", url_for(f"{NAME}.connection"), connection_attention(plugin, status)),
         Tab("Object & fields", url_for(f"{NAME}.fields")),
         Tab("Tags", url_for(f"{NAME}.tags")),
         Tab("Webhooks", url_for(f"{NAME}.webhooks")),
         Tab("Import", url_for(f"{NAME}_import.page")),
-        Tab("Send existing", url_for(f"{NAME}.send"), _unsent_attention(existing)),
+        Tab("Send existing", url_for(f"{NAME}.send"), unsent_attention(existing)),
     ]
 
 

@@ -24,6 +24,7 @@ from host.api import (
     public_url,
 )
 from plugins.salesforce_common import ObjectDescription, SalesforceConfig, SalesforceError
+from plugins.salesforce_common.tabs import DESTINATION
 from plugins.salesforce_contacts.consent import opt_out_fields
 from plugins.salesforce_contacts.current import NAME, contacts_plugin
 from plugins.salesforce_contacts.handler import KIND
@@ -47,7 +48,6 @@ from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
 from plugins.salesforce_contacts.settings import FIELD_API_NAME, SETTINGS_FIELDS, Options, Segmentation
 from plugins.salesforce_contacts.tabs import (
     CONNECTION_SETTINGS,
-    DESTINATION,
     FIELDS_SETTINGS,
     SENDING_SETTINGS,
     contacts_tabs,

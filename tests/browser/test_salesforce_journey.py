@@ -51,7 +51,7 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
     screenshots(owner, "leads-settings")
 
     # Leads need a Company: the affiliate's company is mapped; a default covers its absence.
-    owner.get_by_role("main").get_by_role("link", name="Setup fields").click()
+    owner.get_by_role("navigation", name="Salesforce Leads settings").get_by_role("link", name="Fields").click()
     expect(owner.get_by_role("heading", name="Salesforce fields: affiliates → Lead")).to_be_visible()
     expect(owner.get_by_label("Company", exact=True)).to_have_value("Company")
     owner.get_by_label(re.compile(r"^Company \(Company\)")).fill("Plughost affiliate")

@@ -176,5 +176,5 @@ def test_users_from_before_are_counted_and_sent_from_the_connection_and_send_exi
     assert {record["Email"] for record in site.records()} >= {f"early{n}@example.com" for n in range(3)}
     page = _tab(site, "send")
     assert "not in Salesforce yet" not in page and 'http-equiv="refresh"' not in page
-    assert "Every user is in Salesforce or on the way." in page
+    assert "Every record is in Salesforce or on its way." in page
     assert site.admin.get(PAGE).headers["Location"] == f"{PAGE}connection"
