@@ -18,6 +18,7 @@ from owner_steps import (
     enable_plugins,
     expect_connected,
     flash,
+    open_contacts_tab,
     register,
     reload_until_visible,
     set_up_site,
@@ -63,11 +64,21 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
 
     # Still logged in to Salesforce from the Leads step: only this app's Allow page.
     connect_contacts(owner, base_url, emulator, logged_in_to_salesforce=True)
+    screenshots(owner, "contacts-settings", until=owner.get_by_role("button", name="Reconnect"))
+    open_contacts_tab(owner, "Object & fields")
     expect(owner.get_by_label("Email", exact=True)).to_have_value("email")
     expect(owner.get_by_label("Last Name", exact=True)).to_have_value("last_name")
     owner.get_by_role("button", name="Save mapping").click()
     expect(flash(owner, "Field mapping saved")).to_be_visible()
-    screenshots(owner, "contacts-settings", until=owner.get_by_role("button", name="Reconnect"))
+    screenshots(owner, "contacts-fields")
+    # The tag picklist field shows only while a picklist mode is chosen; tags stay Topics.
+    open_contacts_tab(owner, "Tags")
+    picklist = owner.get_by_label("Tag picklist field", exact=True)
+    expect(picklist).to_be_hidden()
+    owner.get_by_label("Tags in Salesforce", exact=True).select_option(label="A picklist field (one value)")
+    expect(picklist).to_be_visible()
+    owner.get_by_label("Tags in Salesforce", exact=True).select_option(label="Topics")
+    expect(picklist).to_be_hidden()
     owner.goto(base_url + "/admin/marketplace/")
     for title in ("Salesforce Leads", "Salesforce Contacts"):
         expect(card(owner, title)).to_contain_text(connected_as(emulator))
