@@ -178,3 +178,37 @@ def test_users_from_before_are_counted_and_sent_from_the_connection_and_send_exi
     assert "not in Salesforce yet" not in page and 'http-equiv="refresh"' not in page
     assert "Every record is in Salesforce or on its way." in page
     assert site.admin.get(PAGE).headers["Location"] == f"{PAGE}connection"
+
+
+def test_the_tags_tab_saves_where_tags_go_and_takes_only_a_picklist_field_the_object_has(site):
+    site.sf.admin.define_field("Contact", {"name": "Segment__c", "type": "picklist", "picklistValues": ["Gold"]})
+    site.admin.post(f"{PAGE}refresh", data={"back": "tags"})
+    page = _tab(site, "tags")
+    picker = page.split('id="segmentation_field"', 1)[1].split("</select>", 1)[0]
+    assert 'value="Segment__c"' in picker and 'value="Email"' not in picker
+
+    for refused in [
+        {"segmentation": "picklist", "segmentation_field": "Email"},
+        {"segmentation": "picklist", "segmentation_field": ""},
+        {"segmentation": "everything", "segmentation_field": "Segment__c"},
+    ]:
+        answer = site.admin.post(f"{PAGE}tags", data=refused, follow_redirects=True)
+        assert answer.request.path == f"{PAGE}tags"
+        assert "nothing was saved" in answer.get_data(as_text=True), refused
+    with site.app.app_context():
+        assert (site.plugin.settings.get("segmentation"), site.plugin.settings.get("segmentation_field")) == (
+            "topics",
+            "",
+        )
+
+    saved = site.admin.post(f"{PAGE}tags", data={"segmentation": "picklist", "segmentation_field": "Segment__c"})
+    assert saved.headers["Location"] == f"{PAGE}tags"
+    with site.app.app_context():
+        assert site.plugin.settings.get("segmentation") == "picklist"
+        assert site.plugin.settings.get("segmentation_field") == "Segment__c"
+    site.admin.post(f"{PAGE}tags", data={"segmentation": "topics", "segmentation_field": "Segment__c"})
+    with site.app.app_context():
+        assert (site.plugin.settings.get("segmentation"), site.plugin.settings.get("segmentation_field")) == (
+            "topics",
+            "",
+        )
