@@ -30,6 +30,7 @@ QUICK_ARGUMENTS = {
     "import_alongside.py": ["--records", "300", "--registrations", "30"],
     "end_to_end.py": ["--count", "1000"],
     "bulk_backfill.py": ["--count", "4000"],
+    "orders_calls.py": ["--burst", "30"],
 }
 
 

@@ -16,6 +16,7 @@ from host.contributions import (
     MenuItem,
     PluginStatus,
     StatusKind,
+    SyncWarning,
 )
 from host.database import VALUES_PER_STATEMENT, independent_transaction
 from host.extensions import Model, csrf, db
@@ -24,13 +25,14 @@ from host.models import Affiliate, Channel, CustomFieldOwner, User
 from host.plugins.base import ActivationError, Plugin, hookimpl
 from host.plugins.blueprints import current_plugin
 from host.plugins.dispatch import collect, collect_items, notify
+from host.plugins.manager import is_installed
 from host.plugins.settings import FieldKind, PluginStore, SettingField, SettingsProxy, SettingsValidationError
 from host.services.consents import FIELD_OF, IMPORT, ConsentOrigin
 from host.services.custom_fields import defined_fields
 from host.services.errors import InvalidValue
 from host.services.mail import send_mail
 from host.services.password_links import password_token
-from host.services.tags import create_tag, find_tag
+from host.services.tags import all_tags, create_tag, find_tag
 from host.services.text import control_character_problem
 from host.services.users import change_tags, find_user_by_email, register_user, update_user
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
@@ -60,6 +62,7 @@ from host.web.access import admin_required
 from host.web.admin.panels import rendered_panels
 from host.web.admin.plugin_settings import edit_settings
 from host.web.forms.base import Form, RecordForm
+from host.web.forms.choices import options as select_options
 from host.web.paging import PER_PAGE, page_number
 from host.web.passwords import password_link_page
 from host.web.tabs import Tab
@@ -79,6 +82,7 @@ __all__ = [
     "collect_items",
     "hookimpl",
     "hookspec",
+    "is_installed",
     "notify",
     # What hooks contribute to the admin
     "AdminPanel",
@@ -89,6 +93,7 @@ __all__ = [
     "MenuItem",
     "PluginStatus",
     "StatusKind",
+    "SyncWarning",
     # Records and the snapshots hooks receive
     "Affiliate",
     "AffiliateSnapshot",
@@ -102,6 +107,7 @@ __all__ = [
     "IMPORT",
     "ConsentOrigin",
     "InvalidValue",
+    "all_tags",
     "change_tags",
     "control_character_problem",
     "create_tag",
@@ -165,6 +171,7 @@ __all__ = [
     "public_url",
     "rendered_panels",
     "resolve_host",
+    "select_options",
     # Time
     "as_utc",
     "utcnow",

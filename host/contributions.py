@@ -60,6 +60,19 @@ class Banner:
 
 
 @dataclass(frozen=True)
+class SyncWarning:
+    """Something the plugin's sync leaves out or cannot send, shown in the dashboard's sync health.
+
+    For what still goes out, only not whole: a value the other side refuses, a field it
+    no longer takes. ``action_url`` is where the admin fixes it.
+    """
+
+    message: str
+    action_url: str | None = None
+    action_label: str | None = None
+
+
+@dataclass(frozen=True)
 class AdminPanel:
     """A box a plugin adds to an admin record page (a user's or an affiliate's).
 

@@ -26,7 +26,7 @@ import click
 import pluggy
 from flask import Blueprint
 
-from host.contributions import AdminPanel, Banner, ListColumn, MenuItem, PluginStatus
+from host.contributions import AdminPanel, Banner, ListColumn, MenuItem, PluginStatus, SyncWarning
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 
 if TYPE_CHECKING:
@@ -221,6 +221,19 @@ def admin_banners() -> Iterable[Banner]:
     reauthorization. Called on every admin page: a database read at most.
 
     :return: banners to show; empty when all is well.
+    """
+    ...
+
+
+@hookspec
+def sync_warnings() -> Iterable[SyncWarning]:
+    """What the plugin's sync sends only in part, for the dashboard's sync health.
+
+    Records still go out, so no queue counts them: a site value the other side has no
+    place for, a mapped field it stopped taking. Called when the dashboard is shown: a
+    database read at most.
+
+    :return: one warning per cause, each with where to fix it; empty when all is sent.
     """
     ...
 

@@ -193,3 +193,9 @@ class PluginHost:
 def current_plugin_host() -> PluginHost:
     """The plugin host of the current application."""
     return current_app.extensions["plughost"]
+
+
+def is_installed(name: str) -> bool:
+    """Whether the plugin ``name`` is installed on this site (enabled or not), so a
+    plugin can offer what only works beside another one."""
+    return current_plugin_host().get(name) is not None

@@ -52,6 +52,7 @@ from plugins.salesforce_common.errors import (
     ValidationRuleFailed,
 )
 from plugins.salesforce_common.limits import ApiUsage
+from plugins.salesforce_common.refused_fields import cached_description, describe_again, refused_fields, refuses_a_field
 from plugins.salesforce_common.sobject_collections import (
     RecordResult,
     create_records,
@@ -115,9 +116,13 @@ __all__ = [
     "complete_authorization",
     "connection_blueprint",
     "connection_status",
+    "cached_description",
     "create_records",
     "delete_records",
+    "describe_again",
     "quote",
+    "refused_fields",
+    "refuses_a_field",
     "start_authorization",
     "update_records",
     "upsert_records",

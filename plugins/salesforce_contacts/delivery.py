@@ -48,7 +48,9 @@ from plugins.salesforce_common import (
     SalesforceError,
     create_records,
     delete_records,
+    describe_again,
     quote,
+    refuses_a_field,
     update_records,
     validate_values,
 )
@@ -70,7 +72,7 @@ from plugins.salesforce_contacts.consent import SALESFORCE, apply_opt_outs, mark
 from plugins.salesforce_contacts.links import Link, forget_links, load_links, save_links
 from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.records import RecordValues, fill_only_empty, record_values
-from plugins.salesforce_contacts.segmentation import TopicChanges, topic_changes
+from plugins.salesforce_contacts.segmentation import TopicChanges, left_out_sentence, topic_changes
 from plugins.salesforce_contacts.settings import Deletion, MergeStrategy, Options, Segmentation
 from plugins.salesforce_contacts.site_users import field_value
 from plugins.salesforce_contacts.topic_cache import TOPICS_KEY, TopicCache
@@ -120,6 +122,8 @@ class BatchDelivery:
         #: Links of the deleted users, read with the batch.
         self.deleted_links: dict[str, Link] = {}
         self.outcomes: dict[int, Outcome] = {}
+        #: Whether Salesforce refused a record for a mapped field it no longer takes.
+        self.field_refused = False
 
     @property
     def object_type(self) -> str:
@@ -193,6 +197,8 @@ class BatchDelivery:
         if self.options.segmentation is Segmentation.TOPICS:
             self._remove_unknown_assignments([item for item in pending if item.outcome is None])
         self._delete(self.deleted)
+        if self.field_refused:
+            describe_again(self.client, self.object_type)
         for item in self.items:
             self.outcomes[item.entry.id] = item.outcome or self._done(item)
         return self.outcomes
@@ -242,7 +248,11 @@ class BatchDelivery:
             verb = "Filled empty fields of the existing"
         else:
             verb = "Created" if item.created else "Updated"
-        message = f"{verb} {self.object_type} {item.salesforce_id}."
+        message = f"{verb} {self.object_type} {item.salesforce_id}"
+        if item.record.left_out_tags and not (item.linked_existing and item.skip_topics):
+            message += f"; {left_out_sentence(item.record.left_out_tags, self.options.segmentation_field)}"
+        else:
+            message += "."
         if item.topic_problems:
             return Failed(f"{message} Topics not changed: {' '.join(item.topic_problems)}")
         return Done(message, external_id=item.salesforce_id)
@@ -261,6 +271,7 @@ class BatchDelivery:
             )
         elif error is not None:
             item.outcome = outcome_for(error)
+            self.field_refused = self.field_refused or refuses_a_field(error)
         else:
             item.outcome = RetryLater("Salesforce gave no result for this record.")
 

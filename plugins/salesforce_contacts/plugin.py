@@ -3,11 +3,14 @@
 Every hook only puts the user on the sync queue, in the transaction of the change,
 so registration and profile edits never wait on Salesforce and never see its
 errors; the queue's worker delivers them (see :mod:`.delivery`). Changes applied
-from Salesforce (see :mod:`.inbound`) are not queued back to it.
+from Salesforce (see :mod:`.inbound`) are not queued back to it. The shop's paid,
+refunded and cancelled orders are queued the same way and go out as Orders billed
+to the buyer's Contact (see :mod:`.orders`).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Blueprint
@@ -18,6 +21,7 @@ from host.api import (
     FieldChange,
     ListColumn,
     SyncHandler,
+    SyncWarning,
     UserSnapshot,
     enqueue,
     hookimpl,
@@ -30,7 +34,7 @@ from plugins.salesforce_common.connection_views import (
     SalesforceConnectedPlugin,
     connection_blueprint,
 )
-from plugins.salesforce_contacts import cli, import_views, set_password, views
+from plugins.salesforce_contacts import cli, import_views, refusals, set_password, views
 from plugins.salesforce_contacts.current import NAME
 from plugins.salesforce_contacts.handler import KIND, UserSyncHandler
 from plugins.salesforce_contacts.importing import IMPORT_KIND, ImportHandler
@@ -38,8 +42,17 @@ from plugins.salesforce_contacts.inbound import endpoint
 from plugins.salesforce_contacts.inbound.apply import InboundHandler
 from plugins.salesforce_contacts.inbound.echo import applying_from_salesforce
 from plugins.salesforce_contacts.links import Link, load_link
+from plugins.salesforce_contacts.orders import views as order_views
+from plugins.salesforce_contacts.orders.handler import KIND as ORDER_KIND
+from plugins.salesforce_contacts.orders.handler import OrderSyncHandler
+from plugins.salesforce_contacts.orders.options import load_options
+from plugins.salesforce_contacts.orders.panel import order_panel
+from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.panel import user_list_column, user_panel
 from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Deletion, Options, Segmentation, salesforce_config
+
+if TYPE_CHECKING:
+    from plugins.shop.snapshots import OrderSnapshot
 
 #: The path to register in the connected app; the plugin's own, so both plugins can share an app.
 CALLBACK_PATH = "/salesforce_contacts/oauth2/callback"
@@ -106,6 +119,29 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             return None
         return deletion_consequence(Options.of(self.settings), load_link(record.id))
 
+    # -- the shop's orders: queue, never call -------------------------------------------
+
+    def _queue_order(self, order: "OrderSnapshot") -> None:
+        if load_options(self.store).enabled:
+            enqueue(self, ORDER_KIND, str(order.id))
+
+    @hookimpl(optionalhook=True)
+    def order_paid(self, order: "OrderSnapshot") -> None:
+        self._queue_order(order)
+
+    @hookimpl(optionalhook=True)
+    def order_refunded(self, order: "OrderSnapshot") -> None:
+        self._queue_order(order)
+
+    @hookimpl(optionalhook=True)
+    def order_cancelled(self, order: "OrderSnapshot") -> None:
+        self._queue_order(order)
+
+    @hookimpl(optionalhook=True)
+    def order_admin_panels(self, order: "OrderSnapshot") -> Iterable[AdminPanel]:
+        panel = order_panel(self, order) if shop_installed() else None
+        return [panel] if panel else []
+
     # -- contributions -----------------------------------------------------------------
 
     @hookimpl
@@ -114,11 +150,19 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
             KIND: UserSyncHandler(self),
             endpoint.INBOUND_KIND: InboundHandler(self),
             IMPORT_KIND: ImportHandler(self),
+            ORDER_KIND: OrderSyncHandler(self),
         }
 
     @hookimpl
     def plugin_blueprints(self) -> Iterable[Blueprint]:
-        return [views.pages, connection_pages, endpoint.receiver, set_password.pages, import_views.pages]
+        return [
+            views.pages,
+            connection_pages,
+            endpoint.receiver,
+            set_password.pages,
+            import_views.pages,
+            order_views.pages,
+        ]
 
     @hookimpl
     def plugin_cli_commands(self) -> Iterable[click.Command]:
@@ -131,6 +175,10 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
     @hookimpl
     def user_list_columns(self, users: Sequence[UserSnapshot]) -> Iterable[ListColumn]:
         return [user_list_column(self, users)]
+
+    @hookimpl
+    def sync_warnings(self) -> Iterable[SyncWarning]:
+        return refusals.sync_warnings(self.store, Options.of(self.settings), f"{NAME}.tags", f"{NAME}.fields")
 
 
 def deletion_consequence(options: Options, link: Link | None) -> str:

@@ -23,6 +23,8 @@ class RecordValues:
     opt_outs: dict[str, bool]
     #: The record's opt-out field per channel, sent or not.
     consent_fields: dict[Channel, str] = field(default_factory=dict)
+    #: The user's tags the restricted tag picklist has no value for, so not sent.
+    left_out_tags: tuple[str, ...] = ()
 
 
 def _required_defaults(
@@ -73,11 +75,12 @@ def record_values(
     opt_outs = outgoing_opt_outs(user, consent_fields, consent_marks or {})
     values.update(opt_outs)
 
+    left_out_tags: tuple[str, ...] = ()
     if options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST) and options.segmentation_field:
         field = description.field(options.segmentation_field) if description else None
-        values[field.name if field else options.segmentation_field] = picklist_value(
-            user.tags, field, options.segmentation
-        )
+        choice = picklist_value(user.tags, field, options.segmentation)
+        values[field.name if field else options.segmentation_field] = choice.value
+        left_out_tags = choice.left_out
 
     if options.matches_by_external_id:
         key_value = str(user.id)
@@ -85,7 +88,7 @@ def record_values(
     else:
         key_value = user.email
         values = {name: value for name, value in values.items() if name.lower() != "email"} | {"Email": user.email}
-    return RecordValues(values, options.match_field, key_value, opt_outs, consent_fields)
+    return RecordValues(values, options.match_field, key_value, opt_outs, consent_fields, left_out_tags)
 
 
 def fill_only_empty(values: RecordValues, existing: dict[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,9 @@ from plugins.salesforce_contacts.mapping import (
     save_directions,
     save_mapping,
 )
+from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
+from plugins.salesforce_contacts.refusals import refused_mapped_fields, tag_picklist, tags_salesforce_lacks
 from plugins.salesforce_contacts.settings import FIELD_API_NAME, SETTINGS_FIELDS, Options, Segmentation
 from plugins.salesforce_contacts.tabs import (
     CONNECTION_SETTINGS,
@@ -198,9 +200,11 @@ def fields() -> str | Response:
             (Direction.BOTH, "Both ways"),
         ],
         user_fields=available_fields(),
+        refused_fields=refused_mapped_fields(plugin.store, options),
         map_prefix=MAP_PREFIX,
         direction_prefix=DIRECTION_PREFIX,
         consent_fields=opt_out_fields(options, org.description),
+        orders_url=url_for(f"{NAME}_orders.settings") if shop_installed() else None,
         **context,
     )
 
@@ -224,6 +228,8 @@ def tags() -> str | Response:
         org=org,
         segmentation_choices=SEGMENTATION_CHOICES,
         tag_names=_tag_source_names(plugin, options, org),
+        tag_picklist=tag_picklist(plugin.store, options),
+        tags_salesforce_lacks=tags_salesforce_lacks(plugin.store, options),
         **context,
     )
 

@@ -16,6 +16,8 @@ from plugins.salesforce_common import (
     ObjectDescription,
     Operation,
     RequiredFieldMissing,
+    cached_description,
+    refused_fields,
     validate_values,
 )
 
@@ -153,3 +155,16 @@ def mapping_problems(description: ObjectDescription, mapping: FieldMapping) -> l
 def send_problems(description: ObjectDescription, values: Mapping[str, Any], operation: Operation) -> list[ApiError]:
     """What Salesforce would refuse in ``values``, found without a call."""
     return validate_values(description, values, operation, record_kind="affiliate")
+
+
+def refused_mapped_fields(description: ObjectDescription | None, mapping: FieldMapping) -> dict[str, str]:
+    """The mapped fields Salesforce no longer takes (deleted, or read-only), each with why and the fix."""
+    if description is None:
+        return {}
+    return refused_fields(description, (name for name in mapping.fields.values() if name), "affiliate")
+
+
+def mapping_warnings(plugin: Plugin, sobject: str) -> list[str]:
+    """What the dashboard says of the mapping, from the cached describe (no call)."""
+    description = cached_description(plugin.store, sobject)
+    return list(refused_mapped_fields(description, load_mapping(plugin, sobject)).values())

@@ -12,6 +12,7 @@ from host.api import (
     FieldChange,
     MenuItem,
     SyncHandler,
+    SyncWarning,
     UserSnapshot,
     enqueue,
     hookimpl,
@@ -26,6 +27,7 @@ from plugins.salesforce_common.connection_views import (
 from plugins.salesforce_leads import views
 from plugins.salesforce_leads.current import NAME
 from plugins.salesforce_leads.links import link_of
+from plugins.salesforce_leads.mapping import mapping_warnings
 from plugins.salesforce_leads.panel import affiliate_panel
 from plugins.salesforce_leads.settings import SETTINGS_FIELDS, destination_object, salesforce_config
 from plugins.salesforce_leads.sync import KIND, AffiliateSync
@@ -102,6 +104,14 @@ class SalesforceLeads(SalesforceConnectedPlugin):
     @hookimpl
     def admin_menu_items(self) -> Iterable[MenuItem]:
         return [MenuItem("Setup fields", url_for(f"{NAME}.mapping_page"))]
+
+    @hookimpl
+    def sync_warnings(self) -> Iterable[SyncWarning]:
+        fields_url = url_for(f"{NAME}.mapping_page", _anchor="refused-fields")
+        return [
+            SyncWarning(sentence, fields_url, "Open the field mapping")
+            for sentence in mapping_warnings(self, destination_object(self))
+        ]
 
     @hookimpl
     def affiliate_admin_panels(self, affiliate: AffiliateSnapshot) -> Iterable[AdminPanel]:

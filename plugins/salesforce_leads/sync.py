@@ -39,6 +39,8 @@ from plugins.salesforce_common import (
     SalesforceClient,
     SalesforceError,
     delete_records,
+    describe_again,
+    refuses_a_field,
 )
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
@@ -76,6 +78,8 @@ class _Plan:
     #: Records Salesforce now has for affiliates (by affiliate id), and affiliates whose record is gone.
     new_links: dict[str, RecordLink] = field(default_factory=dict)
     gone: list[str] = field(default_factory=list)
+    #: Whether Salesforce refused a record for a mapped field it no longer takes.
+    field_refused: bool = False
 
 
 def _upsert_key(configured: str | None, description: ObjectDescription) -> str | None:
@@ -132,6 +136,7 @@ def _plan(
 
 
 def _sent(
+    plan: _Plan,
     group: _Group,
     send: Callable[[Sequence[Any]], list[RecordResult]],
     on_success: Callable[[Entry, RecordResult], Outcome],
@@ -139,6 +144,7 @@ def _sent(
     if not group.entries:
         return {}
     results = send(group.records)
+    plan.field_refused = plan.field_refused or any(refuses_a_field(result.error) for result in results)
     return {
         entry.id: on_success(entry, result) if result.success else outcome_for(result.failure)
         for entry, result in zip(group.entries, results, strict=True)
@@ -235,10 +241,12 @@ class AffiliateSync:
                 for result in delete_records(client, ids, sobject)
             ]
 
-        outcomes = _sent(plan.updates, lambda records: update_many(client, sobject, records), linked)
+        outcomes = _sent(plan, plan.updates, lambda records: update_many(client, sobject, records), linked)
         if plan.upsert_key:
             key = plan.upsert_key
-            outcomes |= _sent(plan.upserts, lambda records: upsert_many(client, sobject, key, records), linked)
-        outcomes |= _sent(plan.creates, lambda records: create_many(client, sobject, records), created)
-        outcomes |= _sent(plan.deletes, delete_all, deleted)
+            outcomes |= _sent(plan, plan.upserts, lambda records: upsert_many(client, sobject, key, records), linked)
+        outcomes |= _sent(plan, plan.creates, lambda records: create_many(client, sobject, records), created)
+        outcomes |= _sent(plan, plan.deletes, delete_all, deleted)
+        if plan.field_refused:
+            describe_again(client, sobject)
         return outcomes

@@ -21,6 +21,7 @@ from plugins.salesforce_leads.mapping import (
     affiliate_fields,
     load_mapping,
     mapping_problems,
+    refused_mapped_fields,
     save_mapping,
 )
 from plugins.salesforce_leads.panel import sync_report
@@ -151,6 +152,7 @@ def mapping_page() -> str | Response:
         unfed={item.name for item in description.required_fields if item.name.lower() not in fed},
         mapping=mapping,
         problems=problems,
+        refused=refused_mapped_fields(description, mapping),
         **_tab_context(plugin),
     )
 

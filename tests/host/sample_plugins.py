@@ -16,7 +16,17 @@ import click
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
-from host.contributions import AdminPanel, Banner, BannerLevel, ListCell, ListColumn, MenuItem, PluginStatus, StatusKind
+from host.contributions import (
+    AdminPanel,
+    Banner,
+    BannerLevel,
+    ListCell,
+    ListColumn,
+    MenuItem,
+    PluginStatus,
+    StatusKind,
+    SyncWarning,
+)
 from host.plugins import ActivationError, FieldKind, Plugin, SettingField, hookimpl
 from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 from host.sync.handlers import Done, Entry, Outcome
@@ -134,6 +144,10 @@ class Showcase(Plugin):
         return [
             Banner("Showcase wants your attention.", BannerLevel.WARNING, "/admin/plugins/showcase/report", "See why")
         ]
+
+    @hookimpl
+    def sync_warnings(self) -> list[SyncWarning]:
+        return [SyncWarning("Notes longer than 80 characters are cut.", "/admin/plugins/showcase/report", "See which")]
 
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> list[AdminPanel]:
@@ -265,6 +279,10 @@ class Failing(Plugin):
     @hookimpl
     def admin_banners(self) -> list[Banner]:
         self._fail("admin_banners")
+
+    @hookimpl
+    def sync_warnings(self) -> list[SyncWarning]:
+        self._fail("sync_warnings")
 
     @hookimpl
     def user_admin_panels(self, user: UserSnapshot) -> list[AdminPanel]:

@@ -124,6 +124,22 @@ def test_hook_admin_banners(make_app, make_user, log_in):
         assert "Showcase wants your attention." in page.text, path
 
 
+def test_hook_sync_warnings(make_app, make_user, log_in):
+    app = make_app(Showcase(), Failing())
+    admin = log_in(app.test_client(), make_user(app, admin=True))
+    assert "Sent only in part" not in admin.get("/admin/").text, "a disabled plugin warns of nothing"
+    enable(admin, "showcase")
+    enable(admin, "failing")
+
+    page = admin.get("/admin/")
+    assert page.status_code == 200
+    assert (
+        "<strong>Showcase:</strong> Notes longer than 80 characters are cut.\n"
+        '      <a href="/admin/plugins/showcase/report">See which</a>'
+    ) in page.text
+    assert "<strong>Always failing:</strong>" not in page.text, "a plugin whose hook raises contributes nothing"
+
+
 def test_hook_plugin_blueprints(make_app, make_user, log_in):
     app = make_app(Showcase())
     make_user(app, admin=True)

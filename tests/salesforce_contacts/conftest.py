@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from order_shop import Shop, StandInShop
 from polling import wait_for
 from werkzeug.serving import make_server
 
 import host.sync
 from host.extensions import db
 from host.models import User
-from host.plugins import registry
+from host.plugins import Plugin, registry
 from host.services.tags import create_tag, find_tag, set_registration_tags
 from host.services.users import change_tags, register_user
 from plugins.salesforce_contacts import SalesforceContactsPlugin
@@ -140,10 +141,11 @@ class Site:
 @pytest.fixture
 def make_site(make_app: Callable[..., Flask], emulator: EmulatorHandle) -> Callable[..., Site]:  # noqa: F811
 
-    def make(connect: bool = True, **settings: Any) -> Site:
+    def make(connect: bool = True, beside: tuple[Plugin, ...] = (), **settings: Any) -> Site:
+        """``beside``: other plugins installed and enabled with it (a shop)."""
         emulator.admin.configure_app(emulator.consumer_key, callback_urls=[CALLBACK])
         plugin = SalesforceContactsPlugin()
-        app = make_app(plugin, **FAST_SYNC)
+        app = make_app(plugin, *beside, **FAST_SYNC)
         with app.app_context():
             admin = register_user(
                 email="owner@example.com",
@@ -152,7 +154,8 @@ def make_site(make_app: Callable[..., Flask], emulator: EmulatorHandle) -> Calla
                 last_name="Owner",
                 role="admin",
             )
-            registry.enable(plugin.name)
+            for each in (plugin, *beside):
+                registry.enable(each.name)
             db.session.commit()
             admin_id = admin.id
         client = app.test_client()
@@ -174,6 +177,14 @@ def make_site(make_app: Callable[..., Flask], emulator: EmulatorHandle) -> Calla
         return site
 
     return make
+
+
+@pytest.fixture
+def shop(make_site: Callable[..., Site], monkeypatch: pytest.MonkeyPatch) -> Shop:
+    """A site with a stand-in shop beside the plugin, and one buyer already a Contact."""
+    stand_in = StandInShop()
+    stand_in.install_module(monkeypatch)
+    return Shop(make_site(beside=(stand_in,)), stand_in)
 
 
 @pytest.fixture

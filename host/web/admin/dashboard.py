@@ -6,9 +6,10 @@ from typing import cast
 from flask import Blueprint, Flask, current_app, render_template, url_for
 from sqlalchemy import func, select
 
-from host.contributions import PluginStatus, StatusKind
+from host.contributions import PluginStatus, StatusKind, SyncWarning
 from host.extensions import db
 from host.models import Affiliate, AffiliateStatus, Tag, User
+from host.plugins.dispatch import collect_items
 from host.plugins.manager import current_plugin_host
 from host.plugins.registry import enabled_names
 from host.plugins.status import plugin_statuses
@@ -80,6 +81,24 @@ def _sync_health() -> list[PluginQueue]:
     return [queue for queue in plugin_queues() if queue.name in enabled]
 
 
+@dataclass(frozen=True)
+class PluginWarning:
+    """A plugin's sync warning, with the plugin's title to show it under."""
+
+    plugin: str
+    title: str
+    warning: SyncWarning
+
+
+def _sync_warnings() -> list[PluginWarning]:
+    """What the enabled plugins' syncs send only in part, from their ``sync_warnings`` hook."""
+    plugins = current_plugin_host().plugins
+    return [
+        PluginWarning(plugin.name, plugins[plugin.name].title, warning)
+        for plugin, warning in collect_items("sync_warnings", SyncWarning)
+    ]
+
+
 @bp.route("/")
 def index() -> str:
     waiting = select(Affiliate).where(Affiliate.status == AffiliateStatus.ON_MODERATION)
@@ -98,6 +117,7 @@ def index() -> str:
         counts=counts,
         steps=steps if not all(step.done for step in steps) else [],
         queues=_sync_health(),
+        sync_warnings=_sync_warnings(),
         waiting=db.session.scalars(waiting.order_by(Affiliate.id).limit(MODERATION_PREVIEW)).all(),
         theme_folder=theme_folder,
         theme_failures=current_failures(theme_folder),
