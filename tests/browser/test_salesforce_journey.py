@@ -65,6 +65,12 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
     # Still logged in to Salesforce from the Leads step: only this app's Allow page.
     connect_contacts(owner, base_url, emulator, logged_in_to_salesforce=True)
     screenshots(owner, "contacts-settings", until=owner.get_by_role("button", name="Reconnect"))
+    # The owner registered before the plugin was enabled: the Connection tab offers to send them.
+    expect(owner.get_by_text("1 user is not in Salesforce yet.")).to_be_visible()
+    owner.get_by_role("button", name="Send them").click()
+    expect(flash(owner, "Sending 1 existing user records to Salesforce Contacts")).to_be_visible()
+    expect(owner.get_by_role("link", name="Send existing")).to_have_attribute("aria-current", "page")
+    reload_until_visible(owner, owner.get_by_text("Every record is in Salesforce or on its way."))
     open_contacts_tab(owner, "Object & fields")
     expect(owner.get_by_label("Email", exact=True)).to_have_value("email")
     expect(owner.get_by_label("Last Name", exact=True)).to_have_value("last_name")
