@@ -2,8 +2,8 @@
 
 A user's tag the restricted tag picklist has no value for is left out of the record,
 and a mapped field Salesforce deleted or made read-only cannot be sent. Both are read
-from the cached describe (no call), for the Tags and mapping sections of the setup
-page and for the dashboard's sync health.
+from the cached describe (no call), for the Tags and Object & fields tabs (and their
+marks in the tab bar) and for the dashboard's sync health.
 """
 
 from flask import url_for
@@ -14,7 +14,7 @@ from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.segmentation import missing_values
 from plugins.salesforce_contacts.settings import Options, Segmentation
 
-#: The anchors of the setup page's sections that list them.
+#: The anchors of the tabs' sections that list them.
 TAGS_ANCHOR = "tags-salesforce-lacks"
 MAPPING_ANCHOR = "refused-fields"
 

@@ -15,6 +15,8 @@ from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING
 from plugins.salesforce_common.status import ConnectionState, ConnectionStatus
 from plugins.salesforce_common.tabs import DESTINATION, connection_attention, unsent_attention
 from plugins.salesforce_contacts.current import NAME
+from plugins.salesforce_contacts.refusals import refused_mapped_fields, tags_salesforce_lacks
+from plugins.salesforce_contacts.settings import Options
 
 if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
@@ -30,14 +32,29 @@ def settings_outside(plugin: "SalesforceContactsPlugin", shown: frozenset[str]) 
     return {setting.key for setting in plugin.settings_fields} - shown
 
 
+def _counted(items: list[str] | dict[str, str], one: str, many: str) -> str | None:
+    return f"{len(items)} {one if len(items) == 1 else many}" if items else None
+
+
 def contacts_tabs(plugin: "SalesforceContactsPlugin", status: ConnectionStatus) -> list[Tab]:
-    """The tabs in their order, each marked when it needs attention."""
+    """The tabs in their order, each marked when it needs attention (read from the caches, no call)."""
     connected = status.state is ConnectionState.CONNECTED
     existing = existing_records(plugin.name, DESTINATION) if connected else None
+    options = Options.of(plugin.settings)
+    refused = refused_mapped_fields(plugin.store, options)
+    lacking = tags_salesforce_lacks(plugin.store, options)
     return [
         Tab("Connection", url_for(f"{NAME}.connection"), connection_attention(plugin, status)),
-        Tab("Object & fields", url_for(f"{NAME}.fields")),
-        Tab("Tags", url_for(f"{NAME}.tags")),
+        Tab(
+            "Object & fields",
+            url_for(f"{NAME}.fields"),
+            _counted(refused, "mapped field Salesforce no longer takes", "mapped fields Salesforce no longer takes"),
+        ),
+        Tab(
+            "Tags",
+            url_for(f"{NAME}.tags"),
+            _counted(lacking, "site tag the picklist lacks", "site tags the picklist lacks"),
+        ),
         Tab("Webhooks", url_for(f"{NAME}.webhooks")),
         Tab("Import", url_for(f"{NAME}_import.page")),
         Tab("Send existing", url_for(f"{NAME}.send"), unsent_attention(existing)),

@@ -212,3 +212,15 @@ def test_the_tags_tab_saves_where_tags_go_and_takes_only_a_picklist_field_the_ob
             "topics",
             "",
         )
+
+
+def test_a_tab_with_something_to_fix_is_marked_and_the_page_opens_at_the_first_one(make_site):
+    site = make_site(segmentation="multipicklist", segmentation_field="Interests__c")
+    site.admin.post(f"{PAGE}refresh")
+    assert site.admin.get(PAGE).headers["Location"] == f"{PAGE}send", "the owner is not in Salesforce yet"
+
+    site.registration_tags("Webinar", "Golf", "Chess")
+
+    page = _tab(site, "connection")
+    assert re.search(r'>Tags <span class="attention" title="2 site tags the picklist lacks"', page)
+    assert site.admin.get(PAGE).headers["Location"] == f"{PAGE}tags"
