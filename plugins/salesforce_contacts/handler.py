@@ -1,10 +1,8 @@
 """The sync queue's handler for users: batches in, one outcome per user out."""
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import func, select
-
-from host.api import BatchWait, Entry, Outcome, Plugin, RecordLabel, User, db, user_labels
+from host.api import BatchWait, Entry, Outcome, Plugin, RecordLabel, RecordsOfTable, User, user_labels
 from plugins.salesforce_common import SalesforceClient, SalesforceError
 from plugins.salesforce_common.batching import plugin_batch_wait
 from plugins.salesforce_common.queue_outcomes import outcome_for
@@ -15,8 +13,10 @@ from plugins.salesforce_contacts.settings import Options, salesforce_config
 KIND = "user"
 
 
-class UserSyncHandler:
+class UserSyncHandler(RecordsOfTable):
     """Sends users to Salesforce; lists every user for ``plughost salesforce_contacts backfill``."""
+
+    table = User
 
     #: One Bulk job's worth: a backfill goes out in one job, a few users in Collections.
     batch_size = BULK_BATCH_LIMIT
@@ -39,13 +39,6 @@ class UserSyncHandler:
                 outcomes = {entry.id: outcome_for(error) for entry in entries}
             delivery.save()
         return outcomes
-
-    def record_count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(User)) or 0
-
-    def record_ids(self) -> Iterator[str]:
-        for user_id in db.session.scalars(select(User.id).order_by(User.id).execution_options(yield_per=500)):
-            yield str(user_id)
 
     def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
         return user_labels(record_ids)

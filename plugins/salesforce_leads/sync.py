@@ -8,12 +8,12 @@ Collections call. Values are checked against describe first, so a record
 Salesforce would refuse fails with the sentence without a call or a retry.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from more_itertools import chunked
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from host.api import (
     VALUES_PER_STATEMENT,
@@ -26,6 +26,7 @@ from host.api import (
     Outcome,
     Plugin,
     RecordLabel,
+    RecordsOfTable,
     affiliate_labels,
     db,
 )
@@ -151,8 +152,10 @@ def _sent(
     }
 
 
-class AffiliateSync:
+class AffiliateSync(RecordsOfTable):
     """The handler of the plugin's "affiliate" entries, and the source of its backfills."""
+
+    table = Affiliate
 
     #: One Bulk job's worth: a backfill goes out in one job, a few affiliates in Collections.
     batch_size = BULK_BATCH_LIMIT
@@ -169,17 +172,6 @@ class AffiliateSync:
 
     def batch_wait(self) -> BatchWait | None:
         return plugin_batch_wait(self.plugin)
-
-    # -- BackfillSource ----------------------------------------------------
-
-    def record_count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(Affiliate)) or 0
-
-    def record_ids(self) -> Iterable[str]:
-        for affiliate_id in db.session.scalars(
-            select(Affiliate.id).order_by(Affiliate.id).execution_options(yield_per=1000)
-        ):
-            yield str(affiliate_id)
 
     # -- SyncHandler -------------------------------------------------------
 
