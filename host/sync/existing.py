@@ -33,6 +33,25 @@ class ExistingRecords:
     def never_sent(self) -> int:
         return sum(records.never_sent for records in self.kinds)
 
+    def progress_label(self, records: UnsentRecords) -> str:
+        """The bar's sentence: ``3 of 12 users have reached Salesforce``."""
+        return f"{records.arrived:,} of {records.count_of(records.total)} have reached {self.destination}"
+
+    def to_json(self) -> dict[str, object]:
+        """What the bar's script reads while it follows the records."""
+        return {
+            "waiting": self.waiting,
+            "kinds": [
+                {
+                    "kind": records.kind,
+                    "total": records.total,
+                    "arrived": records.arrived,
+                    "label": self.progress_label(records),
+                }
+                for records in self.kinds
+            ],
+        }
+
 
 def existing_records(plugin: str, destination: str) -> ExistingRecords:
     """The plugin's existing records; a plugin whose sent records have all arrived stops being followed."""

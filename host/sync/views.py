@@ -1,6 +1,6 @@
 """The admin's Sync page: the queue per plugin, dead letters, and each record's last result."""
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from host.extensions import db
@@ -53,6 +53,12 @@ def send_existing(plugin: str, kind: str) -> Response:
     else:
         flash(f"{title} has every {kind} record already.", "info")
     return _back(url_for(".index") + f"#plugin-{plugin}")
+
+
+@bp.get("/<plugin>/existing.json")
+def existing_progress(plugin: str) -> Response:
+    """Where the plugin's existing records stand, for the bar that follows them on any page."""
+    return jsonify(existing_records(plugin, request.args.get("to") or overview.plugin_title(plugin)).to_json())
 
 
 @bp.get("/dead")

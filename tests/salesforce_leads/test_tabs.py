@@ -5,6 +5,7 @@ import re
 
 from leads_site import Site
 
+import host.sync
 from host.extensions import db
 from host.plugins import registry
 
@@ -53,3 +54,31 @@ def test_affiliates_from_before_are_sent_from_the_page_once_connected(site: Site
     assert {record["Email"] for record in site.records()} == {f"early{n}@example.com" for n in range(3)}
     page = _page(site, TABS["Send existing"])
     assert "not in Salesforce yet" not in page and "Every record is in Salesforce or on its way." in page
+
+
+def test_while_they_are_on_their_way_the_connection_tab_s_bar_follows_them_in_place(connected: Site) -> None:
+    _affiliates_while_disabled(connected, 2)
+    with connected.app.app_context():
+        host.sync.pause(connected.plugin, "held for the test")
+        db.session.commit()
+    [action] = re.findall(r'action="([^"]*send-existing)"', _page(connected, PAGE))
+    connected.admin.post(action, data={"next": PAGE})
+
+    page = _page(connected, PAGE)
+    assert re.search(r'<progress id="sending-salesforce_leads-affiliate" max="2" value="0">', page)
+    assert "0 of 2 affiliates have reached Salesforce" in page and 'http-equiv="refresh"' not in page
+    [url] = re.findall(r'data-progress-url="([^"]+)"', page)
+    assert 'src="/static/send_existing.js"' in page
+    assert connected.admin.get(url.replace("&amp;", "&")).get_json()["kinds"][0]["label"] == (
+        "0 of 2 affiliates have reached Salesforce"
+    )
+    with connected.app.app_context():
+        host.sync.resume(connected.plugin)
+        db.session.commit()
+    connected.drain()
+    assert connected.admin.get(url.replace("&amp;", "&")).get_json() == {
+        "waiting": False,
+        "kinds": [
+            {"kind": "affiliate", "total": 2, "arrived": 2, "label": "2 of 2 affiliates have reached Salesforce"}
+        ],
+    }
