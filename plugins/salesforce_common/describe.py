@@ -173,6 +173,14 @@ class Describer:
             self._save(cache)
         return [ObjectSummary(**entry) for entry in cache["global"]]
 
+    def versions(self, *, refresh: bool = False) -> list[str]:
+        """The API versions the org serves, oldest first (``/services/data/``)."""
+        cache = self._cache()
+        if refresh or "versions" not in cache:
+            cache["versions"] = [str(entry["version"]) for entry in self.client.get_json("/services/data/")]
+            self._save(cache)
+        return list(cache["versions"])
+
     def describe(self, sobject: str, *, refresh: bool = False) -> ObjectDescription:
         """One object's fields (describe)."""
         cache = self._cache()

@@ -17,6 +17,7 @@ from plugins.salesforce_common import (
     SalesforceError,
 )
 from plugins.salesforce_common.describe import PICKLIST_TYPES
+from plugins.salesforce_common.org_choices import usable_objects
 from plugins.salesforce_common.topics import Topic, list_topics
 
 
@@ -24,6 +25,8 @@ from plugins.salesforce_common.topics import Topic, list_topics
 class OrgView:
     objects: list[ObjectSummary] = field(default_factory=list)
     description: ObjectDescription | None = None
+    #: The API versions the org serves, oldest first.
+    versions: list[str] = field(default_factory=list)
     problem: str | None = None
 
     def writable_fields(self) -> list[FieldInfo]:
@@ -44,17 +47,14 @@ class OrgView:
         return [info for info in self.writable_fields() if info.type in PICKLIST_TYPES]
 
 
-def _usable(entry: ObjectSummary) -> bool:
-    return entry.createable and entry.updateable and entry.queryable
-
-
 def read_org(config: SalesforceConfig, object_type: str) -> OrgView:
     """The org's objects and ``object_type``'s fields, from the caches where possible."""
     view = OrgView()
     try:
         with SalesforceClient(config) as client:
             describer = Describer(client)
-            view.objects = sorted(filter(_usable, describer.objects()), key=lambda entry: entry.label.casefold())
+            view.objects = usable_objects(describer)
+            view.versions = describer.versions()
             view.description = describer.describe(object_type)
     except SalesforceError as error:
         view.problem = str(error)

@@ -6,6 +6,7 @@ from typing import Any
 
 from host.api import Channel, UserSnapshot
 from plugins.salesforce_common import ObjectDescription
+from plugins.salesforce_common.field_mapping import FieldMapping
 from plugins.salesforce_contacts.consent import opt_out_fields, outgoing_opt_outs
 from plugins.salesforce_contacts.mapping import mapped_values
 from plugins.salesforce_contacts.segmentation import picklist_value
@@ -56,7 +57,7 @@ def _required(description: ObjectDescription | None, name: str) -> bool:
 def record_values(
     user: UserSnapshot,
     options: Options,
-    mapping: dict[str, str],
+    mapping: FieldMapping,
     description: ObjectDescription | None,
     creating: bool = True,
     consent_marks: Mapping[str, str] | None = None,

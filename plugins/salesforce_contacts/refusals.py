@@ -38,7 +38,7 @@ def refused_mapped_fields(store: PluginStore, options: Options) -> dict[str, str
     description = cached_description(store, options.object_type)
     if description is None:
         return {}
-    return refused_fields(description, outgoing_mapping(store, options.object_type), "user")
+    return refused_fields(description, outgoing_mapping(store, options.object_type).sent_fields(), "user")
 
 
 def sync_warnings(store: PluginStore, options: Options, tags_endpoint: str, fields_endpoint: str) -> list[SyncWarning]:

@@ -18,6 +18,7 @@ from plugins.salesforce_common import (
 from plugins.salesforce_common.api_budget import BUDGET_FIELD, budget_share
 from plugins.salesforce_common.api_names import check_api_name
 from plugins.salesforce_common.batching import BATCH_WAIT_FIELD
+from plugins.salesforce_common.org_choices import check_api_version
 from plugins.salesforce_common.record_loads import BULK_THRESHOLD_SETTING, bulk_threshold
 from plugins.salesforce_common.transport import check_secure_url
 
@@ -76,7 +77,13 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
     ),
     SettingField("consumer_key", "Consumer Key", required=True, help="From your Connected App."),
     SettingField("consumer_secret", "Consumer Secret", secret=True, required=True),
-    SettingField("api_version", "API version", default=DEFAULT_API_VERSION),
+    SettingField(
+        "api_version",
+        "API version",
+        default=DEFAULT_API_VERSION,
+        validators=(check_api_version,),
+        help="Chosen from the versions your org serves on the Object & fields tab.",
+    ),
     SettingField(
         "object_type",
         "Object type",

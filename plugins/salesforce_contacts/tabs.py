@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
 
 #: The settings each tab's form edits; the rest are chosen from the org's lists.
-CONNECTION_SETTINGS = frozenset({"login_host", "custom_login_url", "consumer_key", "consumer_secret", "api_version"})
+CONNECTION_SETTINGS = frozenset({"login_host", "custom_login_url", "consumer_key", "consumer_secret"})
 FIELDS_SETTINGS = frozenset({"merge_strategy", "deletion", "deletion_field", "deletion_value", "default_company"})
 SENDING_SETTINGS = frozenset({BATCH_WAIT_FIELD.key, BUDGET_FIELD.key, BULK_THRESHOLD_SETTING.key})
 

@@ -6,6 +6,7 @@ the host's settings form with the settings it is about. Every form answers with 
 tab again.
 """
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -24,6 +25,8 @@ from host.api import (
     public_url,
 )
 from plugins.salesforce_common import ObjectDescription, SalesforceConfig, SalesforceError
+from plugins.salesforce_common.field_mapping import mapping_problems, posted_mapping
+from plugins.salesforce_common.org_choices import NOT_CONNECTED_SENTENCE, object_problem, version_problem
 from plugins.salesforce_common.tabs import DESTINATION
 from plugins.salesforce_contacts.consent import opt_out_fields
 from plugins.salesforce_contacts.current import NAME, contacts_plugin
@@ -36,18 +39,11 @@ from plugins.salesforce_contacts.inbound.endpoints import (
     regenerate_key,
     remove_endpoint,
 )
-from plugins.salesforce_contacts.mapping import (
-    Direction,
-    incoming_mapping,
-    load_directions,
-    load_mapping,
-    save_directions,
-    save_mapping,
-)
+from plugins.salesforce_contacts.mapping import DIRECTIONS, incoming_mapping, load_mapping, save_mapping, site_fields
 from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
 from plugins.salesforce_contacts.refusals import refused_mapped_fields, tag_picklist, tags_salesforce_lacks
-from plugins.salesforce_contacts.settings import FIELD_API_NAME, SETTINGS_FIELDS, Options, Segmentation
+from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segmentation
 from plugins.salesforce_contacts.tabs import (
     CONNECTION_SETTINGS,
     FIELDS_SETTINGS,
@@ -57,13 +53,9 @@ from plugins.salesforce_contacts.tabs import (
     tab_context,
 )
 from plugins.salesforce_contacts.topic_cache import TopicCache
-from plugins.salesforce_contacts.user_fields import available_fields
 
 if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
-
-MAP_PREFIX = "map-"
-DIRECTION_PREFIX = "direction-"
 
 
 def fields_to_include(
@@ -110,31 +102,14 @@ def _settled_settings(plugin: "SalesforceContactsPlugin") -> tuple[Options, Sale
     return options, config
 
 
-DIRECTION_SENTENCE = "Choose To Salesforce, From Salesforce or Both ways for each mapped field; nothing was saved."
-MAPPING_SENTENCE = "Map Salesforce fields to the user fields listed; nothing was saved."
-
-
-def _posted_mapping() -> tuple[dict[str, str], dict[str, Direction]] | str:
-    """The mapping and directions the form posted, or the sentence refusing them.
-
-    Only what the page offers is taken: Salesforce API names mapped to the user fields
-    listed, each with one of the directions.
-    """
-    user_fields = {field.key for field in available_fields()}
-    chosen = {
-        name.removeprefix(MAP_PREFIX): value
-        for name, value in request.form.items()
-        if name.startswith(MAP_PREFIX) and value
-    }
-    if any(value not in user_fields or FIELD_API_NAME(field) for field, value in chosen.items()):
-        return MAPPING_SENTENCE
-    directions = {}
-    for field in chosen:
-        try:
-            directions[field] = Direction(request.form.get(f"{DIRECTION_PREFIX}{field}") or Direction.TO_SALESFORCE)
-        except ValueError:
-            return DIRECTION_SENTENCE
-    return chosen, directions
+def filled_by_plugin(options: Options, description: ObjectDescription | None) -> frozenset[str]:
+    """Lower-cased fields a sync fills without a mapping row: the key records are matched
+    by, a Last Name and Company when required, the opt-outs and the tag picklist."""
+    filled = {"lastname", "company", options.match_field.lower()}
+    filled |= {name.lower() for name in opt_out_fields(options, description).values()}
+    if options.segmentation in (Segmentation.MULTIPICKLIST, Segmentation.PICKLIST) and options.segmentation_field:
+        filled.add(options.segmentation_field.lower())
+    return frozenset(filled)
 
 
 #: The settings pages and their forms, under ``/admin/plugins/salesforce_contacts/``.
@@ -193,16 +168,13 @@ def fields() -> str | Response:
         options=options,
         org=org,
         mapping=load_mapping(plugin.store, options.object_type),
-        directions=load_directions(plugin.store, options.object_type),
-        direction_choices=[
-            (Direction.TO_SALESFORCE, "To Salesforce"),
-            (Direction.FROM_SALESFORCE, "From Salesforce"),
-            (Direction.BOTH, "Both ways"),
-        ],
-        user_fields=available_fields(),
+        directions=DIRECTIONS,
+        user_fields=site_fields(),
+        filled_by_plugin=filled_by_plugin(options, org.description),
+        api_version=config.api_version,
+        api_versions=org.versions,
+        lists_sentence=NOT_CONNECTED_SENTENCE,
         refused_fields=refused_mapped_fields(plugin.store, options),
-        map_prefix=MAP_PREFIX,
-        direction_prefix=DIRECTION_PREFIX,
         consent_fields=opt_out_fields(options, org.description),
         orders_url=url_for(f"{NAME}_orders.settings") if shop_installed() else None,
         **context,
@@ -299,8 +271,8 @@ def choose_object() -> Response:
     if org.problem:
         flash(f"The object cannot be checked now: {org.problem} Nothing was saved.", "error")
         return _back()
-    if object_type not in {entry.name for entry in org.objects}:
-        flash("Choose one of the objects listed; nothing was saved.", "error")
+    if problem := object_problem(object_type, org.objects):
+        flash(problem, "error")
         return _back()
     try:
         plugin.settings.update({"object_type": object_type})
@@ -309,6 +281,29 @@ def choose_object() -> Response:
         return _back()
     db.session.commit()
     flash(f"Users now sync to {object_type}. Check the field mapping below.", "success")
+    return _back()
+
+
+@pages.route("/api-version", methods=["POST"])
+@admin_required
+def choose_api_version() -> Response:
+    plugin = contacts_plugin()
+    version = request.form.get("api_version", "").strip()
+    options, config = _settled_settings(plugin)
+    org = read_org(config, options.object_type)
+    if not org.versions:
+        flash(f"The version cannot be checked now: {org.problem or NOT_CONNECTED_SENTENCE} Nothing was saved.", "error")
+        return _back()
+    if problem := version_problem(version, org.versions):
+        flash(problem, "error")
+        return _back()
+    try:
+        plugin.settings.update({"api_version": version})
+    except SettingsValidationError as refusal:
+        flash(str(refusal), "error")
+        return _back()
+    db.session.commit()
+    flash(f"Calls now use API version {version}.", "success")
     return _back()
 
 
@@ -333,29 +328,36 @@ def refresh() -> Response:
 @pages.route("/mapping", methods=["POST"])
 @admin_required
 def mapping() -> Response:
+    """The mapping rows and the choices beside them, each checked against describe."""
     plugin = contacts_plugin()
     options, config = _settled_settings(plugin)
-    posted = _posted_mapping()
+    posted = posted_mapping(request.form, site_fields(), DIRECTIONS)
     if isinstance(posted, str):
         flash(posted, "error")
         return _back()
-    chosen, directions = posted
+    org = read_org(config, options.object_type)
+    if org.description is None:
+        flash(f"The mapping cannot be checked now: {org.problem} Nothing was saved.", "error")
+        return _back()
     sms_field = request.form.get("sms_opt_out_field", "").strip()
-    if sms_field:
-        org = read_org(config, options.object_type)
-        if org.description is None:
-            flash(f"The SMS opt-out field cannot be checked now: {org.problem} Nothing was saved.", "error")
-            return _back()
-        if sms_field not in {info.name for info in org.checkbox_fields()}:
-            flash(f"{sms_field} is not a checkbox field of {options.object_type}; nothing was saved.", "error")
-            return _back()
+    if sms_field and sms_field not in {info.name for info in org.checkbox_fields()}:
+        flash(f"{sms_field} is not a checkbox field of {options.object_type}; nothing was saved.", "error")
+        return _back()
+    chosen = {"match_field": request.form.get("match_field", "").strip(), "sms_opt_out_field": sms_field}
+    as_chosen = replace(options, match_field=chosen["match_field"] or "Email", sms_opt_out_field=sms_field)
+    filled = filled_by_plugin(as_chosen, org.description)
+    problems = mapping_problems(org.description, posted, site_fields(), record_kind="user", fed_elsewhere=filled)
+    if problems:
+        for problem in problems:
+            flash(problem, "error")
+        flash("Nothing was saved.", "error")
+        return _back()
     try:
-        plugin.settings.update({"match_field": request.form.get("match_field", ""), "sms_opt_out_field": sms_field})
+        plugin.settings.update(chosen)
     except SettingsValidationError as refusal:
         flash(str(refusal), "error")
         return _back()
-    save_mapping(plugin.store, options.object_type, chosen)
-    save_directions(plugin.store, options.object_type, directions)
+    save_mapping(plugin.store, options.object_type, posted)
     db.session.commit()
     flash("Field mapping saved; it applies to the next sync of each user.", "success")
     return _back()

@@ -1,95 +1,97 @@
 """Which affiliate field feeds which field of the destination object, and defaults.
 
-Kept per destination object, so switching from Lead to a custom object and back
-keeps each mapping. Lead starts with the obvious pairs; a custom object starts
-empty. A blank right side is ignored when sending.
+The shared model of :mod:`plugins.salesforce_common.field_mapping`, one row per
+Salesforce field, always to Salesforce. Lead starts with the obvious pairs and
+Company's default; a custom object starts empty. Mappings saved before rows existed
+(``{affiliate field: Salesforce field}`` and ``{Salesforce field: default}`` per
+object) are moved on the first read.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from host.api import AffiliateSnapshot, CustomFieldOwner, Plugin, control_character_problem, defined_fields
+from host.api import AffiliateSnapshot, CustomFieldOwner, Plugin, PluginStore, defined_fields
 from plugins.salesforce_common import (
     ApiError,
-    ErrorContext,
     ObjectDescription,
     Operation,
-    RequiredFieldMissing,
     cached_description,
     refused_fields,
     validate_values,
 )
+from plugins.salesforce_common.field_mapping import (
+    FieldMapping,
+    MappingRow,
+    SiteField,
+    SiteKind,
+    load_field_mapping,
+    mapping_problems,
+    outgoing_values,
+    save_field_mapping,
+)
 
-MAPPING_KEY_PREFIX = "leads.mapping."
+LEGACY_KEY_PREFIX = "leads.mapping."
 CUSTOM_PREFIX = "custom_fields."
 
 #: The affiliate's own fields, in the order the mapping page lists them.
-STANDARD_FIELDS: tuple[tuple[str, str], ...] = (
-    ("id", "Affiliate ID"),
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("email", "Email"),
-    ("company", "Company"),
-    ("phone", "Phone"),
-    ("country", "Country"),
-    ("website", "Website"),
-    ("status", "Status"),
-    ("notes", "Notes"),
+STANDARD_FIELDS: tuple[SiteField, ...] = (
+    SiteField("id", "Affiliate ID", SiteKind.NUMBER),
+    SiteField("first_name", "First name"),
+    SiteField("last_name", "Last name"),
+    SiteField("email", "Email"),
+    SiteField("company", "Company"),
+    SiteField("phone", "Phone"),
+    SiteField("country", "Country"),
+    SiteField("website", "Website"),
+    SiteField("status", "Status"),
+    SiteField("notes", "Notes"),
 )
 
 #: What a Lead's required Company says for an affiliate who gave none.
 LEAD_DEFAULT_COMPANY = "Website sign-up"
 
-LEAD_DEFAULT_FIELDS = {
-    "first_name": "FirstName",
-    "last_name": "LastName",
-    "email": "Email",
-    "company": "Company",
-    "phone": "Phone",
-    "country": "Country",
-    "website": "Website",
-}
+LEAD_DEFAULT = FieldMapping(
+    (
+        MappingRow("FirstName", "first_name"),
+        MappingRow("LastName", "last_name"),
+        MappingRow("Email", "email"),
+        MappingRow("Company", "company", default=LEAD_DEFAULT_COMPANY),
+        MappingRow("Phone", "phone"),
+        MappingRow("Country", "country"),
+        MappingRow("Website", "website"),
+    )
+)
 
 
-@dataclass(frozen=True)
-class FieldMapping:
-    """Affiliate field key → Salesforce field name, and Salesforce field → default value."""
-
-    fields: Mapping[str, str] = field(default_factory=dict)
-    defaults: Mapping[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"fields": dict(self.fields), "defaults": dict(self.defaults)}
-
-    @classmethod
-    def from_json(cls, stored: Mapping[str, Any]) -> "FieldMapping":
-        return cls(dict(stored.get("fields") or {}), dict(stored.get("defaults") or {}))
-
-    def fed_fields(self) -> set[str]:
-        """Salesforce fields something feeds, lower-cased."""
-        return {name.lower() for name in self.fields.values() if name} | {
-            name.lower() for name, value in self.defaults.items() if str(value).strip()
-        }
-
-
-def affiliate_fields() -> list[tuple[str, str]]:
-    """Every mappable affiliate field as (key, label), owner-defined fields included."""
-    custom = [(f"{CUSTOM_PREFIX}{item.key}", item.label) for item in defined_fields(CustomFieldOwner.AFFILIATE)]
+def affiliate_fields() -> list[SiteField]:
+    """Every mappable affiliate field, owner-defined fields included."""
+    custom = [
+        SiteField(f"{CUSTOM_PREFIX}{item.key}", item.label) for item in defined_fields(CustomFieldOwner.AFFILIATE)
+    ]
     return [*STANDARD_FIELDS, *custom]
 
 
-def load_mapping(plugin: Plugin, sobject: str) -> FieldMapping:
-    stored = plugin.store.get(f"{MAPPING_KEY_PREFIX}{sobject.lower()}")
+def _legacy_mapping(store: PluginStore, sobject: str) -> FieldMapping | None:
+    """The object's mapping as kept before rows existed, as rows; the old value is deleted."""
+    key = f"{LEGACY_KEY_PREFIX}{sobject.lower()}"
+    stored = store.get(key)
     if stored is None:
-        if sobject.lower() == "lead":
-            return FieldMapping(dict(LEAD_DEFAULT_FIELDS), {"Company": LEAD_DEFAULT_COMPANY})
-        return FieldMapping()
-    return FieldMapping.from_json(stored)
+        return None
+    rows = {target.lower(): MappingRow(target, site) for site, target in (stored.get("fields") or {}).items() if target}
+    for target, default in (stored.get("defaults") or {}).items():
+        if str(default).strip():
+            found = rows.get(target.lower())
+            rows[target.lower()] = MappingRow(target, found.site_field if found else "", default=str(default))
+    store.delete(key)
+    return FieldMapping(tuple(rows.values()))
+
+
+def load_mapping(plugin: Plugin, sobject: str) -> FieldMapping:
+    default = LEAD_DEFAULT if sobject.lower() == "lead" else FieldMapping()
+    return load_field_mapping(plugin.store, sobject, default=default, legacy=_legacy_mapping)
 
 
 def save_mapping(plugin: Plugin, sobject: str, mapping: FieldMapping) -> None:
-    plugin.store.set(f"{MAPPING_KEY_PREFIX}{sobject.lower()}", mapping.to_json())
+    save_field_mapping(plugin.store, sobject, mapping)
 
 
 def _value(affiliate: AffiliateSnapshot, key: str) -> Any:
@@ -102,57 +104,19 @@ def _value(affiliate: AffiliateSnapshot, key: str) -> Any:
     return getattr(affiliate, key, None)
 
 
-def _sendable(value: Any) -> Any:
-    """Values as Salesforce takes them: lists of choices become multipicklist strings."""
-    if isinstance(value, list | tuple | set | frozenset):
-        return ";".join(str(item) for item in value)
-    return value
+def record_values(
+    affiliate: AffiliateSnapshot, mapping: FieldMapping, description: ObjectDescription | None = None
+) -> dict[str, Any]:
+    """The destination record's values for ``affiliate``: mapped fields, defaults for blanks."""
+    return outgoing_values(mapping, lambda key: _value(affiliate, key), description)
 
 
-def record_values(affiliate: AffiliateSnapshot, mapping: FieldMapping) -> dict[str, Any]:
-    """The destination record's values for ``affiliate``: mapped fields, then defaults for blanks."""
-    values: dict[str, Any] = {}
-    for key, target in mapping.fields.items():
-        if target:
-            value = _sendable(_value(affiliate, key))
-            values[target] = None if value in ("", None) else value
-    lowered = {name.lower(): name for name in values}
-    for target, default in mapping.defaults.items():
-        if not str(default).strip():
-            continue
-        name = lowered.get(target.lower(), target)
-        if values.get(name) in ("", None):
-            values[name] = default
-    return values
-
-
-def mapping_problems(description: ObjectDescription, mapping: FieldMapping) -> list[str]:
+def leads_mapping_problems(description: ObjectDescription, mapping: FieldMapping) -> list[str]:
     """Why a mapping cannot work for every affiliate, as sentences; empty when it can."""
-    problems: list[str] = []
-    for target in {name for name in mapping.fields.values() if name}:
-        found = description.field(target)
-        if found is None or not (found.createable and found.updateable):
-            problems.append(
-                f"{target} cannot be written on {description.name}; choose one of the fields the mapping page offers."
-            )
-    unfed = [item.name for item in description.required_fields if item.name.lower() not in mapping.fed_fields()]
-    if unfed:
-        problems.append(str(RequiredFieldMissing(fields=unfed, context=ErrorContext(description.name, "affiliate"))))
-    defaults = {name: value for name, value in mapping.defaults.items() if str(value).strip()}
-    problems.extend(
-        f"The default for {name}: {problem}"
-        for name, value in defaults.items()
-        if (problem := control_character_problem(str(value)))
-    )
-    problems.extend(
-        str(problem)
-        for problem in validate_values(description, defaults, Operation.UPDATE, record_kind="affiliate")
-        if not isinstance(problem, RequiredFieldMissing)
-    )
-    return problems
+    return mapping_problems(description, mapping, affiliate_fields(), record_kind="affiliate")
 
 
-def send_problems(description: ObjectDescription, values: Mapping[str, Any], operation: Operation) -> list[ApiError]:
+def send_problems(description: ObjectDescription, values: dict[str, Any], operation: Operation) -> list[ApiError]:
     """What Salesforce would refuse in ``values``, found without a call."""
     return validate_values(description, values, operation, record_kind="affiliate")
 
@@ -161,7 +125,7 @@ def refused_mapped_fields(description: ObjectDescription | None, mapping: FieldM
     """The mapped fields Salesforce no longer takes (deleted, or read-only), each with why and the fix."""
     if description is None:
         return {}
-    return refused_fields(description, (name for name in mapping.fields.values() if name), "affiliate")
+    return refused_fields(description, mapping.sent_fields(), "affiliate")
 
 
 def mapping_warnings(plugin: Plugin, sobject: str) -> list[str]:

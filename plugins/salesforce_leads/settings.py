@@ -96,7 +96,7 @@ SETTINGS_FIELDS = (
         "destination_object",
         "Salesforce destination object",
         default=DEFAULT_OBJECT,
-        help="The object's API name in the Object Manager: Lead, or a custom object such as Partner__c.",
+        help="Chosen from the org's objects on the Salesforce fields page.",
         validators=(check_api_name("The destination object", "Lead or Partner__c"),),
     ),
     SettingField(
@@ -117,6 +117,10 @@ SETTINGS_FIELDS = (
     BUDGET_FIELD,
     BULK_THRESHOLD_SETTING,
 )
+
+
+#: Settings chosen from lists the org fills, on the fields page, so left out of the settings form.
+CHOSEN_FROM_ORG = frozenset({"destination_object"})
 
 
 def destination_object(plugin: Plugin) -> str:

@@ -114,7 +114,7 @@ def _plan(
             else:
                 plan.deletes.add(entry, link.record_id)
             continue
-        values = record_values(affiliate, mapping)
+        values = record_values(affiliate, mapping, description)
         if link is not None:
             operation, group, record = Operation.UPDATE, plan.updates, {"Id": link.record_id, **values}
         elif plan.upsert_key:

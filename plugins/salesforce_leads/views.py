@@ -11,46 +11,42 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from host.api import Affiliate, Tab, db, edit_settings, enqueue, existing_records
-from plugins.salesforce_common import Describer, ObjectDescription, SalesforceClient, SalesforceError
+from host.api import Affiliate, SettingsValidationError, Tab, db, edit_settings, enqueue, existing_records
+from plugins.salesforce_common import Describer, ObjectDescription, ObjectSummary, SalesforceClient, SalesforceError
+from plugins.salesforce_common.field_mapping import Direction, posted_mapping
+from plugins.salesforce_common.org_choices import NOT_CONNECTED_SENTENCE, object_problem, usable_objects
 from plugins.salesforce_common.status import ConnectionState
 from plugins.salesforce_common.tabs import DESTINATION, connection_attention, unsent_attention
 from plugins.salesforce_leads.current import NAME, leads_plugin
 from plugins.salesforce_leads.mapping import (
-    FieldMapping,
     affiliate_fields,
+    leads_mapping_problems,
     load_mapping,
-    mapping_problems,
     refused_mapped_fields,
     save_mapping,
 )
 from plugins.salesforce_leads.panel import sync_report
-from plugins.salesforce_leads.settings import destination_object
+from plugins.salesforce_leads.settings import CHOSEN_FROM_ORG, destination_object
 from plugins.salesforce_leads.sync import KIND
 
 if TYPE_CHECKING:
     from plugins.salesforce_leads.plugin import SalesforceLeads
 
+#: Leads only send: every row goes to Salesforce.
+DIRECTIONS = (Direction.TO_SALESFORCE,)
 
-def _describe(plugin: "SalesforceLeads", sobject: str, *, refresh: bool = False) -> ObjectDescription:
+
+def _describe(
+    plugin: "SalesforceLeads", sobject: str, *, refresh: bool = False
+) -> tuple[ObjectDescription, list[ObjectSummary]]:
+    """The object's fields and the objects it can be switched to."""
     config = plugin.salesforce_config()
     db.session.commit()
     with SalesforceClient(config) as client:
-        return Describer(client).describe(sobject, refresh=refresh)
-
-
-def _posted_mapping(description: ObjectDescription) -> FieldMapping:
-    fields = {
-        key: request.form.get(f"map.{key}", "").strip()
-        for key, _label in affiliate_fields()
-        if request.form.get(f"map.{key}", "").strip()
-    }
-    defaults = {
-        item.name: request.form.get(f"default.{item.name}", "").strip()
-        for item in description.fields
-        if request.form.get(f"default.{item.name}", "").strip()
-    }
-    return FieldMapping(fields, defaults)
+        describer = Describer(client)
+        if refresh:
+            describer.objects(refresh=True)
+        return describer.describe(sobject, refresh=refresh), usable_objects(describer)
 
 
 def _tab_context(plugin: "SalesforceLeads") -> dict[str, Any]:
@@ -87,7 +83,7 @@ pages = Blueprint(
 def settings_page() -> str | Response:
     """Settings and connection on one page, as the connected-app setup goes."""
     plugin = leads_plugin()
-    form = edit_settings(plugin)
+    form = edit_settings(plugin, exclude=CHOSEN_FROM_ORG)
     if isinstance(form, Response):
         return form
     complete = not plugin.settings.missing_required()
@@ -116,45 +112,68 @@ def send_page() -> str:
 
 @pages.route("/fields", methods=["GET", "POST"])
 def mapping_page() -> str | Response:
-    """Affiliate fields on the left, the destination object's writable fields on the right."""
+    """The destination object's fields, each with the affiliate field or default that feeds it."""
     plugin = leads_plugin()
     sobject = destination_object(plugin)
     mapping = load_mapping(plugin, sobject)
     refresh = request.method == "POST" and "refresh" in request.form
     try:
-        description = _describe(plugin, sobject, refresh=refresh)
+        description, objects = _describe(plugin, sobject, refresh=refresh)
     except SalesforceError as error:
         return render_template(
-            "salesforce_leads/mapping.html", sobject=sobject, error=str(error), description=None, **_tab_context(plugin)
+            "salesforce_leads/mapping.html",
+            sobject=sobject,
+            error=str(error),
+            lists_sentence=NOT_CONNECTED_SENTENCE,
+            description=None,
+            **_tab_context(plugin),
         )
     problems: list[str] = []
     if refresh:
-        flash(f"The fields of {sobject} were read again from Salesforce.", "success")
+        flash(f"The objects and the fields of {sobject} were read again from Salesforce.", "success")
         return redirect(url_for(".mapping_page"))
+    if request.method == "POST" and "destination_object" in request.form:
+        return _choose_object(plugin, request.form["destination_object"].strip(), objects)
     if request.method == "POST":
-        mapping = _posted_mapping(description)
-        problems = mapping_problems(description, mapping)
+        posted = posted_mapping(request.form, affiliate_fields(), DIRECTIONS)
+        if isinstance(posted, str):
+            problems = [posted]
+        else:
+            mapping, problems = posted, leads_mapping_problems(description, posted)
         if not problems:
             save_mapping(plugin, sobject, mapping)
             db.session.commit()
             flash(f"The field mapping for {sobject} is saved.", "success")
             return redirect(url_for(".mapping_page"))
     writable = [item for item in description.fields if item.createable and item.updateable]
-    fed = mapping.fed_fields()
     return render_template(
         "salesforce_leads/mapping.html",
         sobject=sobject,
         error=None,
         description=description,
+        objects=objects,
         affiliate_fields=affiliate_fields(),
-        writable=sorted(writable, key=lambda item: item.label.lower()),
-        required=[item for item in description.required_fields],
-        unfed={item.name for item in description.required_fields if item.name.lower() not in fed},
+        directions=DIRECTIONS,
+        writable=sorted(writable, key=lambda item: (not item.required, item.label.casefold())),
         mapping=mapping,
         problems=problems,
-        refused=refused_mapped_fields(description, mapping),
+        refused_fields=refused_mapped_fields(description, mapping),
         **_tab_context(plugin),
     )
+
+
+def _choose_object(plugin: "SalesforceLeads", name: str, objects: list[ObjectSummary]) -> Response:
+    if problem := object_problem(name, objects):
+        flash(problem, "error")
+        return redirect(url_for(".mapping_page"))
+    try:
+        plugin.settings.update({"destination_object": name})
+    except SettingsValidationError as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for(".mapping_page"))
+    db.session.commit()
+    flash(f"Affiliates now go to {name}. Check its field mapping below.", "success")
+    return redirect(url_for(".mapping_page"))
 
 
 @pages.get("/affiliates/<int:affiliate_id>/sync-status")

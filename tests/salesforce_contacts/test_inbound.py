@@ -2,6 +2,7 @@
 over real HTTP, applied once, never echoed back, and refused when they are not genuine."""
 
 import re
+from dataclasses import replace
 
 import requests
 from sqlalchemy import func, select
@@ -12,8 +13,9 @@ from host.models import User
 from host.services.mail_files import written_mail
 from host.services.users import update_user
 from host.sync.models import SyncEntry, SyncResult
+from plugins.salesforce_common.field_mapping import Direction, FieldMapping
 from plugins.salesforce_contacts.inbound.endpoints import Action, add_endpoint
-from plugins.salesforce_contacts.mapping import Direction, save_directions
+from plugins.salesforce_contacts.mapping import load_mapping, save_mapping
 
 FIELDS = ["Email", "FirstName", "LastName", "LastModifiedDate"]
 
@@ -27,7 +29,9 @@ def _webhook(site, live_site, action: Action = Action.UPDATE) -> str:
 
 def _directions(site, **directions: Direction) -> None:
     with site.writing():
-        save_directions(site.plugin.store, "Contact", directions)
+        rows = load_mapping(site.plugin.store, "Contact").rows
+        chosen = tuple(replace(row, direction=directions.get(row.salesforce_field, row.direction)) for row in rows)
+        save_mapping(site.plugin.store, "Contact", FieldMapping(chosen))
         db.session.commit()
 
 

@@ -8,6 +8,7 @@ import html
 import re
 
 from host.extensions import db
+from plugins.salesforce_common.field_mapping import FieldMapping, MappingRow
 from plugins.salesforce_contacts.mapping import DEFAULT_MAPPINGS, save_mapping
 
 SETUP = "/admin/plugins/salesforce_contacts/"
@@ -83,7 +84,11 @@ def _map_nickname(site) -> None:
     site.sf.admin.define_field("Contact", NICKNAME)
     site.admin.post(f"{SETUP}refresh")
     with site.writing():
-        save_mapping(site.plugin.store, "Contact", {**DEFAULT_MAPPINGS["contact"], "Nickname__c": "first_name"})
+        save_mapping(
+            site.plugin.store,
+            "Contact",
+            FieldMapping((*DEFAULT_MAPPINGS["contact"].rows, MappingRow("Nickname__c", "first_name"))),
+        )
         db.session.commit()
 
 

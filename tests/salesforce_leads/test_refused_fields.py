@@ -8,12 +8,12 @@ from leads_site import Site
 FIELDS = "/admin/plugins/salesforce_leads/fields"
 NICKNAME = {"name": "Nickname__c", "label": "Nickname", "type": "string", "length": 80}
 MAPPING = {
-    "map.first_name": "FirstName",
-    "map.last_name": "LastName",
-    "map.email": "Email",
-    "map.company": "Company",
-    "map.notes": "Nickname__c",
-    "default.Company": "Website sign-up",
+    "map-FirstName": "first_name",
+    "map-LastName": "last_name",
+    "map-Email": "email",
+    "map-Company": "company",
+    "map-Nickname__c": "notes",
+    "default-Company": "Website sign-up",
 }
 
 
@@ -56,8 +56,8 @@ def test_a_field_made_read_only_is_named_when_refused_then_marked_and_warned_of(
     assert sentence in status["message"]
 
     page = connected.admin.get(FIELDS).get_data(as_text=True)
-    assert '<tr class="refused">' in page and 'id="refused-fields"' in page
-    assert f"Mapped to Nickname__c : {sentence}" in _text(connected, FIELDS)
+    assert 'id="refused-fields"' in page
+    assert f'<tr class="refused"><td><code>Nickname__c</code></td><td>notes</td><td>{sentence}</td></tr>' in page
     assert f"Salesforce Leads: {sentence}" in _text(connected, "/admin/")
     assert f'href="{FIELDS}#refused-fields"' in connected.admin.get("/admin/").get_data(as_text=True)
 
@@ -74,10 +74,10 @@ def test_a_field_deleted_in_salesforce_is_found_when_fields_are_refreshed(connec
         "Lead has no field Nickname__c that the connected user can see; correct the field mapping, or refresh the "
         "Salesforce fields if it was just added."
     )
-    assert f"Mapped to Nickname__c : {sentence}" in _text(connected, FIELDS)
+    assert f"Nickname__c notes {sentence}" in _text(connected, FIELDS)
     assert f"Salesforce Leads: {sentence}" in _text(connected, "/admin/")
 
     # Saving the mapping as the page shows it leaves the field out, and the warning goes.
-    mapping = {name: value for name, value in MAPPING.items() if name != "map.notes"}
+    mapping = {name: value for name, value in MAPPING.items() if name != "map-Nickname__c"}
     connected.admin.post(FIELDS, data=mapping)
     assert "Sent only in part" not in _text(connected, "/admin/")

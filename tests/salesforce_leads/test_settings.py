@@ -10,7 +10,6 @@ def _post(site: Site, **values: str) -> str:
         "setting_consumer_key": "key",
         "setting_consumer_secret": "",
         "setting_api_url": "https://na1.salesforce.com/services/data/v62.0",
-        "setting_destination_object": "Lead",
         "setting_salesforce_domain": "https://na1.salesforce.com",
         "setting_external_id_field": "",
         **{f"setting_{key}": value for key, value in values.items()},
@@ -23,12 +22,10 @@ def test_bad_values_are_refused_with_a_sentence_each(site: Site) -> None:
         site,
         api_url="https://na1.salesforce.com/services/data",
         salesforce_domain="http://na1.salesforce.com",
-        destination_object="Partner c",
         consumer_key="two words",
     )
     assert "The API URL must look like https://{instance}.salesforce.com/services/data/v62.0" in page
     assert "uses plain http; Salesforce requires https (http is allowed only for this machine)" in page
-    assert "The destination object must be an API name from Salesforce&#39;s Object Manager" in page
     assert "The Consumer Key has no spaces" in page
     assert "saved" not in page
 
@@ -39,7 +36,7 @@ def test_a_domain_with_a_path_is_refused(site: Site) -> None:
 
 
 def test_good_values_are_saved_and_the_version_is_read_from_the_api_url(site: Site) -> None:
-    page = _post(site, api_url="https://na1.salesforce.com/services/data/v58.0", destination_object="Partner__c")
+    page = _post(site, api_url="https://na1.salesforce.com/services/data/v58.0")
     assert "Settings of Salesforce Leads saved." in page
     with site.app.app_context():
         assert site.plugin.salesforce_config().version == "58.0"

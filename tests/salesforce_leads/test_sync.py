@@ -58,10 +58,10 @@ def test_an_affiliate_without_company_reaches_salesforce_with_the_shipped_defaul
 
 def test_an_affiliate_without_company_fails_with_the_sentence_and_no_call(connected: Site) -> None:
     mapping = {
-        "map.first_name": "FirstName",
-        "map.last_name": "LastName",
-        "map.email": "Email",
-        "map.company": "Company",
+        "map-FirstName": "first_name",
+        "map-LastName": "last_name",
+        "map-Email": "email",
+        "map-Company": "company",
     }
     saved = connected.admin.post("/admin/plugins/salesforce_leads/fields", data=mapping, follow_redirects=True)
     assert "The field mapping for Lead is saved." in saved.get_data(as_text=True), "no default for Company"
@@ -80,16 +80,16 @@ def test_an_affiliate_without_company_fails_with_the_sentence_and_no_call(connec
 
 def test_a_default_company_fills_the_gap(connected: Site) -> None:
     form = {
-        f"map.{key}": value
-        for key, value in {
-            "first_name": "FirstName",
-            "last_name": "LastName",
-            "email": "Email",
-            "company": "Company",
+        f"map-{name}": key
+        for name, key in {
+            "FirstName": "first_name",
+            "LastName": "last_name",
+            "Email": "email",
+            "Company": "company",
         }.items()
     }
     page = connected.admin.post(
-        "/admin/plugins/salesforce_leads/fields", data={**form, "default.Company": "Independent"}, follow_redirects=True
+        "/admin/plugins/salesforce_leads/fields", data={**form, "default-Company": "Independent"}, follow_redirects=True
     ).get_data(as_text=True)
     assert "The field mapping for Lead is saved." in page
     connected.create_affiliate(company="")
@@ -99,7 +99,7 @@ def test_a_default_company_fills_the_gap(connected: Site) -> None:
 
 def test_a_mapping_that_feeds_no_company_is_refused(connected: Site) -> None:
     page = connected.admin.post(
-        "/admin/plugins/salesforce_leads/fields", data={"map.last_name": "LastName"}, follow_redirects=True
+        "/admin/plugins/salesforce_leads/fields", data={"map-LastName": "last_name"}, follow_redirects=True
     ).get_data(as_text=True)
     assert "Salesforce requires Company on Lead; map an affiliate field to it or set a default." in page
     assert "saved" not in page
@@ -110,7 +110,7 @@ def test_a_custom_object_matched_by_external_id(site: Site) -> None:
     assert "Connected to" in site.connect()
     page = site.admin.post(
         "/admin/plugins/salesforce_leads/fields",
-        data={"map.company": "Name", "map.email": "Email__c"},
+        data={"map-Name": "company", "map-Email__c": "email"},
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "The field mapping for Partner__c is saved." in page
@@ -263,7 +263,7 @@ def test_records_created_before_a_failing_call_are_not_created_again(site: Site)
     by its Id instead of creating a second one (a custom object without a key to match)."""
     site.settings(destination_object="Partner__c", batch_wait_seconds=0)
     assert "Connected to" in site.connect()
-    site.admin.post("/admin/plugins/salesforce_leads/fields", data={"map.company": "Name", "map.email": "Email__c"})
+    site.admin.post("/admin/plugins/salesforce_leads/fields", data={"map-Name": "company", "map-Email__c": "email"})
     first = site.create_affiliate(email="first@example.com", company="First")
     site.drain()
     assert [partner["Name"] for partner in site.records("Partner__c")] == ["First"]
