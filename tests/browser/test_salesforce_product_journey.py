@@ -21,6 +21,7 @@ from owner_steps import (
     connected_as,
     enable_plugins,
     flash,
+    open_contacts_tab,
     open_settings,
     register,
     reload_until_visible,
@@ -61,6 +62,12 @@ def add_affiliate(page: Page, base_url: str, first_name: str, email: str, compan
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Company", exact=True).fill(company)
     page.get_by_role("button", name="Save", exact=True).click()
+
+
+def open_contacts(page: Page, base_url: str, tab: str) -> None:
+    """A tab of Salesforce Contacts' settings, reached from its Marketplace card."""
+    open_settings(page, base_url, "Salesforce Contacts")
+    open_contacts_tab(page, tab)
 
 
 def open_user(page: Page, base_url: str, name: str) -> None:
@@ -116,6 +123,23 @@ def check_connection(page: Page, emulator: EmulatorHandle) -> None:
     ).to_be_visible()
 
 
+def see_contacts_tabs_before_connecting(page: Page, base_url: str) -> None:
+    """Contacts' settings are short tabs; before the first connection they say so and hold back what needs it."""
+    open_settings(page, base_url, "Salesforce Contacts")
+    tabs = page.get_by_role("navigation", name="Salesforce Contacts settings").get_by_role("link")
+    expect(tabs).to_have_text(
+        [
+            re.compile(f"^{name}")
+            for name in ("Connection", "Object & fields", "Tags", "Webhooks", "Import", "Send existing")
+        ]
+    )
+    expect(page.locator("#needs-connection")).to_contain_text("Not connected yet")
+    expect(page.get_by_role("main")).not_to_contain_text(re.compile("reauthoriz", re.IGNORECASE))
+    open_contacts_tab(page, "Object & fields")
+    expect(page.get_by_role("button", name="Refresh available topics & fields")).to_be_disabled()
+    expect(page.locator("#needs-connection")).to_contain_text("Not connected yet")
+
+
 def connect_both_plugins(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
     """Leads connects; Contacts, given the same connected app, joins that connection: one approval."""
     open_settings(page, base_url, "Salesforce Leads")
@@ -127,7 +151,7 @@ def connect_both_plugins(page: Page, base_url: str, emulator: EmulatorHandle, sc
     screenshots(page, "product-leads-connected")
 
     leads_app = emulator.config.connected_apps[0]
-    open_settings(page, base_url, "Salesforce Contacts")
+    open_contacts(page, base_url, "Connection")
     expect_one_login_choice(page)
     page.get_by_label("Salesforce login", exact=True).select_option(label="My Domain")
     page.get_by_label("My Domain URL", exact=True).fill(emulator.base_url)
@@ -153,32 +177,35 @@ def connect_both_plugins(page: Page, base_url: str, emulator: EmulatorHandle, sc
         approve_on_another_site(emulator, leads_callback)
     assert len(emulator.admin.approvals()) == 5
     emulator.admin.expire_sessions()
-    for title in ("Salesforce Leads", "Salesforce Contacts"):
-        open_settings(page, base_url, title)
-        check_connection(page, emulator)
+    open_settings(page, base_url, "Salesforce Leads")
+    check_connection(page, emulator)
+    open_contacts(page, base_url, "Connection")
+    check_connection(page, emulator)
 
 
 def send_existing_records(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
-    """Users and an affiliate made before the plugins were connected: the Sync page sends them."""
-    page.goto(base_url + "/admin/sync/")
-    contacts = sync_section(page, "Salesforce Contacts")
-    leads = sync_section(page, "Salesforce Leads")
-    expect(contacts).to_contain_text("2 users are not in Salesforce Contacts yet.")
-    expect(leads).to_contain_text("1 affiliate is not in Salesforce Leads yet.")
-    screenshots(page, "product-sync-not-sent-yet")
-
-    contacts.get_by_role("button", name="Send them").click()
+    """Users and an affiliate made before the plugins were connected: sent from Contacts' page and the Sync page."""
+    open_contacts(page, base_url, "Connection")
+    expect(page.get_by_text("2 users are not in Salesforce yet.")).to_be_visible()
+    screenshots(page, "product-contacts-not-sent-yet", until=page.locator("[data-unsent]"))
+    page.get_by_role("button", name="Send them").click()
     expect(flash(page, "Sending 2 existing user records to Salesforce Contacts")).to_be_visible()
+    expect(page.get_by_role("link", name="Send existing")).to_have_attribute("aria-current", "page")
+    # The tab follows the records by itself until they have all arrived.
+    expect(page.get_by_text("Every record is in Salesforce or on its way.")).to_be_visible(timeout=SEND_TIMEOUT_MS)
+    emails = {record["Email"] for record in emulator.admin.records("Contact")}
+    assert {"owner@example.com", "early@example.com"} <= emails
+
+    page.goto(base_url + "/admin/sync/")
+    leads = sync_section(page, "Salesforce Leads")
+    expect(leads).to_contain_text("1 affiliate is not in Salesforce Leads yet.")
+    expect(sync_section(page, "Salesforce Contacts").locator("[data-unsent]")).to_have_count(0)
+    screenshots(page, "product-sync-not-sent-yet")
     leads.get_by_role("button", name="Send them").click()
     expect(flash(page, "Sending 1 existing affiliate records to Salesforce Leads")).to_be_visible()
     screenshots(page, "product-sync-sending")
-    reload_until_visible(page, delivered(contacts, 2), SEND_TIMEOUT_MS)
     reload_until_visible(page, delivered(leads, 1), SEND_TIMEOUT_MS)
-    expect(page.get_by_role("progressbar")).to_have_count(0)
     expect(page.locator("[data-unsent]")).to_have_count(0)
-
-    emails = {record["Email"] for record in emulator.admin.records("Contact")}
-    assert {"owner@example.com", "early@example.com"} <= emails
     leads_sent = emulator.admin.records("Lead")
     assert [(lead["Email"], lead["Company"]) for lead in leads_sent] == [("early@partner.example", "Website sign-up")]
 
@@ -186,7 +213,7 @@ def send_existing_records(page: Page, base_url: str, emulator: EmulatorHandle, s
 def map_leads_fields(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
     """Leads' mapping: Company required with its default, objects from the org, a deleted field named."""
     open_settings(page, base_url, "Salesforce Leads")
-    page.get_by_role("main").get_by_role("link", name="Setup fields").click()
+    page.get_by_role("navigation", name="Salesforce Leads settings").get_by_role("link", name="Fields").click()
     expect(page.get_by_role("heading", name="Salesforce fields: affiliates → Lead")).to_be_visible()
     company = page.get_by_role("row").filter(has=page.get_by_label("Company default", exact=True))
     expect(company.get_by_text("Required", exact=True)).to_be_visible()
@@ -233,7 +260,7 @@ def map_leads_fields(page: Page, base_url: str, emulator: EmulatorHandle, screen
 
 def choose_contacts_version(page: Page, base_url: str, emulator: EmulatorHandle) -> None:
     """Contacts' API version comes from the org's list; a typed one is refused and nothing changes."""
-    open_settings(page, base_url, "Salesforce Contacts")
+    open_contacts(page, base_url, "Object & fields")
     version = page.get_by_label("API version")
     chosen = version.input_value()
     expect(version.locator("option")).not_to_have_count(1)
@@ -247,15 +274,16 @@ def choose_contacts_version(page: Page, base_url: str, emulator: EmulatorHandle)
 
 def send_tags_to_the_picklist(page: Page, base_url: str) -> None:
     """Contacts sends tags to the restricted Interests picklist instead of Topics."""
-    open_settings(page, base_url, "Salesforce Contacts")
+    open_contacts(page, base_url, "Tags")
+    picklist = page.get_by_label("Tag picklist field", exact=True)
+    expect(picklist).to_be_hidden()  # only for the picklist modes
     page.get_by_label("Tags in Salesforce", exact=True).select_option(
         label="A multi-select picklist field (one value per tag)"
     )
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(flash(page, "Settings of Salesforce Contacts saved.")).to_be_visible()
-    page.get_by_label("Tag picklist field (for the picklist modes)").select_option(label="Interests (multipicklist)")
-    page.get_by_role("button", name="Save mapping").click()
-    expect(flash(page, "Field mapping saved")).to_be_visible()
+    picklist.select_option(label="Interests (multipicklist)")
+    page.locator("#tags-settings").get_by_role("button", name="Save", exact=True).click()
+    expect(flash(page, re.compile("saved"))).to_be_visible()
+    expect(page.get_by_label("Tag picklist field", exact=True)).to_have_value("Interests__c")
 
 
 def give_new_users_tags(page: Page, base_url: str, *names: str) -> None:
@@ -284,7 +312,7 @@ def see_a_tag_salesforce_lacks(
     (contact,) = [record for record in emulator.admin.records("Contact") if record["Email"] == "gwen@example.com"]
     assert contact["Interests__c"] == TAG_IN_PICKLIST
 
-    open_settings(owner, base_url, "Salesforce Contacts")
+    open_contacts(owner, base_url, "Tags")
     lacks = owner.locator("#tags-salesforce-lacks")
     expect(lacks).to_contain_text(f"Tags Interests__c has no value for: {TAG_SALESFORCE_LACKS}.")
     expect(lacks).to_contain_text("add each as a value of Interests (Interests__c) in Salesforce Setup")
@@ -340,7 +368,7 @@ def wait_out_the_api_limit(
     # The limit frees: Test connection reads the day's usage afresh, and the banner's link leads
     # to the Sync page, whose Resume sends at once.
     emulator.admin.settings(api_usage=0)
-    open_settings(owner, base_url, "Salesforce Contacts")
+    open_contacts(owner, base_url, "Connection")
     limit = f"{emulator.config.api_limit:,}"
     owner.get_by_role("button", name="Test connection").click()
     expect(flash(owner, re.compile(rf"with (?!0 )[\d,]+ of {limit} API requests left today"))).to_be_visible()
@@ -357,7 +385,7 @@ def wait_out_the_api_limit(
 
 def disconnect_contacts_only(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
     """Disconnecting Contacts asks first, and leaves Leads on the shared connection."""
-    open_settings(page, base_url, "Salesforce Contacts")
+    open_contacts(page, base_url, "Connection")
     panel = page.locator("#salesforce-connection")
     panel.get_by_text("Disconnect", exact=True).click()
     question = page.get_by_role("alertdialog", name="Disconnect Salesforce Contacts from Salesforce?")
@@ -387,7 +415,7 @@ def test_owner_runs_both_salesforce_plugins_as_one_product(
     register(visitor, base_url, "Early", "early@example.com")
     add_affiliate(owner, base_url, "Early", "early@partner.example")
     enable_plugins(owner, base_url, ("Salesforce Leads", "Salesforce Contacts"))
-
+    see_contacts_tabs_before_connecting(owner, base_url)
     connect_both_plugins(owner, base_url, emulator, screenshots)
     send_existing_records(owner, base_url, emulator, screenshots)
     map_leads_fields(owner, base_url, emulator, screenshots)
