@@ -1,14 +1,15 @@
 """Both Salesforce plugins as one product, as a site owner clicks through them in a browser.
 
+Contacts' settings are tabs that say "Not connected yet" until the first connection.
 Leads connects and Contacts joins its connection, so the org sees one approval (and
 four more elsewhere revoke neither); disconnecting Contacts leaves Leads connected.
-Records made before the plugins are connected reach Salesforce from the Sync page's
-Send button; both plugins ask for the login the same way, speak one vocabulary
-(Connect to Salesforce, Reconnect, Test connection, Disconnect) and show one field-mapping table whose versions and objects come
-from the org; what Salesforce refuses (a tag its restricted picklist lacks, a mapped
-field it deleted) is named where the owner looks; a plugin keeps within its share of
-the org's daily API requests; and a used-up limit pauses syncing with a banner on
-every admin page until it frees.
+Both plugins ask for the login the same way and speak one vocabulary (Connect to
+Salesforce, Reconnect, Test connection, Disconnect). Records made before connecting
+are sent from Contacts' page and from the Sync page. One field-mapping table takes
+versions and objects only from the org's lists; what Salesforce refuses (a tag its
+restricted picklist lacks, a mapped field it deleted) is named where the owner looks;
+Leads keeps within its share of the org's daily API requests; and a used-up limit
+pauses syncing with a banner on every admin page until it frees.
 """
 
 import re
