@@ -2,7 +2,8 @@
 
 Contacts' settings are tabs that say "Not connected yet" until the first connection.
 Leads connects and Contacts joins its connection, so the org sees one approval (and
-four more elsewhere revoke neither); disconnecting Contacts leaves Leads connected.
+four more elsewhere revoke neither), and disconnecting Contacts leaves Leads connected;
+a revoke stops both, and one Reconnect restores both.
 Both plugins ask for the login the same way and speak one vocabulary (Connect to
 Salesforce, Reconnect, Test connection, Disconnect). Records made before connecting
 are sent from Contacts' page and from the Sync page. One field-mapping table takes
@@ -16,6 +17,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from owner_steps import (
     SYNC_TIMEOUT_MS,
     connect_leads,
@@ -231,6 +233,12 @@ def map_leads_fields(page: Page, base_url: str, emulator: EmulatorHandle, screen
     )
     expect(page.get_by_label("Affiliates go to")).to_have_value("Lead")
 
+    # Each default is checked against the field's type when saved.
+    page.get_by_label("Employees default", exact=True).fill("a dozen")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".notice-error").filter(has_text="'a dozen' is not a number")).to_be_visible()
+    page.get_by_label("Employees default", exact=True).fill("")
+
     # The owner adds a field in Salesforce, refreshes, and maps the affiliate's notes to it.
     emulator.admin.define_field("Lead", NICKNAME)
     page.get_by_role("button", name="Refresh fields").click()
@@ -384,6 +392,30 @@ def wait_out_the_api_limit(
     expect(owner.get_by_role("alert").filter(has_text="Salesforce Contacts has paused syncing")).to_have_count(0)
 
 
+def reconnect_after_a_revoke(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
+    """A Salesforce admin revokes the site's access: both plugins stop, and one Reconnect restores both."""
+    emulator.admin.revoke_refresh_tokens(emulator.username)
+    emulator.admin.expire_sessions()
+    open_settings(page, base_url, "Salesforce Leads")
+    page.get_by_role("button", name="Test connection").click()
+    expect(flash(page, re.compile("^The connection does not work"))).to_be_visible()
+    page.goto(base_url + "/admin/")
+    for title in ("Salesforce Leads", "Salesforce Contacts"):
+        expect(page.get_by_role("alert").filter(has_text=f"{title} has stopped syncing")).to_be_visible()
+    screenshots(page, "product-both-stopped")
+
+    page.get_by_role("alert").filter(has_text="Salesforce Leads has stopped syncing").get_by_role(
+        "link", name="Reconnect"
+    ).click()
+    # Still logged in to Salesforce, which asks nothing more of an app this user approved before.
+    page.locator("#salesforce-connection").get_by_role("button", name="Reconnect").click()
+    expect(flash(page, re.compile(rf"^Connected to .+ as {re.escape(emulator.username)}"))).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="has stopped syncing")).to_have_count(0)
+    open_contacts(page, base_url, "Connection")
+    check_connection(page, emulator)
+    assert len(emulator.admin.approvals()) == 1
+
+
 def disconnect_contacts_only(page: Page, base_url: str, emulator: EmulatorHandle, screenshots: Screenshots) -> None:
     """Disconnecting Contacts asks first, and leaves Leads on the shared connection."""
     open_contacts(page, base_url, "Connection")
@@ -425,3 +457,25 @@ def test_owner_runs_both_salesforce_plugins_as_one_product(
     keep_leads_within_its_share(owner, base_url, emulator, screenshots)
     wait_out_the_api_limit(owner, new_page(), base_url, emulator, screenshots)
     disconnect_contacts_only(owner, base_url, emulator, screenshots)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Reconnecting a revoked shared connection answers 500 on SQLite: the OAuth callback starts an "
+    "independent transaction while the request holds uncommitted writes.",
+)
+def test_one_reconnect_restores_both_plugins_after_a_revoke(
+    site: Callable[..., str],
+    emulator: EmulatorHandle,
+    new_page: Callable[[], Page],
+    screenshots: Screenshots,
+) -> None:
+    """Leads paused within its share and Contacts past the API limit, then a revoke: one Reconnect restores both."""
+    base_url = site()
+    owner = new_page()
+    set_up_site(owner, base_url)
+    enable_plugins(owner, base_url, ("Salesforce Leads", "Salesforce Contacts"))
+    connect_both_plugins(owner, base_url, emulator, screenshots)
+    keep_leads_within_its_share(owner, base_url, emulator, screenshots)
+    wait_out_the_api_limit(owner, new_page(), base_url, emulator, screenshots)
+    reconnect_after_a_revoke(owner, base_url, emulator, screenshots)
