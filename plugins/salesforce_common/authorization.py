@@ -148,9 +148,9 @@ def complete_authorization(config: SalesforceConfig, callback_args: Mapping[str,
     if replaced is not None and replaced.refresh_token != tokens.refresh_token:
         revoke_quietly(config, replaced)
     revoke_quietly(config, tokens_from_secret(unused))
-    name = fetch_organization_name(config)
-    if name:
-        with independent_transaction():
+    # The client notes the API usage it saw when it closes: in this transaction, with the name.
+    with independent_transaction():
+        if name := fetch_organization_name(config):
             set_organization_name(config.store, name)
     return read_connection_status(config.store)
 

@@ -459,11 +459,6 @@ def test_owner_runs_both_salesforce_plugins_as_one_product(
     disconnect_contacts_only(owner, base_url, emulator, screenshots)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Reconnecting a revoked shared connection answers 500 on SQLite: the OAuth callback starts an "
-    "independent transaction while the request holds uncommitted writes.",
-)
 def test_one_reconnect_restores_both_plugins_after_a_revoke(
     site: Callable[..., str],
     emulator: EmulatorHandle,
