@@ -476,11 +476,6 @@ def test_one_reconnect_restores_both_plugins_after_a_revoke(
     reconnect_after_a_revoke(owner, base_url, emulator, screenshots)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The Sync page's Send them returns to /admin/sync/#plugin-…, and Chromium does not reload a page "
-    "by its refresh meta tag while its address has a fragment, so the bar stands still.",
-)
 def test_the_sync_page_follows_the_records_it_sends_by_itself(
     site: Callable[..., str],
     emulator: EmulatorHandle,
