@@ -42,6 +42,7 @@ from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.handlers import (
     BackfillSource,
     BatchWait,
+    ClaimedEntries,
     Done,
     Entry,
     Failed,
@@ -52,6 +53,7 @@ from host.sync.handlers import (
     RecordLabel,
     RetryLater,
     SelectsRecordIds,
+    StreamsEntries,
     SyncHandler,
 )
 from host.sync.labels import affiliate_labels, user_labels
@@ -119,6 +121,7 @@ __all__ = [
     # The sync queue and its handler contract
     "BackfillSource",
     "BatchWait",
+    "ClaimedEntries",
     "Done",
     "Entry",
     "Failed",
@@ -131,6 +134,7 @@ __all__ = [
     "RecordsOfTable",
     "RetryLater",
     "SelectsRecordIds",
+    "StreamsEntries",
     "SyncHandler",
     "affiliate_labels",
     "backfill_with_progress",
