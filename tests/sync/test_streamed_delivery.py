@@ -86,3 +86,16 @@ def test_a_pause_mid_stream_holds_the_entries_left(queue):
     wait_for(lambda: {entry.state for entry in queue.entries()} == {EntryState.PENDING}, "the entries waiting")
     assert [(entry.record_id, entry.attempts) for entry in queue.entries()] == [(record, 0) for record in RECORDS[1:]]
     assert queue.status("1", kind=KIND).state == "done"
+
+
+def test_a_record_changed_while_its_entry_streams_is_delivered_again(make_queue):
+    queue = make_queue(PLUGHOST_SYNC_LEASE_SECONDS=30)
+    queue.board.hold(after=1)
+    queue.enqueue(*RECORDS, kind=KIND)
+    queue.board.wait_until_held()
+    # Record 1 is sent, its outcome not settled yet: the change must still go out.
+    queue.enqueue("1", kind=KIND, payload={"version": 2})
+    queue.board.release()
+    queue.wait_until_drained()
+    assert queue.entries() == []
+    assert queue.board.delivered_payloads("1") == [None, {"version": 2}]
