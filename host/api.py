@@ -39,6 +39,7 @@ from host.snapshots import AffiliateSnapshot, FieldChange, UserSnapshot
 from host.sync import RecordStatus, enqueue, pause_reason, record_status, record_statuses, resume, wait_until_drained
 from host.sync.backfill import RecordsOfTable
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
+from host.sync.existing import ExistingRecords, existing_records
 from host.sync.handlers import (
     BackfillSource,
     BatchWait,
@@ -66,6 +67,7 @@ from host.web.forms.base import Form, RecordForm
 from host.web.forms.choices import options as select_options
 from host.web.paging import PER_PAGE, page_number
 from host.web.passwords import password_link_page
+from host.web.tabs import Tab
 from host.web.urls import NoPublicAddress, public_url
 
 __all__ = [
@@ -124,6 +126,7 @@ __all__ = [
     "ClaimedEntries",
     "Done",
     "Entry",
+    "ExistingRecords",
     "Failed",
     "FillsBatches",
     "NamesRecords",
@@ -139,6 +142,7 @@ __all__ = [
     "affiliate_labels",
     "backfill_with_progress",
     "enqueue",
+    "existing_records",
     "pause_reason",
     "plugin_backfill_command",
     "record_status",
@@ -157,6 +161,7 @@ __all__ = [
     "NoPublicAddress",
     "PER_PAGE",
     "RecordForm",
+    "Tab",
     "Resolver",
     "admin_required",
     "crypto",

@@ -1,10 +1,11 @@
 """The admin's Sync page: the queue per plugin, dead letters, and each record's last result."""
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from host.extensions import db
 from host.sync import deadletters, overview, unsent
+from host.sync.existing import existing_records, follow_sending
 from host.sync.labels import RecordKey, record_labels
 from host.sync.pauses import resume
 from host.sync.status import record_status
@@ -32,36 +33,32 @@ def _entries(count: int) -> str:
     return f"{count} {'entry' if count == 1 else 'entries'}"
 
 
-#: The session key of the plugins whose existing records this admin asked to send,
-#: so the page shows their progress and looks again until they have arrived.
-SENDING = "sync_sending_existing"
-
-
 @bp.get("/")
 def index() -> str:
     queues = overview.plugin_queues()
-    unsent_by_plugin = {queue.name: unsent.unsent_records(queue.name) for queue in queues}
-    sending = [
-        plugin
-        for plugin in session.get(SENDING, [])
-        if any(records.waiting for records in unsent_by_plugin.get(plugin, ()))
-    ]
-    if sending != session.get(SENDING, []):
-        session[SENDING] = sending
-    return render_template("sync/index.html", queues=queues, unsent=unsent_by_plugin, sending=sending)
+    existing = {queue.name: existing_records(queue.name, queue.title) for queue in queues}
+    waiting = any(records.waiting for records in existing.values())
+    return render_template("sync/index.html", queues=queues, existing=existing, waiting=waiting)
 
 
 @bp.post("/<plugin>/<kind>/send-existing")
 def send_existing(plugin: str, kind: str) -> Response:
+    """Queue the records of ``kind`` the plugin never sent; back to the page the button was on."""
     count = unsent.send_unsent(plugin, kind)
     db.session.commit()
     title = overview.plugin_title(plugin)
     if count:
-        session[SENDING] = sorted({*session.get(SENDING, []), plugin})
+        follow_sending(plugin)
         flash(f"Sending {count:,} existing {kind} records to {title}; the bar below follows them.", "success")
     else:
         flash(f"{title} has every {kind} record already.", "info")
-    return redirect(url_for(".index") + f"#plugin-{plugin}")
+    return _back(url_for(".index") + f"#plugin-{plugin}")
+
+
+@bp.get("/<plugin>/existing.json")
+def existing_progress(plugin: str) -> Response:
+    """Where the plugin's existing records stand, for the bar that follows them on any page."""
+    return jsonify(existing_records(plugin, request.args.get("to") or overview.plugin_title(plugin)).to_json())
 
 
 @bp.get("/dead")

@@ -64,7 +64,7 @@ def _picklist_field(plugin: "SalesforceContactsPlugin") -> str | None:
 def _picklist_info(client: SalesforceClient, options: Options, *, refresh: bool = False) -> FieldInfo:
     info = Describer(client).describe(options.object_type, refresh=refresh).field(options.segmentation_field)
     if info is None or info.type not in PICKLIST_TYPES:
-        raise ImportRefused("Choose the tag picklist field on the setup page first.")
+        raise ImportRefused("Choose the tag picklist field on the Tags tab first.")
     return info
 
 
@@ -119,7 +119,7 @@ def chosen_picklist_value(plugin: "SalesforceContactsPlugin", client: Salesforce
     :raises SalesforceError: the field could not be described.
     """
     if _picklist_field(plugin) is None:
-        raise ImportRefused("Choose the tag picklist field on the setup page first.")
+        raise ImportRefused("Choose the tag picklist field on the Tags tab first.")
     options = Options.of(plugin.settings)
     for refresh in (False, True):
         info = _picklist_info(client, options, refresh=refresh)

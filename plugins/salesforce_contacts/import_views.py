@@ -20,6 +20,7 @@ from plugins.salesforce_contacts.import_choices import (
     import_choices,
 )
 from plugins.salesforce_contacts.importing import cancel_import, load_progress, queue_import
+from plugins.salesforce_contacts.tabs import tab_context
 
 #: The Import users page and its progress, under ``/admin/plugins/salesforce_contacts/import/``.
 pages = Blueprint(
@@ -40,9 +41,9 @@ def page() -> str:
     progress = load_progress(plugin.store)
     return render_template(
         "salesforce_contacts/import.html",
-        plugin=plugin,
         choices=choices,
         progress=progress.for_display(utcnow()) if progress else None,
+        **tab_context(plugin),
     )
 
 

@@ -260,7 +260,7 @@ class Importer:
         field_name = self.options.segmentation_field
         info = Describer(client).describe(object_type).field(field_name) if field_name else None
         if info is None or info.type not in PICKLIST_TYPES:
-            raise ImportRefused("Choose the tag picklist field on the setup page first.")
+            raise ImportRefused("Choose the tag picklist field on the Tags tab first.")
         operator = "INCLUDES" if info.type == "multipicklist" else "="
         values = f"({quote(progress.value)})" if operator == "INCLUDES" else quote(progress.value)
         return (

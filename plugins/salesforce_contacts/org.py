@@ -1,4 +1,4 @@
-"""What the setup page shows of the org: objects, the chosen object's fields, topics.
+"""What the settings tabs show of the org: objects, the chosen object's fields, topics.
 
 Read from the describe and topic caches (Salesforce is called only when a cache is
 empty, or when the admin asks for a refresh), so the page is quick and works while

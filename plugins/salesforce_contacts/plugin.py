@@ -78,7 +78,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
         self.connection = ConnectionViews(
             plugin=self,
             config=self.config,
-            page_endpoint=f"{self.name}.setup",
+            page_endpoint=f"{self.name}.connection",
             destination_object=self.object_type,
         )
 
@@ -187,7 +187,7 @@ class SalesforceContactsPlugin(SalesforceConnectedPlugin):
 
     @hookimpl
     def sync_warnings(self) -> Iterable[SyncWarning]:
-        return refusals.sync_warnings(self.store, Options.of(self.settings), self.settings_endpoint)
+        return refusals.sync_warnings(self.store, Options.of(self.settings), f"{NAME}.tags", f"{NAME}.fields")
 
 
 def deletion_consequence(options: Options, link: Link | None) -> str:

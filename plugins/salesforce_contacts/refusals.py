@@ -2,8 +2,8 @@
 
 A user's tag the restricted tag picklist has no value for is left out of the record,
 and a mapped field Salesforce deleted or made read-only cannot be sent. Both are read
-from the cached describe (no call), for the Tags and mapping sections of the setup
-page and for the dashboard's sync health.
+from the cached describe (no call), for the Tags and Object & fields tabs (and their
+marks in the tab bar) and for the dashboard's sync health.
 """
 
 from flask import url_for
@@ -14,7 +14,7 @@ from plugins.salesforce_contacts.mapping import outgoing_mapping
 from plugins.salesforce_contacts.segmentation import missing_values
 from plugins.salesforce_contacts.settings import Options, Segmentation
 
-#: The anchors of the setup page's sections that list them.
+#: The anchors of the tabs' sections that list them.
 TAGS_ANCHOR = "tags-salesforce-lacks"
 MAPPING_ANCHOR = "refused-fields"
 
@@ -41,8 +41,8 @@ def refused_mapped_fields(store: PluginStore, options: Options) -> dict[str, str
     return refused_fields(description, outgoing_mapping(store, options.object_type).sent_fields(), "user")
 
 
-def sync_warnings(store: PluginStore, options: Options, setup_endpoint: str) -> list[SyncWarning]:
-    """The dashboard's warnings: tags left out, and mapped fields that cannot be sent."""
+def sync_warnings(store: PluginStore, options: Options, tags_endpoint: str, fields_endpoint: str) -> list[SyncWarning]:
+    """The dashboard's warnings: tags left out (Tags tab), and mapped fields that cannot be sent (fields tab)."""
     warnings = []
     lacking = tags_salesforce_lacks(store, options)
     picklist = tag_picklist(store, options)
@@ -52,11 +52,11 @@ def sync_warnings(store: PluginStore, options: Options, setup_endpoint: str) -> 
                 f"{len(lacking)} site tag{'s' if len(lacking) != 1 else ''} ({', '.join(lacking)}) "
                 f"{'have' if len(lacking) != 1 else 'has'} no value in {picklist.name}, so users' records leave "
                 "them out. Add the values in Salesforce Setup, then Refresh.",
-                url_for(setup_endpoint, _anchor=TAGS_ANCHOR),
-                "Open the Tags section",
+                url_for(tags_endpoint, _anchor=TAGS_ANCHOR),
+                "Open the Tags tab",
             )
         )
-    mapping_url = url_for(setup_endpoint, _anchor=MAPPING_ANCHOR)
+    mapping_url = url_for(fields_endpoint, _anchor=MAPPING_ANCHOR)
     warnings += [
         SyncWarning(sentence, mapping_url, "Open the field mapping")
         for sentence in refused_mapped_fields(store, options).values()

@@ -2,7 +2,7 @@
 
 Scalar choices live in the host's settings (one strict form, embedded in the setup
 page); the field mapping, which is a table, lives in the plugin's store and is edited
-on the setup page too.
+on the settings tabs too.
 """
 
 import enum
@@ -54,14 +54,14 @@ SETTINGS_FIELDS: tuple[SettingField, ...] = (
         "API version",
         default=DEFAULT_API_VERSION,
         validators=(check_api_version,),
-        help="Chosen from the versions your org serves on the Salesforce setup page.",
+        help="Chosen from the versions your org serves on the Object & fields tab.",
     ),
     SettingField(
         "object_type",
         "Object type",
         default="Contact",
         validators=(FIELD_API_NAME,),
-        help="Chosen from your org's objects on the Salesforce setup page.",
+        help="Chosen from your org's objects on the Object & fields tab.",
     ),
     SettingField(
         "match_field",

@@ -1,8 +1,9 @@
-"""The setup page: connection, object type, field mapping, tags, and the user Resync.
+"""The settings pages, one per tab (see :mod:`.tabs`), their forms, and the user Resync.
 
-The connection panel (callback URL, Authorize/Reauthorize) comes from the shared
-:class:`~plugins.salesforce_common.connection_views.ConnectionViews`; the scalar
-settings are the host's settings form, embedded here.
+The connection panel (callback URL, Connect/Reconnect) comes from the shared
+:class:`~plugins.salesforce_common.connection_views.ConnectionViews`; each tab embeds
+the host's settings form with the settings it is about. Every form answers with its
+tab again.
 """
 
 from dataclasses import replace
@@ -19,12 +20,14 @@ from host.api import (
     db,
     edit_settings,
     enqueue,
+    existing_records,
     find_tag,
     public_url,
 )
 from plugins.salesforce_common import ObjectDescription, SalesforceConfig, SalesforceError
 from plugins.salesforce_common.field_mapping import mapping_problems, posted_mapping
 from plugins.salesforce_common.org_choices import NOT_CONNECTED_SENTENCE, object_problem, version_problem
+from plugins.salesforce_common.tabs import DESTINATION
 from plugins.salesforce_contacts.consent import opt_out_fields
 from plugins.salesforce_contacts.current import NAME, contacts_plugin
 from plugins.salesforce_contacts.handler import KIND
@@ -40,7 +43,15 @@ from plugins.salesforce_contacts.mapping import DIRECTIONS, incoming_mapping, lo
 from plugins.salesforce_contacts.orders.shop import shop_installed
 from plugins.salesforce_contacts.org import OrgView, read_org, refresh_org
 from plugins.salesforce_contacts.refusals import refused_mapped_fields, tag_picklist, tags_salesforce_lacks
-from plugins.salesforce_contacts.settings import Options, Segmentation
+from plugins.salesforce_contacts.settings import SETTINGS_FIELDS, Options, Segmentation
+from plugins.salesforce_contacts.tabs import (
+    CONNECTION_SETTINGS,
+    FIELDS_SETTINGS,
+    SENDING_SETTINGS,
+    contacts_tabs,
+    settings_outside,
+    tab_context,
+)
 from plugins.salesforce_contacts.topic_cache import TopicCache
 
 if TYPE_CHECKING:
@@ -73,10 +84,6 @@ def webhook_rows(plugin: "SalesforceContactsPlugin") -> list[dict[str, str]]:
     ]
 
 
-#: Settings the page edits with lists read from the org, so left out of its settings form.
-CHOSEN_FROM_ORG = frozenset({"api_version", "object_type", "match_field", "segmentation_field", "sms_opt_out_field"})
-
-
 def _tag_source_names(plugin: "SalesforceContactsPlugin", options: Options, org: OrgView) -> list[str]:
     """What Salesforce offers as tags: topics, or the tag picklist's values."""
     if options.segmentation is Segmentation.TOPICS:
@@ -105,28 +112,58 @@ def filled_by_plugin(options: Options, description: ObjectDescription | None) ->
     return frozenset(filled)
 
 
-#: The setup page and its forms, under ``/admin/plugins/salesforce_contacts/``.
-pages = Blueprint(NAME, __name__, template_folder="templates", url_prefix=f"/admin/plugins/{NAME}")
+#: The settings pages and their forms, under ``/admin/plugins/salesforce_contacts/``.
+pages = Blueprint(
+    NAME,
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    url_prefix=f"/admin/plugins/{NAME}",
+)
+
+#: The tabs the forms return to, by the value of their ``back`` field.
+FORM_TABS = frozenset({"fields", "tags"})
 
 
-def _back() -> Response:
-    """Every form of the setup page answers with the page again."""
-    return redirect(url_for(".setup"))
+def _back(tab: str = "fields") -> Response:
+    """A form answers with the tab it is on: the one its ``back`` field names, or ``tab``."""
+    posted = request.form.get("back", "")
+    return redirect(url_for(f".{posted if posted in FORM_TABS else tab}"))
 
 
-@pages.route("/", methods=["GET", "POST"])
+@pages.get("/")
 @admin_required
-def setup() -> str | Response:
+def setup() -> Response:
+    """The plugin's page opens at the first tab that needs attention; Connection when none does."""
     plugin = contacts_plugin()
-    form = edit_settings(plugin, exclude=CHOSEN_FROM_ORG)
+    tabs = contacts_tabs(plugin, plugin.connection.status())
+    return redirect(next((tab.url for tab in tabs if tab.attention), tabs[0].url))
+
+
+@pages.route("/connection", methods=["GET", "POST"])
+@admin_required
+def connection() -> str | Response:
+    plugin = contacts_plugin()
+    form = edit_settings(plugin, exclude=settings_outside(plugin, CONNECTION_SETTINGS))
     if isinstance(form, Response):
         return form
+    context = tab_context(plugin)
+    existing = None if context["not_connected"] else existing_records(plugin.name, DESTINATION)
+    return render_template("salesforce_contacts/connection.html", form=form, existing=existing, **context)
+
+
+@pages.route("/fields", methods=["GET", "POST"])
+@admin_required
+def fields() -> str | Response:
+    plugin = contacts_plugin()
+    form = edit_settings(plugin, exclude=settings_outside(plugin, FIELDS_SETTINGS))
+    if isinstance(form, Response):
+        return form
+    context = tab_context(plugin)
     options, config = _settled_settings(plugin)
-    org = read_org(config, options.object_type)
-    connection = plugin.connection.panel_context()
+    org = OrgView() if context["not_connected"] else read_org(config, options.object_type)
     return render_template(
-        "salesforce_contacts/setup.html",
-        plugin=plugin,
+        "salesforce_contacts/fields.html",
         form=form,
         options=options,
         org=org,
@@ -137,16 +174,90 @@ def setup() -> str | Response:
         api_version=config.api_version,
         api_versions=org.versions,
         lists_sentence=NOT_CONNECTED_SENTENCE,
+        refused_fields=refused_mapped_fields(plugin.store, options),
+        consent_fields=opt_out_fields(options, org.description),
+        orders_url=url_for(f"{NAME}_orders.settings") if shop_installed() else None,
+        **context,
+    )
+
+
+SEGMENTATION_CHOICES = next(setting.choices for setting in SETTINGS_FIELDS if setting.key == "segmentation")
+TAGS_SENTENCE = "Choose where tags go, and for the picklist modes one of the picklist fields listed; nothing was saved."
+
+
+@pages.route("/tags", methods=["GET", "POST"])
+@admin_required
+def tags() -> str | Response:
+    plugin = contacts_plugin()
+    context = tab_context(plugin)
+    options, config = _settled_settings(plugin)
+    org = OrgView() if context["not_connected"] else read_org(config, options.object_type)
+    if request.method == "POST":
+        return _save_tags(plugin, org)
+    return render_template(
+        "salesforce_contacts/tags.html",
+        options=options,
+        org=org,
+        segmentation_choices=SEGMENTATION_CHOICES,
         tag_names=_tag_source_names(plugin, options, org),
         tag_picklist=tag_picklist(plugin.store, options),
         tags_salesforce_lacks=tags_salesforce_lacks(plugin.store, options),
-        refused_fields=refused_mapped_fields(plugin.store, options),
+        **context,
+    )
+
+
+def _save_tags(plugin: "SalesforceContactsPlugin", org: OrgView) -> Response:
+    """Where tags go, and the picklist field for the picklist modes (one the org has)."""
+    segmentation = request.form.get("segmentation", "")
+    field = request.form.get("segmentation_field", "").strip()
+    picklist_modes = {Segmentation.MULTIPICKLIST, Segmentation.PICKLIST}
+    if segmentation not in {mode.value for mode in Segmentation}:
+        flash(TAGS_SENTENCE, "error")
+        return _back("tags")
+    if segmentation not in picklist_modes:
+        field = ""
+    elif field not in {info.name for info in org.picklist_fields()}:
+        flash(org.problem or TAGS_SENTENCE, "error")
+        return _back("tags")
+    try:
+        plugin.settings.update({"segmentation": segmentation, "segmentation_field": field})
+    except SettingsValidationError as refusal:
+        flash(str(refusal), "error")
+        return _back("tags")
+    db.session.commit()
+    flash("Tags settings saved; they apply to the next sync of each user.", "success")
+    return _back("tags")
+
+
+@pages.get("/webhooks")
+@admin_required
+def webhooks() -> str:
+    plugin = contacts_plugin()
+    context = tab_context(plugin)
+    options, config = _settled_settings(plugin)
+    org = OrgView() if context["not_connected"] else read_org(config, options.object_type)
+    return render_template(
+        "salesforce_contacts/webhooks.html",
+        options=options,
         webhooks=webhook_rows(plugin),
         webhook_actions=list(Action),
         webhook_fields=fields_to_include(plugin, options, org.description),
-        consent_fields=opt_out_fields(options, org.description),
-        orders_url=url_for(f"{NAME}_orders.settings") if shop_installed() else None,
-        **connection,
+        **context,
+    )
+
+
+@pages.route("/send", methods=["GET", "POST"])
+@admin_required
+def send() -> str | Response:
+    plugin = contacts_plugin()
+    form = edit_settings(plugin, exclude=settings_outside(plugin, SENDING_SETTINGS))
+    if isinstance(form, Response):
+        return form
+    return render_template(
+        "salesforce_contacts/send.html",
+        form=form,
+        existing=existing_records(plugin.name, DESTINATION),
+        **tab_context(plugin),
     )
 
 
@@ -232,17 +343,8 @@ def mapping() -> Response:
     if sms_field and sms_field not in {info.name for info in org.checkbox_fields()}:
         flash(f"{sms_field} is not a checkbox field of {options.object_type}; nothing was saved.", "error")
         return _back()
-    chosen = {
-        "match_field": request.form.get("match_field", "").strip(),
-        "segmentation_field": request.form.get("segmentation_field", "").strip(),
-        "sms_opt_out_field": sms_field,
-    }
-    as_chosen = replace(
-        options,
-        match_field=chosen["match_field"] or "Email",
-        segmentation_field=chosen["segmentation_field"],
-        sms_opt_out_field=sms_field,
-    )
+    chosen = {"match_field": request.form.get("match_field", "").strip(), "sms_opt_out_field": sms_field}
+    as_chosen = replace(options, match_field=chosen["match_field"] or "Email", sms_opt_out_field=sms_field)
     filled = filled_by_plugin(as_chosen, org.description)
     problems = mapping_problems(org.description, posted, site_fields(), record_kind="user", fed_elsewhere=filled)
     if problems:
@@ -277,7 +379,7 @@ def import_tags() -> Response:
             created += 1
     db.session.commit()
     flash(f"{created} tags imported from Salesforce.", "success")
-    return _back()
+    return _back("tags")
 
 
 @pages.route("/webhooks", methods=["POST"])
@@ -288,11 +390,11 @@ def add_webhook() -> Response:
         action = Action(request.form.get("action", ""))
     except ValueError:
         flash("Choose what the endpoint does.", "error")
-        return _back()
+        return _back("webhooks")
     add_endpoint(plugin.store, action)
     db.session.commit()
     flash("Endpoint added. Paste its URL into the outbound message in Salesforce.", "success")
-    return _back()
+    return _back("webhooks")
 
 
 @pages.route("/webhooks/<endpoint_id>/regenerate", methods=["POST"])
@@ -301,10 +403,10 @@ def regenerate_webhook(endpoint_id: str) -> Response:
     plugin = contacts_plugin()
     if regenerate_key(plugin.store, endpoint_id) is None:
         flash("No such endpoint.", "error")
-        return _back()
+        return _back("webhooks")
     db.session.commit()
     flash("New key made: the old URL no longer works. Paste the new URL into Salesforce.", "success")
-    return _back()
+    return _back("webhooks")
 
 
 @pages.route("/webhooks/<endpoint_id>/remove", methods=["POST"])
@@ -314,7 +416,7 @@ def remove_webhook(endpoint_id: str) -> Response:
     remove_endpoint(plugin.store, endpoint_id)
     db.session.commit()
     flash("Endpoint removed; Salesforce's messages to it are refused from now on.", "success")
-    return _back()
+    return _back("webhooks")
 
 
 @pages.route("/users/<int:user_id>/resync", methods=["POST"])

@@ -1,19 +1,22 @@
-"""The plugin's admin pages: connection and settings, field mapping, an affiliate's sync.
+"""The plugin's admin pages, in tabs: connection and settings, field mapping, send existing
+affiliates; and an affiliate's sync.
 
 Every view reads what it needs and ends the request's transaction before it calls
 Salesforce, so no database transaction stays open over a network call; the library
 writes tokens, usage and describe in transactions of its own.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from host.api import Affiliate, SettingsValidationError, db, edit_settings, enqueue
+from host.api import Affiliate, SettingsValidationError, Tab, db, edit_settings, enqueue, existing_records
 from plugins.salesforce_common import Describer, ObjectDescription, ObjectSummary, SalesforceClient, SalesforceError
 from plugins.salesforce_common.field_mapping import Direction, posted_mapping
 from plugins.salesforce_common.org_choices import NOT_CONNECTED_SENTENCE, object_problem, usable_objects
+from plugins.salesforce_common.status import ConnectionState
+from plugins.salesforce_common.tabs import DESTINATION, connection_attention, unsent_attention
 from plugins.salesforce_leads.current import NAME, leads_plugin
 from plugins.salesforce_leads.mapping import (
     affiliate_fields,
@@ -46,6 +49,25 @@ def _describe(
         return describer.describe(sobject, refresh=refresh), usable_objects(describer)
 
 
+def _tab_context(plugin: "SalesforceLeads") -> dict[str, Any]:
+    """The tab bar every page of the plugin shows, each tab marked when it needs attention."""
+    status = plugin.connection.status()
+    connected = status.state is ConnectionState.CONNECTED
+    return {
+        "plugin": plugin,
+        "not_connected": status.state is ConnectionState.NOT_CONNECTED,
+        "tabs": [
+            Tab("Connection", url_for(f"{NAME}.settings_page"), connection_attention(plugin, status)),
+            Tab("Fields", url_for(f"{NAME}.mapping_page")),
+            Tab(
+                "Send existing",
+                url_for(f"{NAME}.send_page"),
+                unsent_attention(existing_records(plugin.name, DESTINATION) if connected else None),
+            ),
+        ],
+    }
+
+
 #: The plugin's pages, all under ``/admin/plugins/salesforce_leads/``.
 pages = Blueprint(
     NAME,
@@ -65,13 +87,26 @@ def settings_page() -> str | Response:
     if isinstance(form, Response):
         return form
     complete = not plugin.settings.missing_required()
+    context = _tab_context(plugin)
     return render_template(
         "salesforce_leads/settings.html",
-        plugin=plugin,
         form=form,
         complete=complete,
         sobject=destination_object(plugin),
+        existing=None if context["not_connected"] else existing_records(plugin.name, DESTINATION),
+        **context,
         **(plugin.connection.panel_context() if complete else {}),
+    )
+
+
+@pages.get("/send")
+def send_page() -> str:
+    """Affiliates that existed before the connection, sent from here through the queue."""
+    plugin = leads_plugin()
+    return render_template(
+        "salesforce_leads/send.html",
+        existing=existing_records(plugin.name, DESTINATION),
+        **_tab_context(plugin),
     )
 
 
@@ -87,11 +122,11 @@ def mapping_page() -> str | Response:
     except SalesforceError as error:
         return render_template(
             "salesforce_leads/mapping.html",
-            plugin=plugin,
             sobject=sobject,
             error=str(error),
-            not_connected=NOT_CONNECTED_SENTENCE,
+            lists_sentence=NOT_CONNECTED_SENTENCE,
             description=None,
+            **_tab_context(plugin),
         )
     problems: list[str] = []
     if refresh:
@@ -113,7 +148,6 @@ def mapping_page() -> str | Response:
     writable = [item for item in description.fields if item.createable and item.updateable]
     return render_template(
         "salesforce_leads/mapping.html",
-        plugin=plugin,
         sobject=sobject,
         error=None,
         description=description,
@@ -124,6 +158,7 @@ def mapping_page() -> str | Response:
         mapping=mapping,
         problems=problems,
         refused_fields=refused_mapped_fields(description, mapping),
+        **_tab_context(plugin),
     )
 
 

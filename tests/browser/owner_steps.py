@@ -104,6 +104,13 @@ def expect_connected(page: Page, emulator: EmulatorHandle) -> None:
     expect(page.get_by_role("button", name="Reconnect")).to_be_visible()
 
 
+def open_contacts_tab(page: Page, name: str) -> None:
+    """One of the Salesforce Contacts settings tabs, through its tab bar."""
+    tab = page.get_by_role("navigation", name="Salesforce Contacts settings").get_by_role("link", name=name)
+    tab.click()
+    expect(tab).to_have_attribute("aria-current", "page")
+
+
 def register(page: Page, base_url: str, first_name: str, email: str) -> None:
     """A visitor creates an account on the public registration page."""
     page.goto(base_url + "/register")
@@ -133,18 +140,20 @@ def connect_leads(page: Page, base_url: str, emulator: EmulatorHandle) -> None:
 
 
 def connect_contacts(page: Page, base_url: str, emulator: EmulatorHandle, *, logged_in_to_salesforce: bool) -> None:
-    """Salesforce Contacts: a custom login URL, the Connected App, tags as Topics, then Allow."""
+    """Salesforce Contacts: its Connection tab, a My Domain login URL, the Connected App, then Allow."""
     contacts_app = emulator.config.connected_apps[1]
     open_settings(page, base_url, "Salesforce Contacts")
-    expect(page.get_by_label("My Domain URL", exact=True)).to_be_hidden()  # shown only for My Domain
+    tab = page.get_by_role("navigation", name="Salesforce Contacts settings").get_by_role("link", name="Connection")
+    expect(tab).to_have_attribute("aria-current", "page")
+    my_domain = page.get_by_label("My Domain URL", exact=True)
+    expect(my_domain).to_be_hidden()
     page.get_by_label("Salesforce login", exact=True).select_option(label="My Domain")
-    page.get_by_label("My Domain URL", exact=True).fill(emulator.base_url)
+    my_domain.fill(emulator.base_url)
     page.get_by_label("Consumer Key", exact=True).fill(contacts_app.consumer_key)
     page.get_by_label("Consumer Secret", exact=True).fill(contacts_app.consumer_secret)
-    page.get_by_label("Tags in Salesforce", exact=True).select_option(label="Topics")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(flash(page, "Settings of Salesforce Contacts saved.")).to_be_visible()
-    expect(page.get_by_text("Connect to Salesforce to map fields.")).to_be_visible()
+    expect(page.get_by_text("Not connected yet", exact=False)).to_be_visible()
     register_callback_url(page, base_url, emulator, contacts_app)
     page.get_by_role("button", name="Connect to Salesforce").click()
     allow_access(page, emulator, contacts_app, log_in=not logged_in_to_salesforce)

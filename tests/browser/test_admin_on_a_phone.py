@@ -14,6 +14,7 @@ from owner_steps import (
     connect_leads,
     enable_plugins,
     flash,
+    open_contacts_tab,
     register,
     reload_until_visible,
     set_up_site,
@@ -60,8 +61,10 @@ def connected_site(site: Callable[..., str], emulator: EmulatorHandle, new_page:
     enable_plugins(owner, base_url, ("Salesforce Leads", "Salesforce Contacts"))
     connect_leads(owner, base_url, emulator)
     connect_contacts(owner, base_url, emulator, logged_in_to_salesforce=True)
+    open_contacts_tab(owner, "Object & fields")
     owner.get_by_role("button", name="Save mapping").click()
     expect(flash(owner, "Field mapping saved")).to_be_visible()
+    open_contacts_tab(owner, "Webhooks")
     owner.get_by_role("button", name="Add endpoint").click()
     expect(flash(owner, "Endpoint added.")).to_be_visible()
 
@@ -120,8 +123,15 @@ def test_no_admin_page_scrolls_sideways_on_a_phone(connected_site, new_page, scr
         "/admin/sync/records",
         "/admin/sync/dead",
         "/admin/plugins/salesforce_contacts/",
+        "/admin/plugins/salesforce_contacts/connection",
+        "/admin/plugins/salesforce_contacts/fields",
+        "/admin/plugins/salesforce_contacts/tags",
+        "/admin/plugins/salesforce_contacts/webhooks",
+        "/admin/plugins/salesforce_contacts/import/",
+        "/admin/plugins/salesforce_contacts/send",
         "/admin/plugins/salesforce_leads/",
         "/admin/plugins/salesforce_leads/fields",
+        "/admin/plugins/salesforce_leads/send",
     }
     assert expected <= set(widths), f"not reached: {sorted(expected - set(widths))}"
     assert any(re.fullmatch(r"/admin/users/\d+", path) for path in widths)

@@ -18,6 +18,7 @@ from owner_steps import (
     enable_plugins,
     expect_connected,
     flash,
+    open_contacts_tab,
     register,
     reload_until_visible,
     set_up_site,
@@ -51,7 +52,7 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
     screenshots(owner, "leads-settings")
 
     # Leads need a Company: the affiliate's company is mapped; a default covers its absence.
-    owner.get_by_role("main").get_by_role("link", name="Setup fields").click()
+    owner.get_by_role("navigation", name="Salesforce Leads settings").get_by_role("link", name="Fields").click()
     expect(owner.get_by_role("heading", name="Salesforce fields: affiliates → Lead")).to_be_visible()
     expect(owner.get_by_label("Company", exact=True)).to_have_value("company")
     owner.get_by_label("Company default", exact=True).fill("Plughost affiliate")
@@ -63,11 +64,27 @@ def test_owner_connects_both_plugins_and_recovers_a_revoked_connection(
 
     # Still logged in to Salesforce from the Leads step: only this app's Allow page.
     connect_contacts(owner, base_url, emulator, logged_in_to_salesforce=True)
+    screenshots(owner, "contacts-settings", until=owner.get_by_role("button", name="Reconnect"))
+    # The owner registered before the plugin was enabled: the Connection tab offers to send them.
+    expect(owner.get_by_text("1 user is not in Salesforce yet.")).to_be_visible()
+    owner.get_by_role("button", name="Send them").click()
+    expect(flash(owner, "Sending 1 existing user records to Salesforce Contacts")).to_be_visible()
+    expect(owner.get_by_role("link", name="Send existing")).to_have_attribute("aria-current", "page")
+    reload_until_visible(owner, owner.get_by_text("Every record is in Salesforce or on its way."))
+    open_contacts_tab(owner, "Object & fields")
     expect(owner.get_by_label("Email", exact=True)).to_have_value("email")
     expect(owner.get_by_label("Last Name", exact=True)).to_have_value("last_name")
     owner.get_by_role("button", name="Save mapping").click()
     expect(flash(owner, "Field mapping saved")).to_be_visible()
-    screenshots(owner, "contacts-settings", until=owner.get_by_role("button", name="Reconnect"))
+    screenshots(owner, "contacts-fields")
+    # The tag picklist field shows only while a picklist mode is chosen; tags stay Topics.
+    open_contacts_tab(owner, "Tags")
+    picklist = owner.get_by_label("Tag picklist field", exact=True)
+    expect(picklist).to_be_hidden()
+    owner.get_by_label("Tags in Salesforce", exact=True).select_option(label="A picklist field (one value)")
+    expect(picklist).to_be_visible()
+    owner.get_by_label("Tags in Salesforce", exact=True).select_option(label="Topics")
+    expect(picklist).to_be_hidden()
     owner.goto(base_url + "/admin/marketplace/")
     for title in ("Salesforce Leads", "Salesforce Contacts"):
         expect(card(owner, title)).to_contain_text(connected_as(emulator))

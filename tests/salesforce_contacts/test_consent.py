@@ -222,7 +222,7 @@ def test_the_setup_page_explains_consent_and_offers_only_checkboxes_for_the_sms_
     site.sf.admin.define_field("Contact", {"name": "Nickname__c", "type": "string", "length": 40})
     site.sf.admin.define_field("Contact", {"name": "Texts_Off__c", "type": "boolean"})
     site.admin.post("/admin/plugins/salesforce_contacts/refresh")
-    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    page = site.admin.get("/admin/plugins/salesforce_contacts/fields").get_data(as_text=True)
     picker = page.split('id="sms_opt_out_field"', 1)[1].split("</select>", 1)[0]
     assert 'value="Texts_Off__c"' in picker
     assert "Nickname__c" not in picker and 'value="HasOptedOutOfEmail"' not in picker
@@ -241,6 +241,7 @@ def test_the_setup_page_explains_consent_and_offers_only_checkboxes_for_the_sms_
     site.admin.post("/admin/plugins/salesforce_contacts/mapping", data={"sms_opt_out_field": "Texts_Off__c"})
     with site.app.app_context():
         assert site.plugin.settings.get("sms_opt_out_field") == "Texts_Off__c"
-    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    page = site.admin.get("/admin/plugins/salesforce_contacts/fields").get_data(as_text=True)
     assert "<code>Texts_Off__c</code> (text messages)" in page
-    assert "Texts_Off__c" in page.split("Include these fields in it:", 1)[1].split("</p>", 1)[0]
+    webhooks = site.admin.get("/admin/plugins/salesforce_contacts/webhooks").get_data(as_text=True)
+    assert "Texts_Off__c" in webhooks.split("Include these fields in it:", 1)[1].split("</p>", 1)[0]

@@ -1,16 +1,42 @@
-"""What the owner sees: the setup page, the Marketplace card, the user's Salesforce panel."""
+"""What the owner sees: the settings tabs, the Marketplace card, the user's Salesforce panel."""
 
 import re
 
+import pytest
 
-def test_setup_page_shows_the_connection_objects_mapping_and_help(site):
-    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+from host.extensions import db
+from host.plugins import registry
+from host.services.users import register_user
 
-    assert f"as {site.sf.username}" in page
-    assert "http://localhost/salesforce_contacts/oauth2/callback" in page
-    assert "valid until revoked" in page and "five approvals" in page
-    assert 'value="Lead"' in page and 'value="Partner__c"' in page
-    assert "Last Name" in page and "Required" in page
+PAGE = "/admin/plugins/salesforce_contacts/"
+TABS = ("connection", "fields", "tags", "webhooks", "import/", "send")
+
+
+def _tab(site, tab: str) -> str:
+    return site.admin.get(PAGE + tab).get_data(as_text=True)
+
+
+def test_each_tab_is_a_page_of_its_own_with_the_tab_bar(site):
+    for tab in TABS:
+        page = _tab(site, tab)
+        bar = page.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0]
+        for other in TABS:
+            assert f'href="{PAGE}{other}"' in bar, (tab, other)
+        assert f'href="{PAGE}{tab}" aria-current="page"' in bar
+        assert bar.count("aria-current") == 1
+
+
+def test_the_tabs_show_the_connection_objects_mapping_and_help(site):
+    connection = _tab(site, "connection")
+    assert f"as {site.sf.username}" in connection
+    assert "http://localhost/salesforce_contacts/oauth2/callback" in connection
+    assert "valid until revoked" in connection and "five approvals" in connection
+    assert 'name="setting_consumer_key"' in connection and 'name="setting_merge_strategy"' not in connection
+    fields = _tab(site, "fields")
+    assert 'value="Lead"' in fields and 'value="Partner__c"' in fields
+    assert "Last Name" in fields and "Required" in fields
+    assert 'name="setting_merge_strategy"' in fields and 'name="setting_consumer_key"' not in fields
+    assert "How records are sent" in _tab(site, "send")
     card = site.admin.get("/admin/marketplace/").get_data(as_text=True)
     org = site.sf.config
     assert f'<span title="Salesforce org ID {org.org_id}">Connected to {org.org_name} as {site.sf.username}' in card
@@ -19,7 +45,7 @@ def test_setup_page_shows_the_connection_objects_mapping_and_help(site):
 def test_choosing_lead_flags_its_required_fields(site):
     site.admin.post("/admin/plugins/salesforce_contacts/object", data={"object_type": "Lead"})
 
-    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    page = _tab(site, "fields")
 
     assert '<option value="Lead" selected>' in page
     assert "Company" in page
@@ -86,14 +112,115 @@ def test_sync_pages_name_people_and_plugins_and_ask_before_discarding(site):
     assert "<h1>Tess Twice" in record and f'href="/admin/users/{user_id}"' in record
 
 
-def test_before_the_first_connection_the_page_says_not_connected_and_actions_that_need_it_wait(make_site) -> None:
+def test_before_the_first_connection_the_tabs_say_not_connected_and_actions_that_need_it_wait(make_site) -> None:
     site = make_site(connect=False)
-    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
-    assert "Not connected to Salesforce yet: press Connect to Salesforce first." in page
-    assert "needs reauthorization" not in page
-    assert re.search(r'<button type="submit" class="button secondary" disabled[^>]*>Refresh available topics', page)
-    assert "connect to Salesforce first." in page
+    opened = site.admin.get(PAGE)
+    assert opened.status_code == 302 and opened.headers["Location"] == f"{PAGE}connection"
+    for tab in TABS:
+        page = _tab(site, tab)
+        assert "Not connected yet" in page, tab
+        assert "needs reauthorization" not in page.lower(), tab
+    connection = _tab(site, "connection")
+    assert re.search(r'<a href="[^"]*/connection" aria-current="page">Connection <span class="attention"', connection)
+    for tab, button in [
+        ("fields", "Refresh available topics &amp; fields"),
+        ("fields", "Use this object"),
+        ("tags", "Refresh available topics &amp; fields"),
+        ("import/", "Import"),
+    ]:
+        page = _tab(site, tab)
+        assert re.search(rf'disabled aria-describedby="needs-connection">{button}</button>', page), (tab, button)
+        assert 'id="needs-connection"' in page
     site.connect()
-    page = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
-    assert "Not connected to Salesforce yet" not in page
-    assert not re.search(r"disabled[^>]*>Refresh available topics", page)
+    for tab in TABS:
+        page = _tab(site, tab)
+        assert "Not connected yet" not in page and "disabled aria-describedby" not in page, tab
+
+
+@pytest.fixture
+def earlier_users(make_site):
+    """The owner and three users, all registered before the plugin was enabled; it is not connected yet."""
+    site = make_site(connect=False)
+    with site.writing():
+        registry.disable(site.plugin.name)
+        db.session.commit()
+        for n in range(3):
+            register_user(
+                email=f"early{n}@example.com", password="correct horse battery", first_name="Eve", last_name="Early"
+            )
+        registry.enable(site.plugin.name)
+        db.session.commit()
+    return site
+
+
+def test_users_from_before_are_counted_and_sent_from_the_connection_and_send_existing_tabs(earlier_users):
+    site = earlier_users
+    waiting = _tab(site, "send")
+    assert "4 users are not in Salesforce yet." in waiting
+    assert re.search(r'<button type="button" class="button" disabled[^>]*>Send them</button>', waiting)
+    assert "Connect to Salesforce first." in waiting
+    site.connect()
+    opened = site.admin.get(PAGE)
+    assert opened.headers["Location"] == f"{PAGE}send", "the first tab that needs attention"
+    connection = _tab(site, "connection")
+    assert "4 users are not in Salesforce yet." in connection
+    [action] = re.findall(r'action="([^"]*send-existing)"', connection)
+    assert action == "/admin/sync/salesforce_contacts/user/send-existing"
+    assert f'name="next" value="{PAGE}send"' in connection
+
+    sent = site.admin.post(action, data={"next": f"{PAGE}send"})
+    assert sent.headers["Location"] == f"{PAGE}send"
+    page = _tab(site, "send")
+    assert "Sending 4 existing user records to Salesforce Contacts" in page
+    site.drain()
+    assert {record["Email"] for record in site.records()} >= {f"early{n}@example.com" for n in range(3)}
+    page = _tab(site, "send")
+    assert "not in Salesforce yet" not in page and 'http-equiv="refresh"' not in page
+    assert "Every record is in Salesforce or on its way." in page
+    assert site.admin.get(PAGE).headers["Location"] == f"{PAGE}connection"
+
+
+def test_the_tags_tab_saves_where_tags_go_and_takes_only_a_picklist_field_the_object_has(site):
+    site.sf.admin.define_field("Contact", {"name": "Segment__c", "type": "picklist", "picklistValues": ["Gold"]})
+    site.admin.post(f"{PAGE}refresh", data={"back": "tags"})
+    page = _tab(site, "tags")
+    picker = page.split('id="segmentation_field"', 1)[1].split("</select>", 1)[0]
+    assert 'value="Segment__c"' in picker and 'value="Email"' not in picker
+
+    for refused in [
+        {"segmentation": "picklist", "segmentation_field": "Email"},
+        {"segmentation": "picklist", "segmentation_field": ""},
+        {"segmentation": "everything", "segmentation_field": "Segment__c"},
+    ]:
+        answer = site.admin.post(f"{PAGE}tags", data=refused, follow_redirects=True)
+        assert answer.request.path == f"{PAGE}tags"
+        assert "nothing was saved" in answer.get_data(as_text=True), refused
+    with site.app.app_context():
+        assert (site.plugin.settings.get("segmentation"), site.plugin.settings.get("segmentation_field")) == (
+            "topics",
+            "",
+        )
+
+    saved = site.admin.post(f"{PAGE}tags", data={"segmentation": "picklist", "segmentation_field": "Segment__c"})
+    assert saved.headers["Location"] == f"{PAGE}tags"
+    with site.app.app_context():
+        assert site.plugin.settings.get("segmentation") == "picklist"
+        assert site.plugin.settings.get("segmentation_field") == "Segment__c"
+    site.admin.post(f"{PAGE}tags", data={"segmentation": "topics", "segmentation_field": "Segment__c"})
+    with site.app.app_context():
+        assert (site.plugin.settings.get("segmentation"), site.plugin.settings.get("segmentation_field")) == (
+            "topics",
+            "",
+        )
+
+
+def test_a_tab_with_something_to_fix_is_marked_and_the_page_opens_at_the_first_one(make_site):
+    site = make_site(segmentation="multipicklist", segmentation_field="Interests__c")
+    site.admin.post(f"{PAGE}refresh")
+    assert site.admin.get(PAGE).headers["Location"] == f"{PAGE}send", "the owner is not in Salesforce yet"
+
+    site.registration_tags("Webinar", "Golf", "Chess")
+
+    page = _tab(site, "connection")
+    assert re.search(r'>Tags <span class="attention" title="2 site tags the picklist lacks"', page)
+    assert site.admin.get(PAGE).headers["Location"] == f"{PAGE}tags"

@@ -46,7 +46,7 @@ def test_tags_the_picklist_lacks_are_named_in_the_result_the_tags_section_and_th
         "Add them to the picklist in Salesforce Setup, then Refresh on the plugin's Tags page."
     )
 
-    tags = _text(_page(site, SETUP))
+    tags = _text(_page(site, f"{SETUP}tags"))
     assert "Tags Interests__c has no value for: Chess, Golf." in tags
     assert "add each as a value of Interests (Interests__c) in Salesforce Setup" in tags
     dashboard = _page(site, "/admin/")
@@ -54,7 +54,7 @@ def test_tags_the_picklist_lacks_are_named_in_the_result_the_tags_section_and_th
         "Salesforce Contacts: 2 site tags (Chess, Golf) have no value in Interests__c, so users' records leave them "
         "out. Add the values in Salesforce Setup, then Refresh."
     ) in _text(dashboard)
-    assert f'href="{SETUP}#tags-salesforce-lacks"' in dashboard
+    assert f'href="{SETUP}tags#tags-salesforce-lacks"' in dashboard
 
     # The owner adds Golf in Salesforce and refreshes: only Chess is still left out.
     with site.sf.org.lock:
@@ -114,12 +114,12 @@ def test_a_mapped_field_made_read_only_is_named_when_refused_then_marked_and_war
     assert sentence in status.message
 
     # The refusal had the fields read again: the mapping page marks the row, the dashboard warns.
-    setup = _page(site, SETUP)
+    setup = _page(site, f"{SETUP}fields")
     assert 'id="refused-fields"' in setup
     assert f'<tr class="refused"><td><code>Nickname__c</code></td><td>first_name</td><td>{sentence}</td></tr>' in setup
     dashboard = _page(site, "/admin/")
     assert f"Salesforce Contacts: {sentence}" in _text(dashboard)
-    assert f'href="{SETUP}#refused-fields"' in dashboard
+    assert f'href="{SETUP}fields#refused-fields"' in dashboard
 
 
 def test_a_mapped_field_deleted_in_salesforce_is_found_when_fields_are_refreshed(make_site):
@@ -135,7 +135,7 @@ def test_a_mapped_field_deleted_in_salesforce_is_found_when_fields_are_refreshed
         "Contact has no field Nickname__c that the connected user can see; correct the field mapping, or refresh "
         "the Salesforce fields if it was just added."
     )
-    assert f"<td>{sentence}</td>" in _page(site, SETUP)
+    assert f"<td>{sentence}</td>" in _page(site, f"{SETUP}fields")
     assert f"Salesforce Contacts: {sentence}" in _text(_page(site, "/admin/"))
     user_id = site.register("after@example.com")
     status = site.wait_synced(user_id)

@@ -1,4 +1,4 @@
-"""The Object & fields section: the API version and object chosen from the org's lists
+"""The Object & fields tab: the API version and object chosen from the org's lists
 only, the shared mapping rows checked against describe, and mappings kept in the
 earlier form moved on the first read."""
 
@@ -27,7 +27,7 @@ def _setting(site, key: str) -> object:
 
 
 def test_the_api_version_is_chosen_from_the_versions_the_org_serves(site) -> None:
-    page = site.admin.get(PAGE).get_data(as_text=True)
+    page = site.admin.get(PAGE + "fields").get_data(as_text=True)
     listed = re.findall(r'<option value="(\d+\.\d)"', page)
     assert "62.0" in listed and len(listed) > 1
     assert "Choose one of the API versions listed; nothing was saved." in _post(
@@ -54,7 +54,7 @@ def test_an_object_name_that_is_not_listed_is_refused(site) -> None:
 
 def test_before_connecting_the_lists_show_the_current_value_and_say_why(make_site) -> None:
     site = make_site(connect=False)
-    page = site.admin.get(PAGE).get_data(as_text=True)
+    page = site.admin.get(PAGE + "fields").get_data(as_text=True)
     assert re.search(
         r'<select id="api_version" name="api_version" disabled[^>]*>\s*<option value="62.0" selected>', page
     )
@@ -67,7 +67,7 @@ def test_before_connecting_the_lists_show_the_current_value_and_say_why(make_sit
 
 
 def test_rows_carry_a_direction_and_a_default_and_required_fields_are_flagged(site) -> None:
-    page = site.admin.get(PAGE).get_data(as_text=True)
+    page = site.admin.get(PAGE + "fields").get_data(as_text=True)
     assert 'name="direction-LastName"' in page and 'name="default-LastName"' in page
     assert ">Required</span>" in page
     saved = _post(site, "mapping", **BASIC, **{"map-Title": "display_name", "default-Title": "Member"})
@@ -113,3 +113,11 @@ def test_a_mapping_kept_in_the_earlier_form_is_moved_on_first_read(site) -> None
             ("LastName", Direction.BOTH),
         ]
         assert "contact" in store.get(FIELD_MAPPING_KEY)
+
+
+def test_saving_the_mapping_keeps_the_tag_picklist_chosen_on_the_tags_tab(make_site) -> None:
+    site = make_site(segmentation="multipicklist", segmentation_field="Interests__c")
+    page = site.admin.get(PAGE + "fields").get_data(as_text=True)
+    assert 'id="segmentation_field"' not in page and 'href="/admin/plugins/salesforce_contacts/tags"' in page
+    assert "Field mapping saved" in _post(site, "mapping", **BASIC)
+    assert _setting(site, "segmentation_field") == "Interests__c"

@@ -20,7 +20,7 @@ ORDERS_PAGE = "/admin/plugins/salesforce_contacts/orders/"
 def test_without_the_shop_nothing_about_orders_happens(site: Any) -> None:
     """No shop installed: no Orders page or link, and an order hook fired anyway calls nothing."""
     assert site.admin.get(ORDERS_PAGE).status_code == 404
-    assert "Orders settings" not in site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    assert "Orders settings" not in site.admin.get("/admin/plugins/salesforce_contacts/fields").get_data(as_text=True)
     site.sf.admin.clear_calls()
     with site.writing():
         notify("order_paid", order=paid_order(1, 1, BUYER, item("MUG-1")))
@@ -40,7 +40,7 @@ def test_orders_off_queues_nothing(shop: Shop) -> None:
 
 
 def test_orders_page_saves_valid_choices_and_refuses_bad_ones_with_a_sentence(shop: Shop) -> None:
-    page = shop.site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    page = shop.site.admin.get("/admin/plugins/salesforce_contacts/fields").get_data(as_text=True)
     assert "Orders settings" in page
     assert "Standard price book" in shop.site.admin.get(ORDERS_PAGE).get_data(as_text=True)
     form = {

@@ -64,7 +64,7 @@ def test_a_revoked_token_pauses_shows_reauthorize_everywhere_and_loses_nothing(s
     assert "Reconnect" in dashboard
     marketplace = site.admin.get("/admin/marketplace/").get_data(as_text=True)
     assert "Reconnect" in marketplace
-    setup = site.admin.get("/admin/plugins/salesforce_contacts/").get_data(as_text=True)
+    setup = site.admin.get("/admin/plugins/salesforce_contacts/", follow_redirects=True).get_data(as_text=True)
     assert "Reconnect" in setup
     assert site.records("Contact") == []
 

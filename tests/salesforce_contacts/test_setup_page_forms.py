@@ -1,4 +1,4 @@
-"""The setup page's forms, posted as the owner's browser would (with CSRF tokens): the
+"""The settings tabs' forms, posted as the owner's browser would (with CSRF tokens): the
 outbound-message endpoints' buttons and the per-field direction drop-downs."""
 
 import html
@@ -14,12 +14,12 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 ENDPOINT_URL = re.compile(r'value="http://localhost(/salesforce_contacts/outbound/[^"]+)" aria-label="Endpoint URL"')
 
 
-def _page(site) -> str:
-    return site.admin.get(PAGE).get_data(as_text=True)
+def _page(site, tab: str = "webhooks") -> str:
+    return site.admin.get(PAGE + tab).get_data(as_text=True)
 
 
 def _submit(site, path: str, **fields: str) -> int:
-    """Post one of the page's forms with the token the page carries; returns the status."""
+    """Post one of the tabs' forms with the token the page carries; returns the status."""
     token = TOKEN.search(_page(site)).group(1)
     return site.admin.post(PAGE + path, data={"csrf_token": token, **fields}).status_code
 
@@ -94,7 +94,7 @@ def test_endpoint_buttons_add_regenerate_and_remove_what_salesforce_may_use(
 
 def test_a_field_from_salesforce_is_not_sent_but_is_applied_when_it_comes_back(site, live_site, salesforce_user):
     _save_mapping(site, Email="to", FirstName="from", LastName="both")
-    page = _page(site)
+    page = _page(site, "fields")
     assert re.search(
         r'name="direction-FirstName"[^>]*>\s*<option value="to">[^<]*</option>\s*'
         r'<option value="from" selected>',

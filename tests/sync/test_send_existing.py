@@ -50,3 +50,17 @@ def test_only_admins_send_and_a_kind_that_cannot_be_listed_sends_nothing(queue, 
     for path in ["/admin/sync/queue_test/thing/send-existing", "/admin/sync/nobody/user/send-existing"]:
         answer = admin.post(path, follow_redirects=True)
         assert answer.status_code == 200 and "every" in answer.text, path
+
+
+def test_the_bar_s_script_reads_where_the_records_stand_and_only_admins_may(queue, admin, make_user, log_in):
+    add_users(queue.app, 3)
+    queue.set_enabled(False)
+    admin.post("/admin/sync/queue_test/user/send-existing")
+    standing = admin.get("/admin/sync/queue_test/existing.json?to=the queue").get_json()
+    assert standing == {
+        "waiting": True,
+        "kinds": [{"kind": "user", "total": 4, "arrived": 1, "label": "1 of 4 users have reached the queue"}],
+    }
+    subscriber = log_in(queue.app.test_client(), make_user(queue.app))
+    assert subscriber.get("/admin/sync/queue_test/existing.json").status_code == 403
+    assert admin.get("/admin/sync/nobody/existing.json").get_json() == {"waiting": False, "kinds": []}
