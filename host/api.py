@@ -22,6 +22,7 @@ from host.database import VALUES_PER_STATEMENT, independent_transaction
 from host.extensions import Model, csrf, db
 from host.hookspecs import hookspec
 from host.models import Affiliate, Channel, CustomFieldOwner, User
+from host.plugin_data_moves import PLUGIN_DATA, forget_stored, store_values, stored_pages, table_pages
 from host.plugins.base import ActivationError, Plugin, hookimpl
 from host.plugins.blueprints import current_plugin
 from host.plugins.dispatch import collect, collect_items, notify
@@ -156,6 +157,12 @@ __all__ = [
     "db",
     "independent_transaction",
     "insert_for",
+    # Moving a plugin's stored rows into its tables, in its migrations
+    "PLUGIN_DATA",
+    "forget_stored",
+    "store_values",
+    "stored_pages",
+    "table_pages",
     # Pages, URLs, outbound addresses and secrets
     "Form",
     "NoPublicAddress",

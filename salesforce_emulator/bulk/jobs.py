@@ -19,8 +19,8 @@ TERMINAL = ("JobComplete", "Failed", "Aborted")
 
 
 @dataclass
-class Job:
-    """One ingest job and what processing it produced."""
+class BulkJob:
+    """What every Bulk API 2.0 job has, ingest or query, and the part of its info they share."""
 
     id: str
     operation: str
@@ -28,20 +28,12 @@ class Job:
     created_by: str
     created: str
     version: str
-    external_id_field: str | None = None
     column_delimiter: str = "COMMA"
     line_ending: str = "LF"
-    state: str = "Open"
     error_message: str | None = None
-    upload_rows: list[list[str]] = field(default_factory=list)
-    header: list[str] = field(default_factory=list)
-    successful: list[list[str]] = field(default_factory=list)
-    failed: list[list[str]] = field(default_factory=list)
-    unprocessed: list[list[str]] = field(default_factory=list)
     modstamp: str = ""
 
-    def info(self) -> dict[str, Any]:
-        """The job as ``GET /jobs/ingest/{id}`` shows it."""
+    def shared_info(self, state: str, job_type: str) -> dict[str, Any]:
         body: dict[str, Any] = {
             "id": self.id,
             "operation": self.operation,
@@ -49,25 +41,43 @@ class Job:
             "createdById": self.created_by,
             "createdDate": self.created,
             "systemModstamp": self.modstamp or self.created,
-            "state": self.state,
+            "state": state,
             "concurrencyMode": "Parallel",
             "contentType": "CSV",
             "apiVersion": float(self.version),
-            "contentUrl": f"services/data/v{self.version}/jobs/ingest/{self.id}/batches",
             "lineEnding": self.line_ending,
             "columnDelimiter": self.column_delimiter,
-            "jobType": "V2Ingest",
-            "numberRecordsProcessed": len(self.successful) + len(self.failed),
-            "numberRecordsFailed": len(self.failed),
+            "jobType": job_type,
             "retries": 0,
             "totalProcessingTime": 0,
-            "apiActiveProcessingTime": 0,
-            "apexProcessingTime": 0,
         }
-        if self.external_id_field:
-            body["externalIdFieldName"] = self.external_id_field
         if self.error_message:
             body["errorMessage"] = self.error_message
+        return body
+
+
+@dataclass
+class Job(BulkJob):
+    """One ingest job and what processing it produced."""
+
+    external_id_field: str | None = None
+    state: str = "Open"
+    upload_rows: list[list[str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    successful: list[list[str]] = field(default_factory=list)
+    failed: list[list[str]] = field(default_factory=list)
+    unprocessed: list[list[str]] = field(default_factory=list)
+
+    def info(self) -> dict[str, Any]:
+        """The job as ``GET /jobs/ingest/{id}`` shows it."""
+        body = self.shared_info(self.state, "V2Ingest")
+        body["contentUrl"] = f"services/data/v{self.version}/jobs/ingest/{self.id}/batches"
+        body["numberRecordsProcessed"] = len(self.successful) + len(self.failed)
+        body["numberRecordsFailed"] = len(self.failed)
+        body["apiActiveProcessingTime"] = 0
+        body["apexProcessingTime"] = 0
+        if self.external_id_field:
+            body["externalIdFieldName"] = self.external_id_field
         return body
 
 

@@ -18,7 +18,7 @@ from ..errors import ApiError, not_found
 from ..rest.router import RestRequest, RestResponse, router
 from ..soql import run_query
 from ..soql.parser import parse
-from .jobs import DELIMITERS, LINE_ENDINGS, TERMINAL, jobs_of
+from .jobs import DELIMITERS, LINE_ENDINGS, TERMINAL, BulkJob, jobs_of
 
 if TYPE_CHECKING:
     from ..state import Org
@@ -30,44 +30,18 @@ DEFAULT_SET_SIZE = 50_000
 
 
 @dataclass
-class QueryJob:
-    id: str
-    operation: str
-    object: str
-    query: str
-    created_by: str
-    created: str
-    version: str
-    column_delimiter: str = "COMMA"
-    line_ending: str = "LF"
+class QueryJob(BulkJob):
+    """One query job: its SOQL and, once run, its rows."""
+
+    query: str = ""
     state: str = "UploadComplete"
-    error_message: str | None = None
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
-    modstamp: str = ""
 
     def info(self) -> dict[str, Any]:
         """The job as ``GET /jobs/query/{id}`` shows it."""
-        body: dict[str, Any] = {
-            "id": self.id,
-            "operation": self.operation,
-            "object": self.object,
-            "createdById": self.created_by,
-            "createdDate": self.created,
-            "systemModstamp": self.modstamp or self.created,
-            "state": self.state,
-            "concurrencyMode": "Parallel",
-            "contentType": "CSV",
-            "apiVersion": float(self.version),
-            "jobType": "V2Query",
-            "lineEnding": self.line_ending,
-            "columnDelimiter": self.column_delimiter,
-            "numberRecordsProcessed": len(self.rows),
-            "retries": 0,
-            "totalProcessingTime": 0,
-        }
-        if self.error_message:
-            body["errorMessage"] = self.error_message
+        body = self.shared_info(self.state, "V2Query")
+        body["numberRecordsProcessed"] = len(self.rows)
         return body
 
 

@@ -9,14 +9,14 @@ Revision ID: 0001
 Revises:
 """
 
-from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import context, op
 
-from host.api import insert_for
+from host.api import PLUGIN_DATA as plugin_data
+from host.api import forget_stored, insert_for, store_values, stored_pages, table_pages
 
 revision = "0001"
 down_revision = None
@@ -25,11 +25,7 @@ depends_on = None
 
 PLUGIN = "salesforce_contacts"
 LINK, RECORD, SEEN = "link.", "record.", "inbound.seen."
-PAGE = 1_000
 
-plugin_data = sa.table(
-    "plugin_data", sa.column("plugin", sa.String), sa.column("key", sa.String), sa.column("value", sa.JSON)
-)
 links = sa.table(
     "salesforce_contacts_links",
     sa.column("user_id", sa.Integer),
@@ -44,26 +40,6 @@ seen = sa.table(
     sa.column("notification_id", sa.String),
     sa.column("received_at", sa.DateTime(timezone=True)),
 )
-
-
-def _pages(prefix: str) -> Iterator[Sequence[Any]]:
-    """The plugin's stored values under ``prefix``, a page at a time, in key order."""
-    after = ""
-    while True:
-        page = (
-            op.get_bind()
-            .execute(
-                sa.select(plugin_data.c.key, plugin_data.c.value)
-                .where(plugin_data.c.plugin == PLUGIN, plugin_data.c.key.startswith(prefix), plugin_data.c.key > after)
-                .order_by(plugin_data.c.key)
-                .limit(PAGE)
-            )
-            .all()
-        )
-        if not page:
-            return
-        yield page
-        after = page[-1].key
 
 
 def _link_row(user_id: str, value: Any) -> dict[str, Any] | None:
@@ -83,7 +59,7 @@ def _link_row(user_id: str, value: Any) -> dict[str, Any] | None:
 
 
 def _move_links() -> None:
-    for page in _pages(LINK):
+    for page in stored_pages(PLUGIN, LINK):
         rows = [row for key, value in page if (row := _link_row(key.removeprefix(LINK), value)) is not None]
         reverse = op.get_bind().execute(
             sa.select(plugin_data.c.key, plugin_data.c.value).where(
@@ -102,7 +78,7 @@ def _move_links() -> None:
 
 
 def _move_seen() -> None:
-    for page in _pages(SEEN):
+    for page in stored_pages(PLUGIN, SEEN):
         latest: dict[str, datetime] = {}
         for key, _value in page:
             day, _, notification_id = key.removeprefix(SEEN).partition(".")
@@ -122,14 +98,6 @@ def _move_seen() -> None:
                     where=seen.c.received_at < insert.excluded.received_at,
                 )
             )
-
-
-def _forget(*prefixes: str) -> None:
-    op.execute(
-        plugin_data.delete().where(
-            plugin_data.c.plugin == PLUGIN, sa.or_(*(plugin_data.c.key.startswith(prefix) for prefix in prefixes))
-        )
-    )
 
 
 def upgrade() -> None:
@@ -160,45 +128,21 @@ def upgrade() -> None:
     if not context.is_offline_mode():
         _move_links()
         _move_seen()
-        _forget(LINK, RECORD, SEEN)
-
-
-def _table_pages(table: sa.TableClause, key: sa.ColumnClause[Any]) -> Iterator[Sequence[Any]]:
-    after: Any = None
-    while True:
-        query = sa.select(table).order_by(key).limit(PAGE)
-        page = op.get_bind().execute(query if after is None else query.where(key > after)).all()
-        if not page:
-            return
-        yield page
-        after = getattr(page[-1], key.name)
+        forget_stored(PLUGIN, LINK, RECORD, SEEN)
 
 
 def downgrade() -> None:
     if context.is_offline_mode():
         raise RuntimeError("Moving the links back into plugin_data reads them: downgrade without --sql.")
-    for page in _table_pages(links, links.c.user_id):
-        values = []
+    for page in table_pages(links, links.c.user_id):
+        values: list[tuple[str, Any]] = []
         for row in page:
             link = {name: getattr(row, name) for name in ("salesforce_id", "object_type", "instance_url")}
-            values.append(
-                {
-                    "plugin": PLUGIN,
-                    "key": f"{LINK}{row.user_id}",
-                    "value": link | {"topics": row.topics, "consent": row.consent},
-                }
-            )
-            values.append({"plugin": PLUGIN, "key": f"{RECORD}{row.salesforce_id}", "value": str(row.user_id)})
-        op.execute(plugin_data.insert().values(values))
-    for page in _table_pages(seen, seen.c.notification_id):
-        op.execute(
-            plugin_data.insert().values(
-                [
-                    {"plugin": PLUGIN, "key": f"{SEEN}{row.received_at:%Y%m%d}.{row.notification_id}", "value": True}
-                    for row in page
-                ]
-            )
-        )
+            values.append((f"{LINK}{row.user_id}", link | {"topics": row.topics, "consent": row.consent}))
+            values.append((f"{RECORD}{row.salesforce_id}", str(row.user_id)))
+        store_values(PLUGIN, values)
+    for page in table_pages(seen, seen.c.notification_id):
+        store_values(PLUGIN, ((f"{SEEN}{row.received_at:%Y%m%d}.{row.notification_id}", True) for row in page))
     op.drop_index(
         op.f("ix_salesforce_contacts_seen_notifications_received_at"),
         table_name="salesforce_contacts_seen_notifications",

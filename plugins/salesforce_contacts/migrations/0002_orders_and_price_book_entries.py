@@ -9,13 +9,12 @@ Revision ID: 0002
 Revises: 0001
 """
 
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import context, op
 
-from host.api import insert_for
+from host.api import forget_stored, insert_for, store_values, stored_pages, table_pages
 
 revision = "0002"
 down_revision = "0001"
@@ -24,11 +23,7 @@ depends_on = None
 
 PLUGIN = "salesforce_contacts"
 ORDER, UNSURE, ENTRY, ACCOUNT = "order.", "orders.unsure.", "orders.entry.", "orders.account."
-PAGE = 1_000
 
-plugin_data = sa.table(
-    "plugin_data", sa.column("plugin", sa.String), sa.column("key", sa.String), sa.column("value", sa.JSON)
-)
 orders = sa.table(
     "salesforce_contacts_orders",
     sa.column("order_id", sa.Integer),
@@ -51,26 +46,6 @@ accounts = sa.table(
 )
 
 
-def _pages(prefix: str) -> Iterator[Sequence[Any]]:
-    """The plugin's stored values under ``prefix``, a page at a time, in key order."""
-    after = ""
-    while True:
-        page = (
-            op.get_bind()
-            .execute(
-                sa.select(plugin_data.c.key, plugin_data.c.value)
-                .where(plugin_data.c.plugin == PLUGIN, plugin_data.c.key.startswith(prefix), plugin_data.c.key > after)
-                .order_by(plugin_data.c.key)
-                .limit(PAGE)
-            )
-            .all()
-        )
-        if not page:
-            return
-        yield page
-        after = page[-1].key
-
-
 def _order_row(order_id: str, **values: Any) -> dict[str, Any]:
     row = {"salesforce_id": None, "instance_url": "", "status": "", "complete": False, "lines_in": 0, "unsure": False}
     return {"order_id": int(order_id)} | row | values
@@ -81,7 +56,7 @@ def _is_id(text: str) -> bool:
 
 
 def _move() -> None:
-    for page in _pages(ORDER):
+    for page in stored_pages(PLUGIN, ORDER):
         rows = [
             _order_row(
                 key.removeprefix(ORDER),
@@ -95,7 +70,7 @@ def _move() -> None:
         ]
         if rows:
             op.execute(insert_for(orders).values(rows).on_conflict_do_nothing())
-    for page in _pages(UNSURE):
+    for page in stored_pages(PLUGIN, UNSURE):
         rows = [
             _order_row(key.removeprefix(UNSURE), unsure=True)
             for key, value in page
@@ -104,7 +79,7 @@ def _move() -> None:
         if rows:
             insert = insert_for(orders).values(rows)
             op.execute(insert.on_conflict_do_update(index_elements=["order_id"], set_={"unsure": True}))
-    for page in _pages(ENTRY):
+    for page in stored_pages(PLUGIN, ENTRY):
         rows = []
         for key, value in page:
             book, _, sku = key.removeprefix(ENTRY).partition(".")
@@ -114,7 +89,7 @@ def _move() -> None:
                 )
         if rows:
             op.execute(insert_for(entries).values(rows).on_conflict_do_nothing())
-    for page in _pages(ACCOUNT):
+    for page in stored_pages(PLUGIN, ACCOUNT):
         rows = [
             {"contact_id": key.removeprefix(ACCOUNT), "account_id": value.get("account")}
             for key, value in page
@@ -153,60 +128,35 @@ def upgrade() -> None:
     # Printing SQL (``--sql``) reads nothing, so nothing is moved, and nothing forgotten.
     if not context.is_offline_mode():
         _move()
-        op.execute(
-            plugin_data.delete().where(
-                plugin_data.c.plugin == PLUGIN,
-                sa.or_(*(plugin_data.c.key.startswith(prefix) for prefix in (ORDER, UNSURE, ENTRY, ACCOUNT))),
-            )
-        )
-
-
-def _table_pages(table: sa.TableClause, *keys: sa.ColumnClause[Any]) -> Iterator[Sequence[Any]]:
-    after: tuple[Any, ...] | None = None
-    while True:
-        query = sa.select(table).order_by(*keys).limit(PAGE)
-        if after is not None:
-            query = query.where(sa.tuple_(*keys) > sa.tuple_(*after))
-        page = op.get_bind().execute(query).all()
-        if not page:
-            return
-        yield page
-        after = tuple(getattr(page[-1], key.name) for key in keys)
-
-
-def _stored(key: str, value: Any) -> dict[str, Any]:
-    return {"plugin": PLUGIN, "key": key, "value": value}
+        forget_stored(PLUGIN, ORDER, UNSURE, ENTRY, ACCOUNT)
 
 
 def downgrade() -> None:
     if context.is_offline_mode():
         raise RuntimeError("Moving the orders' rows back into plugin_data reads them: downgrade without --sql.")
-    for page in _table_pages(orders, orders.c.order_id):
-        values = [
-            _stored(
-                f"{ORDER}{row.order_id}",
-                {"id": row.salesforce_id, "instance_url": row.instance_url, "status": row.status},
-            )
-            for row in page
-            if row.complete and row.salesforce_id
-        ] + [_stored(f"{UNSURE}{row.order_id}", True) for row in page if row.unsure]
-        if values:
-            op.execute(plugin_data.insert().values(values))
-    for page in _table_pages(entries, entries.c.price_book_id, entries.c.sku):
-        op.execute(
-            plugin_data.insert().values(
-                [
-                    _stored(f"{ENTRY}{row.price_book_id}.{row.sku}", {"product": row.product_id, "entry": row.entry_id})
-                    for row in page
-                ]
-            )
+    for page in table_pages(orders, orders.c.order_id):
+        store_values(
+            PLUGIN,
+            [
+                (
+                    f"{ORDER}{row.order_id}",
+                    {"id": row.salesforce_id, "instance_url": row.instance_url, "status": row.status},
+                )
+                for row in page
+                if row.complete and row.salesforce_id
+            ]
+            + [(f"{UNSURE}{row.order_id}", True) for row in page if row.unsure],
         )
-    for page in _table_pages(accounts, accounts.c.contact_id):
-        op.execute(
-            plugin_data.insert().values(
-                [_stored(f"{ACCOUNT}{row.contact_id}", {"account": row.account_id}) for row in page]
-            )
+    for page in table_pages(entries, entries.c.price_book_id, entries.c.sku):
+        store_values(
+            PLUGIN,
+            (
+                (f"{ENTRY}{row.price_book_id}.{row.sku}", {"product": row.product_id, "entry": row.entry_id})
+                for row in page
+            ),
         )
+    for page in table_pages(accounts, accounts.c.contact_id):
+        store_values(PLUGIN, ((f"{ACCOUNT}{row.contact_id}", {"account": row.account_id}) for row in page))
     op.drop_table("salesforce_contacts_buyer_accounts")
     op.drop_table("salesforce_contacts_price_book_entries")
     op.drop_table("salesforce_contacts_orders")
