@@ -44,6 +44,7 @@ from host.sync.existing import ExistingRecords, existing_records
 from host.sync.handlers import (
     BackfillSource,
     BatchWait,
+    ClaimedEntries,
     Done,
     Entry,
     Failed,
@@ -54,6 +55,7 @@ from host.sync.handlers import (
     RecordLabel,
     RetryLater,
     SelectsRecordIds,
+    StreamsEntries,
     SyncHandler,
 )
 from host.sync.labels import affiliate_labels, user_labels
@@ -122,6 +124,7 @@ __all__ = [
     # The sync queue and its handler contract
     "BackfillSource",
     "BatchWait",
+    "ClaimedEntries",
     "Done",
     "Entry",
     "ExistingRecords",
@@ -135,6 +138,7 @@ __all__ = [
     "RecordsOfTable",
     "RetryLater",
     "SelectsRecordIds",
+    "StreamsEntries",
     "SyncHandler",
     "affiliate_labels",
     "backfill_with_progress",

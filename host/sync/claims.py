@@ -10,14 +10,14 @@ UPDATE, which the database runs as one writer's.
 """
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from more_itertools import chunked
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Update, and_, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 
 from host.database import VALUES_PER_STATEMENT
@@ -101,6 +101,80 @@ class Claim:
         return [entry.id for entry in self.entries]
 
 
+@dataclass(frozen=True)
+class StreamedClaim:
+    """Entries one worker holds, read from the database a chunk at a time instead of held.
+
+    Implements :class:`host.sync.handlers.ClaimedEntries`.
+    """
+
+    plugin: str
+    kind: str
+    token: str
+    count: int
+    chunk_size: int
+
+    def __iter__(self) -> Iterator[Entry]:
+        after = 0
+        while True:
+            rows = db.session.execute(
+                _held(self.token).where(SyncEntry.id > after).order_by(SyncEntry.id).limit(self.chunk_size)
+            ).all()
+            yield from (self._entry(row) for row in rows)
+            if len(rows) < self.chunk_size:
+                return
+            after = rows[-1].id
+
+    def entries_for(self, record_ids: Iterable[str]) -> dict[str, Entry]:
+        found: dict[str, Entry] = {}
+        for chunk in chunked(record_ids, VALUES_PER_STATEMENT):
+            rows = db.session.execute(_held(self.token).where(SyncEntry.record_id.in_(chunk)))
+            found.update({row.record_id: self._entry(row) for row in rows})
+        return found
+
+    def entries(self, entry_ids: Iterable[int]) -> list[Entry]:
+        """The held entries among ``entry_ids``, by id."""
+        found: list[Entry] = []
+        for chunk in chunked(entry_ids, VALUES_PER_STATEMENT):
+            rows = db.session.execute(_held(self.token).where(SyncEntry.id.in_(chunk)).order_by(SyncEntry.id))
+            found.extend(self._entry(row) for row in rows)
+        return found
+
+    def _entry(self, row: Any) -> Entry:
+        return Entry(row.id, self.plugin, self.kind, row.record_id, row.payload, row.attempts)
+
+
+_ENTRY_COLUMNS = (SyncEntry.id, SyncEntry.record_id, SyncEntry.payload, SyncEntry.attempts)
+
+
+def _held(token: str) -> Select[Any]:
+    return select(*_ENTRY_COLUMNS).where(SyncEntry.claim_token == token)
+
+
+def _take_due(plugin: str, kind: str, limit: int, lease_seconds: float, token: str) -> Update:
+    """The UPDATE that marks up to ``limit`` due entries of a queue in flight under ``token``."""
+    now = utcnow()
+    due = (
+        select(SyncEntry.id)
+        .where(SyncEntry.plugin == plugin, SyncEntry.kind == kind, is_due(now))
+        .order_by(SyncEntry.not_before, SyncEntry.id)
+        .limit(limit)
+    )
+    if dialect_name() == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    return (
+        update(SyncEntry)
+        .where(SyncEntry.id.in_(due.scalar_subquery()))
+        .values(
+            state=EntryState.IN_FLIGHT,
+            claim_token=token,
+            claimed_until=now + timedelta(seconds=lease_seconds),
+            changed_in_flight=False,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 def claim(plugin: str, kind: str, limit: int, lease_seconds: float) -> Claim:
     """Claim up to ``limit`` due entries of one queue, oldest first; commits.
 
@@ -111,50 +185,38 @@ def claim(plugin: str, kind: str, limit: int, lease_seconds: float) -> Claim:
     """
     token = uuid.uuid4().hex
     with write_transaction():
-        now = utcnow()
-        due = (
-            select(SyncEntry.id)
-            .where(SyncEntry.plugin == plugin, SyncEntry.kind == kind, is_due(now))
-            .order_by(SyncEntry.not_before, SyncEntry.id)
-            .limit(limit)
-        )
-        if dialect_name() == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        rows = db.session.execute(
-            update(SyncEntry)
-            .where(SyncEntry.id.in_(due.scalar_subquery()))
-            .values(
-                state=EntryState.IN_FLIGHT,
-                claim_token=token,
-                claimed_until=now + timedelta(seconds=lease_seconds),
-                changed_in_flight=False,
-            )
-            .returning(SyncEntry.id, SyncEntry.record_id, SyncEntry.payload, SyncEntry.attempts)
-            .execution_options(synchronize_session=False)
-        ).all()
+        rows = db.session.execute(_take_due(plugin, kind, limit, lease_seconds, token).returning(*_ENTRY_COLUMNS)).all()
     entries = [Entry(row.id, plugin, kind, row.record_id, row.payload, row.attempts) for row in rows]
     return Claim(token, sorted(entries, key=lambda entry: entry.id))
 
 
-def renew(claim: Claim, lease_seconds: float) -> int:
+def claim_streamed(plugin: str, kind: str, limit: int, lease_seconds: float, chunk_size: int) -> StreamedClaim:
+    """Claim as :func:`claim` does, without reading the entries: they are read as streamed."""
+    token = uuid.uuid4().hex
+    with write_transaction():
+        result = cast(CursorResult[Any], db.session.execute(_take_due(plugin, kind, limit, lease_seconds, token)))
+    return StreamedClaim(plugin, kind, token, result.rowcount, chunk_size)
+
+
+def renew(claim: Claim | StreamedClaim, lease_seconds: float) -> int:
     """Extend a live claim's lease; commits.
 
     :return: how many of its entries the claim still holds.
     """
     with write_transaction():
         until = utcnow() + timedelta(seconds=lease_seconds)
+        held = SyncEntry.claim_token == claim.token
+        if isinstance(claim, StreamedClaim):
+            return _rows_updated(update(SyncEntry).where(held).values(claimed_until=until))
         return sum(
-            cast(
-                CursorResult[Any],
-                db.session.execute(
-                    update(SyncEntry)
-                    .where(SyncEntry.id.in_(ids), SyncEntry.claim_token == claim.token)
-                    .values(claimed_until=until)
-                    .execution_options(synchronize_session=False)
-                ),
-            ).rowcount
+            _rows_updated(update(SyncEntry).where(SyncEntry.id.in_(ids), held).values(claimed_until=until))
             for ids in chunked(claim.entry_ids, VALUES_PER_STATEMENT)
         )
+
+
+def _rows_updated(statement: Update) -> int:
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount
 
 
 def hold(claim: Claim) -> dict[int, bool]:

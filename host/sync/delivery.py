@@ -12,6 +12,7 @@ at once rather than from the next sweep on.
 import logging
 import threading
 from datetime import datetime
+from typing import cast
 
 from flask import Flask
 
@@ -19,11 +20,13 @@ from host.extensions import db
 from host.plugins.registry import enabled_names
 from host.services.errors import unexpected_error
 from host.sync import claims
-from host.sync.claims import Claim
-from host.sync.handlers import BatchWait, FillsBatches, Outcome, RetryLater, SyncHandler
+from host.sync.claims import Claim, StreamedClaim
+from host.sync.handlers import BatchWait, FillsBatches, Outcome, RetryLater, StreamsEntries, SyncHandler
 from host.sync.pauses import active_pauses, pause_end
 from host.sync.runtime import sync_runtime
-from host.sync.settle import settle
+from host.sync.settings import SyncSettings
+from host.sync.settle import Settlement, settle
+from host.sync.streaming import deliver_streamed
 from host.timestamps import utcnow
 
 log = logging.getLogger(__name__)
@@ -36,7 +39,7 @@ class LeaseKeeper:
     however long a live handler takes.
     """
 
-    def __init__(self, app: Flask, claim: Claim, lease_seconds: float) -> None:
+    def __init__(self, app: Flask, claim: Claim | StreamedClaim, lease_seconds: float) -> None:
         self._app = app
         self._claim = claim
         self._lease_seconds = lease_seconds
@@ -49,7 +52,7 @@ class LeaseKeeper:
                 with self._app.app_context():
                     claims.renew(self._claim, self._lease_seconds)
             except Exception:
-                log.exception("could not renew the claim on %d sync entries", len(self._claim.entries))
+                log.exception("could not renew the sync claim %s", self._claim.token)
 
     def __enter__(self) -> "LeaseKeeper":
         self._thread.start()
@@ -106,6 +109,31 @@ def _filled_at(plugin: str, kind: str, handler: SyncHandler, now: datetime) -> d
     return claims.batch_ready(plugin, kind, full, wait.seconds, now)
 
 
+def _deliver_batch(
+    app: Flask, plugin: str, kind: str, handler: SyncHandler, settings: SyncSettings
+) -> tuple[int, Settlement] | None:
+    """Claim one batch of a queue, hand it to its handler and settle it.
+
+    :return: how many entries were claimed, and how they ended; None if none were due.
+    """
+    claim: Claim | StreamedClaim
+    if isinstance(handler, StreamsEntries):
+        claim = claims.claim_streamed(plugin, kind, handler.batch_size, settings.lease_seconds, handler.chunk_size)
+        count = claim.count
+    else:
+        claim = claims.claim(plugin, kind, handler.batch_size, settings.lease_seconds)
+        count = len(claim.entries)
+    if not count:
+        return None
+    if count >= handler.batch_size:
+        # More is probably waiting: another worker (Celery) may take it meanwhile.
+        sync_runtime().engine.signal()
+    with LeaseKeeper(app, claim, settings.lease_seconds):
+        if isinstance(claim, StreamedClaim):
+            return count, deliver_streamed(cast(StreamsEntries, handler), claim, settings)
+        return count, settle(claim, call_handler(handler, claim), settings)
+
+
 def deliver_due(app: Flask) -> int:
     """One pass: deliver one batch from every due queue.
 
@@ -123,17 +151,13 @@ def deliver_due(app: Flask) -> int:
             filled_at = _filled_at(plugin, kind, handler, now)
             if filled_at is None or filled_at > now:
                 continue
-            claim = claims.claim(plugin, kind, handler.batch_size, settings.lease_seconds)
-            if not claim.entries:
+            batch = _deliver_batch(app, plugin, kind, handler, settings)
+            if batch is None:
                 continue
-            if len(claim.entries) >= handler.batch_size:
-                # More is probably waiting: another worker (Celery) may take it meanwhile.
-                sync_runtime().engine.signal()
-            with LeaseKeeper(app, claim, settings.lease_seconds):
-                outcomes = call_handler(handler, claim)
-            if settle(claim, outcomes, settings).paused:
+            count, settlement = batch
+            if settlement.paused:
                 paused.add(plugin)
-            settled += len(claim.entries)
+            settled += count
         return settled
 
 

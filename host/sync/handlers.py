@@ -7,7 +7,7 @@ for each entry. Handlers must be idempotent: an entry whose worker died mid-batc
 delivered again once its claim expires.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -105,6 +105,49 @@ class SyncHandler(Protocol):
         An entry missing from the answer is retried later. An exception retries every
         entry of the batch and is logged.
         """
+        ...
+
+
+class ClaimedEntries(Protocol):
+    """The entries of a streamed batch, read from the database a chunk at a time.
+
+    Iterating reads the entries the worker still holds, oldest id first; it may be
+    done more than once (each pass reads again), and an entry already answered and
+    settled is no longer among them.
+    """
+
+    @property
+    def count(self) -> int:
+        """How many entries the batch held when it was claimed."""
+        ...
+
+    def __iter__(self) -> Iterator[Entry]: ...
+
+    def entries_for(self, record_ids: Iterable[str]) -> Mapping[str, Entry]:
+        """The held entries of these records, by record id: one query per few thousand ids."""
+        ...
+
+
+@runtime_checkable
+class StreamsEntries(Protocol):
+    """A handler whose batches are too large to hold: entries in and outcomes out as streams.
+
+    Instead of ``__call__``, the queue calls :meth:`stream` with the claimed entries
+    as :class:`ClaimedEntries` and settles the ``(entry id, outcome)`` pairs it yields
+    ``chunk_size`` at a time, each chunk in a transaction of its own that also commits
+    the handler's writes so far. So neither side ever holds the whole batch. A worker
+    that dies mid-stream loses only the entries not yet settled, which are delivered
+    again once its lease lapses. Entries left unanswered when the stream ends are
+    retried (or wait, if the stream yielded a :class:`Pause`); an exception retries
+    every entry not yet settled, and the writes since the last chunk are rolled back.
+    """
+
+    batch_size: int
+    #: Entries read, and outcomes settled, together.
+    chunk_size: int
+
+    def stream(self, entries: ClaimedEntries) -> Iterable[tuple[int, Outcome]]:
+        """Deliver ``entries``, yielding each entry's outcome once known."""
         ...
 
 

@@ -271,6 +271,15 @@ def _columns(records: Sequence[Mapping[str, Any]]) -> list[str]:
     return list(dict.fromkeys(name for record in records for name in record))
 
 
+def _key_columns(operation: str, columns: Sequence[str], external_id_field: str | None) -> list[str]:
+    """The columns whose cells say which record a result row is: the external id, the Id, or all."""
+    if operation == "upsert" and external_id_field:
+        return [next((c for c in columns if c.lower() == external_id_field.lower()), external_id_field)]
+    if operation in ("update", "delete"):
+        return [next((c for c in columns if c.lower() == "id"), "Id")]
+    return list(columns)
+
+
 def run_job(
     client: SalesforceClient,
     operation: str,
@@ -291,12 +300,7 @@ def run_job(
     """
     ingest = ingest or BulkIngest(client, **poll_pacing(len(records)))
     columns = _columns(records)
-    if operation == "upsert" and external_id_field:
-        key_columns = [next((c for c in columns if c.lower() == external_id_field.lower()), external_id_field)]
-    elif operation in ("update", "delete"):
-        key_columns = [next((c for c in columns if c.lower() == "id"), "Id")]
-    else:
-        key_columns = columns
+    key_columns = _key_columns(operation, columns, external_id_field)
     try:
         job = ingest.create_job(operation, sobject, external_id_field=external_id_field)
         ingest.upload(job.id, columns, lambda: records)
@@ -345,6 +349,45 @@ def _results(
     reason = _unfinished(client, status, len(records))
     missing = RecordResult(None, False, errors=(reason,) if reason else ())
     return [result or missing for result in results]
+
+
+def stream_job(
+    client: SalesforceClient,
+    operation: str,
+    sobject: str,
+    columns: Sequence[str],
+    rows: Callable[[], Iterable[Mapping[str, Any]]],
+    count: int,
+    *,
+    external_id_field: str | None = None,
+    deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
+) -> Iterator[tuple[str, RecordResult]]:
+    """Write ``count`` rows in one ingest job, yielding each row's result as it is read.
+
+    For loads too large to hold: ``rows`` makes the rows as the upload is sent (and
+    again if it is repeated), and each result comes with its row's key cell, the
+    upsert's external id or the ``Id`` of an update, for the caller to find its record
+    by; nothing of the whole job is kept. Rows a failed or stopped job did not reach
+    come with the reason, as :func:`run_job` gives them. A call that fails raises.
+    """
+    if operation not in ("upsert", "update", "delete"):
+        raise ValueError(f"A streamed {operation} job has no key column to match its results by.")
+    ingest = BulkIngest(client, **poll_pacing(count))
+    [key_column] = _key_columns(operation, columns, external_id_field)
+    job = ingest.create_job(operation, sobject, external_id_field=external_id_field)
+    ingest.upload(job.id, columns, rows)
+    ingest.complete_upload(job.id)
+    status = ingest.wait(job.id, deadline_seconds)
+    context = client.context(sobject)
+    now = datetime.now(UTC)
+    for row in ingest.successful_results(status.id):
+        yield row.get(key_column, ""), RecordResult(row.get("sf__Id") or None, True, row.get("sf__Created") == "true")
+    for row in ingest.failed_results(status.id):
+        error = parse_row_error(row.get("sf__Error") or "", context, now)
+        yield row.get(key_column, ""), RecordResult(row.get("sf__Id") or None, False, errors=(error,))
+    if (reason := _unfinished(client, status, count)) is not None:
+        for row in ingest.unprocessed_records(status.id):
+            yield row.get(key_column, ""), RecordResult(None, False, errors=(reason,))
 
 
 def upsert_records(

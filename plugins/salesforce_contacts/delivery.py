@@ -154,7 +154,7 @@ class BatchDelivery:
         query = select(User).where(User.id.in_(ids)).options(selectinload(User.tags))
         return {str(user.id): UserSnapshot.of(user) for user in db.session.scalars(query)}
 
-    def _description(self) -> ObjectDescription:
+    def description(self) -> ObjectDescription:
         try:
             return Describer(self.client).describe(self.object_type)
         except InvalidObject as error:
@@ -162,13 +162,13 @@ class BatchDelivery:
             raise ConfigurationError(str(error)) from error
 
     def _read(self) -> None:
-        description = self._description()
+        description = self.description()
         mapping = outgoing_mapping(self.store, self.object_type)
         consent_fields = opt_out_fields(self.options, description)
         for entries in chunked(self.entries, _USERS_PER_QUERY):
-            self._read_users(entries, description, mapping, consent_fields)
+            self.read_users(entries, description, mapping, consent_fields)
 
-    def _read_users(
+    def read_users(
         self,
         entries: Sequence[Entry],
         description: ObjectDescription,
@@ -228,7 +228,7 @@ class BatchDelivery:
         if self.field_refused:
             describe_again(self.client, self.object_type)
         for item in self.items:
-            self.outcomes[item.entry.id] = item.outcome or self._done(item)
+            self.outcomes[item.entry.id] = item.outcome or self.done_outcome(item)
         return self.outcomes
 
     def save(self) -> None:
@@ -271,7 +271,7 @@ class BatchDelivery:
         apply_opt_outs(user, {channel: True for channel in item.existing_opt_outs}, origin)
         return marks_after_sending(user, fields, fields.values())
 
-    def _done(self, item: Item) -> Outcome:
+    def done_outcome(self, item: Item) -> Outcome:
         if item.linked_existing and item.skip_topics:
             verb = "Linked to the existing"
         elif item.linked_existing:
@@ -287,12 +287,12 @@ class BatchDelivery:
             return Failed(f"{message} Topics not changed: {' '.join(item.topic_problems)}")
         return Done(message, external_id=item.salesforce_id)
 
-    def _changes(self, item: Item) -> TopicChanges:
+    def topic_changes_of(self, item: Item) -> TopicChanges:
         if self.options.segmentation is not Segmentation.TOPICS or item.skip_topics:
             return TopicChanges((), {})
         return topic_changes(item.tags, item.assigned)
 
-    def _record_failed(self, item: Item, error: SalesforceError | None) -> None:
+    def record_failed(self, item: Item, error: SalesforceError | None) -> None:
         if item.link is not None and _not_there(error):
             item.drop_link = True
             item.salesforce_id = None
@@ -310,7 +310,7 @@ class BatchDelivery:
     def _fits_one_call(self, item: Item) -> bool:
         if item.link is None and self.options.merge_strategy is not MergeStrategy.OVERWRITE:
             return False
-        changes = self._changes(item)
+        changes = self.topic_changes_of(item)
         calls = 1 + sum(1 if self.topics.get(name) else 2 for name in changes.add)
         calls += sum(1 for assignment_id in changes.remove.values() if assignment_id)
         return calls <= COMPOSITE_LIMIT
@@ -327,7 +327,7 @@ class BatchDelivery:
             entity = composite.upsert(
                 self.object_type, record.key_field, record.key_value, values, reference_id="record"
             ).id
-        changes = self._changes(item)
+        changes = self.topic_changes_of(item)
         for index, name in enumerate(changes.add):
             known = self.topics.get(name)
             topic_id = known.id if known else upsert_topic(composite, name, reference_id=f"topic{index}").id
@@ -339,7 +339,7 @@ class BatchDelivery:
         answers = composite.send()
         record_answer = answers["record"]
         if not record_answer.ok:
-            self._record_failed(item, record_answer.error)
+            self.record_failed(item, record_answer.error)
             return
         item.sent = True
         if item.link is None:
@@ -399,14 +399,14 @@ class BatchDelivery:
                 if result.success:
                     item.salesforce_id, item.created, item.sent = result.id, bool(result.created), True
                 else:
-                    self._record_failed(item, result.error)
+                    self.record_failed(item, result.error)
         if to_update:
             results = update_many(self.client, self.object_type, [body for _item, body in to_update])
             for (item, _body), result in zip(to_update, results, strict=True):
                 if result.success:
                     item.sent = True
                 else:
-                    self._record_failed(item, result.error)
+                    self.record_failed(item, result.error)
 
     def _match_existing(self, items: Sequence[Item]) -> tuple[list[Item], list[tuple[Item, dict[str, Any]]]]:
         """Link users to the records that already match them, as the merge strategy says.
@@ -443,7 +443,7 @@ class BatchDelivery:
         return to_create, updates
 
     def _send_topics(self, items: Sequence[Item]) -> None:
-        changes = {id(item): self._changes(item) for item in items}
+        changes = {id(item): self.topic_changes_of(item) for item in items}
         wanted = {name for item in items for name in changes[id(item)].add}
         self._ensure_topics(wanted)
         additions = [
@@ -491,7 +491,7 @@ class BatchDelivery:
         wanted = [
             (item, name)
             for item in items
-            for name, assignment in self._changes(item).remove.items()
+            for name, assignment in self.topic_changes_of(item).remove.items()
             if assignment is None and item.salesforce_id
         ]
         if not wanted:

@@ -120,4 +120,15 @@ def forget_links(user_ids: Iterable[int | str]) -> None:
 
 def linked_user_id(salesforce_id: str) -> int | None:
     """The user linked to the record ``salesforce_id``, if any."""
-    return db.session.scalar(select(ContactLink.user_id).where(ContactLink.salesforce_id == salesforce_id))
+    return linked_user_ids([salesforce_id]).get(salesforce_id)
+
+
+def linked_user_ids(salesforce_ids: Iterable[str]) -> dict[str, int]:
+    """The users linked to these records, by record Id: one query per few thousand."""
+    found: dict[str, int] = {}
+    for chunk in chunked(salesforce_ids, VALUES_PER_STATEMENT):
+        rows = db.session.execute(
+            select(ContactLink.salesforce_id, ContactLink.user_id).where(ContactLink.salesforce_id.in_(chunk))
+        )
+        found.update({salesforce_id: user_id for salesforce_id, user_id in rows})
+    return found

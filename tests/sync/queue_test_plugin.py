@@ -13,7 +13,7 @@ the middle of a batch until the test releases it (or kills the process).
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +26,7 @@ from host.plugins import Plugin, hookimpl
 from host.snapshots import UserSnapshot
 from host.sync import enqueue
 from host.sync.backfill import RecordsOfTable
-from host.sync.handlers import Done, Entry, Failed, Outcome, Pause, RetryLater
+from host.sync.handlers import ClaimedEntries, Done, Entry, Failed, Outcome, Pause, RetryLater
 from host.timestamps import utcnow
 
 BOARD_ENV = "PLUGHOST_QUEUE_TEST_BOARD"
@@ -62,6 +62,12 @@ class Board:
 
     def hold_after(self) -> int | None:
         return self._read("hold.json", None)
+
+    def set_chunk_size(self, size: int) -> None:
+        self._write("chunk_size.json", size)
+
+    def chunk_size(self) -> int:
+        return self._read("chunk_size.json", 2)
 
     def release(self) -> None:
         (self.folder / "hold.json").unlink(missing_ok=True)
@@ -158,6 +164,41 @@ class RecordingHandler:
             marker.unlink(missing_ok=True)
 
 
+class StreamingHandler(RecordingHandler):
+    """Streams its batches: reads the entries as the queue yields them, answers each at once."""
+
+    @property
+    def chunk_size(self) -> int:
+        return self.board.chunk_size()
+
+    def stream(self, entries: ClaimedEntries) -> Iterator[tuple[int, Outcome]]:
+        behaviour = self.board.behaviour()
+        self.board.append(
+            "calls.jsonl",
+            {
+                "pid": os.getpid(),
+                "mode": behaviour["mode"],
+                "at": time.time(),
+                "count": entries.count,
+                "record_ids": [],
+            },
+        )
+        hold_after = self.board.hold_after()
+        for index, entry in enumerate(entries):
+            if index == hold_after:
+                self._wait_for_release()
+            if behaviour["mode"] == "raise" and index == 3:
+                raise RuntimeError(behaviour["reason"])
+            self.board.append(
+                "deliveries.jsonl",
+                {"pid": os.getpid(), "kind": self.kind, "record_id": entry.record_id, "payload": entry.payload},
+            )
+            if behaviour["mode"] == "pause" and index == 1:
+                yield entry.id, Pause(behaviour["reason"])
+                return
+            yield entry.id, Done("Streamed", external_id=f"EXT-{entry.record_id}")
+
+
 class UserHandler(RecordsOfTable, RecordingHandler):
     """Handles users, and lists them all for backfills."""
 
@@ -179,7 +220,11 @@ class QueueTestPlugin(Plugin):
 
     @hookimpl
     def sync_handlers(self) -> Mapping[str, RecordingHandler]:
-        return {"thing": RecordingHandler(self.board, "thing"), "user": UserHandler(self.board, "user")}
+        return {
+            "thing": RecordingHandler(self.board, "thing"),
+            "user": UserHandler(self.board, "user"),
+            "streamed": StreamingHandler(self.board, "streamed"),
+        }
 
     @hookimpl
     def user_registered(self, user: UserSnapshot) -> None:
