@@ -17,7 +17,6 @@ import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from owner_steps import (
     SYNC_TIMEOUT_MS,
     connect_leads,
