@@ -51,7 +51,7 @@ def sync_warnings(store: PluginStore, options: Options, tags_endpoint: str, fiel
             SyncWarning(
                 f"{len(lacking)} site tag{'s' if len(lacking) != 1 else ''} ({', '.join(lacking)}) "
                 f"{'have' if len(lacking) != 1 else 'has'} no value in {picklist.name}, so users' records leave "
-                "them out. Add the values in Salesforce Setup, then Refresh.",
+                f"{'them' if len(lacking) != 1 else 'it'} out. Add the values in Salesforce Setup, then Refresh.",
                 url_for(tags_endpoint, _anchor=TAGS_ANCHOR),
                 "Open the Tags tab",
             )

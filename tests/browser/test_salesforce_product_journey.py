@@ -330,7 +330,7 @@ def see_a_tag_salesforce_lacks(
     owner.goto(base_url + "/admin/")
     warnings = owner.locator(".sync-warnings")
     expect(warnings).to_contain_text(
-        f"Salesforce Contacts: 1 site tag ({TAG_SALESFORCE_LACKS}) has no value in Interests__c, so users' records leave"
+        f"Salesforce Contacts: 1 site tag ({TAG_SALESFORCE_LACKS}) has no value in Interests__c, so users' records leave it out"
     )
     screenshots(owner, "product-dashboard-sent-only-in-part")
 
@@ -347,7 +347,7 @@ def keep_leads_within_its_share(owner: Page, base_url: str, emulator: EmulatorHa
     expect(flash(owner, re.compile(r"^The connection works"))).to_be_visible()
 
     add_affiliate(owner, base_url, "Budget", "budget@partner.example", company="Thrift Referrals")
-    banner = owner.get_by_role("alert").filter(has_text="Salesforce Leads has paused syncing until")
+    banner = owner.get_by_role("alert").filter(has_text="Salesforce Leads has paused syncing")
     owner.goto(base_url + "/admin/")
     reload_until_visible(owner, banner)
     expect(banner).to_contain_text("Syncing keeps within 50% of the org's daily API requests")
@@ -362,11 +362,12 @@ def wait_out_the_api_limit(
     emulator.admin.settings(api_usage=emulator.config.api_limit)
     register(visitor, base_url, "Pat", "pat@example.com")
 
-    banner = owner.get_by_role("alert").filter(has_text="Salesforce Contacts has paused syncing until")
+    banner = owner.get_by_role("alert").filter(has_text="Salesforce Contacts has paused syncing")
     owner.goto(base_url + "/admin/")
     reload_until_visible(owner, banner)
     expect(banner).to_contain_text("nothing is lost")
     expect(banner).to_contain_text("API limit is used up")
+    assert banner.inner_text().count(" UTC") == 1, "the banner names the end once"
     screenshots(owner, "product-api-limit-banner")
     for path in ("/admin/users/", "/admin/marketplace/"):
         owner.goto(base_url + path)

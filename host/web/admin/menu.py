@@ -67,10 +67,12 @@ def paused_queue_banners() -> list[Banner]:
         end = pause_end(pause)
         if end is None:
             continue
+        shown_end = f"{end:%Y-%m-%d %H:%M}"
+        # A reason that already names the end (an exhausted API limit's does) is not told it twice.
+        until = "" if shown_end in pause.reason else f" until {shown_end} UTC"
         banners.append(
             Banner(
-                f"{plugin_title(name)} has paused syncing until {end:%Y-%m-%d %H:%M} UTC; nothing is lost. "
-                f"{pause.reason}",
+                f"{plugin_title(name)} has paused syncing{until}; nothing is lost. {pause.reason}",
                 BannerLevel.WARNING,
                 url_for("sync_admin.index") + f"#plugin-{name}",
                 "Open Sync",
