@@ -9,6 +9,8 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..ids import IdGenerator
+
 if TYPE_CHECKING:
     from ..state import Org
 
@@ -85,6 +87,9 @@ class Jobs:
     """The org's ingest and query jobs; a lock of its own guards the maps, the org's lock guards the records."""
 
     def __init__(self) -> None:
+        #: Job ids come from the registry, not the org: the jobs outlive a reset of the
+        #: org's records (and of its id counter), so a new job never takes an old one's id.
+        self.ids = IdGenerator()
         self.by_id: dict[str, Job] = {}
         #: Query jobs (:class:`~salesforce_emulator.bulk.queries.QueryJob`), by id.
         self.queries: dict[str, Any] = {}

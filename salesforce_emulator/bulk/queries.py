@@ -130,7 +130,7 @@ def create_query_job(org: "Org", request: RestRequest) -> RestResponse:
         run_query(org, source, False, request.version)  # raises INVALID_TYPE with Salesforce's message
         raise not_found()
     job = QueryJob(
-        id=org.ids.new(JOB_PREFIX),
+        id=jobs_of(org).ids.new(JOB_PREFIX),
         operation=operation,
         object=sobject.name,
         query=source,

@@ -40,7 +40,7 @@ def create_job(org: "Org", request: RestRequest) -> RestResponse:
     if operation == "upsert" and not external:
         raise ApiError.of(400, "API_ERROR", "External ID was blank for upsert")
     job = Job(
-        id=org.ids.new(JOB_PREFIX),
+        id=jobs_of(org).ids.new(JOB_PREFIX),
         operation=operation,
         object=org.schema.get(name).name,  # type: ignore[union-attr]
         created_by=request.user_id,

@@ -7,6 +7,8 @@ from emulator_rest_client import Api
 from polling import wait_for
 from simple_salesforce import Salesforce
 
+from salesforce_emulator.testing import EmulatorHandle
+
 
 def _complete(api: Api, job_id: str) -> dict:
     def finished() -> dict | None:
@@ -86,3 +88,13 @@ def test_a_finished_job_cannot_be_aborted_and_a_deleted_job_is_gone(api: Api) ->
     assert job_id not in {job["id"] for job in api.get("jobs/ingest").json()["records"]}
     assert api.delete(f"jobs/query/{job_id}").status_code == 204
     assert api.get(f"jobs/query/{job_id}").status_code == 404
+
+
+def test_jobs_kept_across_a_reset_of_the_org_keep_their_own_ids(emulator: EmulatorHandle, api: Api) -> None:
+    """The org's records and id counter start again on a reset; its job history does not, so ids never repeat."""
+    before = _job(api, "SELECT Id FROM Contact")
+    emulator.reset()
+    after = Api(emulator, emulator.obtain_token())
+    again = _job(after, "SELECT Id FROM Contact")
+    assert again != before
+    assert {before, again} <= {job["id"] for job in after.get("jobs/query").json()["records"]}
