@@ -17,6 +17,7 @@ from owner_steps import (
     connect_contacts,
     enable_plugins,
     flash,
+    open_contacts_tab,
     register,
     reload_until_visible,
     set_up_site,
@@ -80,6 +81,7 @@ def test_a_visitor_buys_a_mug_and_its_order_reaches_salesforce(
     enable_plugins(owner, base_url, ("Salesforce Contacts",))
     enable_the_shop(owner, base_url)
     connect_contacts(owner, base_url, emulator, logged_in_to_salesforce=False)
+    open_contacts_tab(owner, "Object & fields")
     owner.get_by_role("button", name="Save mapping").click()
     expect(flash(owner, "Field mapping saved")).to_be_visible()
     account = emulator.admin.insert("Account", Name="Web shop customers")
