@@ -82,11 +82,20 @@ def _never_sent_count(plugin: str, kind: str, source: BackfillSource) -> int:
     return sum(1 for _ in _never_sent(plugin, kind, source))
 
 
+def _waiting_count(plugin: str, kind: str, source: BackfillSource) -> int:
+    """Entries waiting for records that exist: one for a record deleted meanwhile is not on its way."""
+    if isinstance(source, SelectsRecordIds):
+        waiting = _waiting(plugin, kind).where(SyncEntry.record_id.in_(source.record_id_select().scalar_subquery()))
+        return db.session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+    listed = set(source.record_ids())
+    return sum(1 for record_id in db.session.scalars(_waiting(plugin, kind)) if record_id in listed)
+
+
 def unsent_records(plugin: str) -> list[UnsentRecords]:
     """For each kind the plugin can list, how many records it has never sent and how many are on their way."""
     counts = []
     for kind, source in _sources(plugin):
-        waiting = db.session.scalar(select(func.count()).select_from(_waiting(plugin, kind).subquery())) or 0
+        waiting = _waiting_count(plugin, kind, source)
         never = _never_sent_count(plugin, kind, source)
         counts.append(UnsentRecords(plugin, kind, source.record_count(), never, waiting))
     return counts

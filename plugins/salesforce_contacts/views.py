@@ -9,12 +9,13 @@ tab again.
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from host.api import (
     InvalidValue,
     SettingsValidationError,
+    User,
     admin_required,
     create_tag,
     db,
@@ -422,6 +423,8 @@ def remove_webhook(endpoint_id: str) -> Response:
 @pages.route("/users/<int:user_id>/resync", methods=["POST"])
 @admin_required
 def resync(user_id: int) -> Response:
+    if db.session.get(User, user_id) is None:
+        abort(404)
     plugin = contacts_plugin()
     enqueue(plugin, KIND, str(user_id))
     db.session.commit()

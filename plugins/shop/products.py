@@ -40,10 +40,11 @@ def price_of(value: Any) -> Decimal:
         raise InvalidValue("price", "A price is a number such as 12.50.")
     if price <= 0:
         raise InvalidValue("price", "A price must be more than zero.")
-    if price != price.quantize(Decimal("0.01")):
-        raise InvalidValue("price", "A price has at most two decimal places, such as 12.50.")
+    # Before the places are checked: rounding a number this large needs more digits than Decimal keeps.
     if price > MAX_PRICE:
         raise InvalidValue("price", "A price must be at most 99,999,999.99.")
+    if price != price.quantize(Decimal("0.01")):
+        raise InvalidValue("price", "A price has at most two decimal places, such as 12.50.")
     return price.quantize(Decimal("0.01"))
 
 

@@ -90,7 +90,7 @@ def blueprint(plugin: "Shop") -> Blueprint:
             problems = []
             for line in cart.lines():
                 given = request.form.get(f"quantity-{line.product.id}", "").strip()
-                if not given.isdigit() or int(given) > MAX_QUANTITY:
+                if not given.isdecimal() or int(given) > MAX_QUANTITY:
                     problems.append(f"The quantity of {line.product.name} is a whole number from 0 to {MAX_QUANTITY}.")
                     continue
                 cart.set_quantity(line.product.id, int(given))

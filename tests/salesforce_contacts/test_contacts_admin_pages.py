@@ -70,6 +70,7 @@ def test_user_page_links_the_record_and_resyncs(site):
     assert f"{site.sf.base_url}/lightning/r/Contact/{contact_id}/view" in page
     assert "Created Contact" in page
     site.sf.admin.clear_calls()
+    assert site.admin.post("/admin/plugins/salesforce_contacts/users/999999/resync").status_code == 404
     response = site.admin.post(f"/admin/plugins/salesforce_contacts/users/{user_id}/resync")
     assert response.status_code == 302
     site.drain()

@@ -103,6 +103,7 @@ def test_order_panel_links_the_order_and_retries_a_failure(shop: Shop) -> None:
         html = render_template(panel.template, **panel.context)
     assert "Not in Salesforce yet" in html and "Retry" in html and "Default Account ID" in html
     shop.options()
+    assert shop.site.admin.post(f"{ORDERS_PAGE}999999/retry").status_code == 404, "no such order: nothing queued"
     response = shop.site.admin.post(f"{ORDERS_PAGE}1/retry")
     assert response.status_code == 302 and response.headers["Location"].endswith(ORDERS_PAGE)
     shop.site.drain()

@@ -49,7 +49,12 @@ def test_both_ways_count_only_records_with_neither_a_result_nor_a_waiting_entry(
         now = utcnow()
         for kind in ("queried", "listed"):
             db.session.add(SyncResult(plugin="counting", kind=kind, record_id=sent, state=ResultState.DONE, at=now))
-            for record_id, state in ((waiting, EntryState.PENDING), (dead, EntryState.DEAD)):
+            gone = "999999"  # a user deleted while its entry waits
+            for record_id, state in (
+                (waiting, EntryState.PENDING),
+                (dead, EntryState.DEAD),
+                (gone, EntryState.PENDING),
+            ):
                 db.session.add(
                     SyncEntry(plugin="counting", kind=kind, record_id=record_id, state=state, not_before=now)
                 )
@@ -58,7 +63,9 @@ def test_both_ways_count_only_records_with_neither_a_result_nor_a_waiting_entry(
         counts = {
             records.kind: (records.total, records.never_sent, records.waiting) for records in unsent_records("counting")
         }
-        assert counts == {"queried": (6, 4, 1), "listed": (6, 4, 1)}, "a dead entry's record counts as never sent"
+        assert counts == {"queried": (6, 4, 1), "listed": (6, 4, 1)}, (
+            "a dead entry's record is never sent; a gone one not waiting"
+        )
 
         assert send_unsent("counting", "queried") == 4
         assert send_unsent("counting", "listed") == 4
@@ -72,6 +79,6 @@ def test_both_ways_count_only_records_with_neither_a_result_nor_a_waiting_entry(
             )
             for kind in ("queried", "listed")
         }
-        assert queued["queried"] == queued["listed"] == sorted([waiting, dead, *never]), (
+        assert queued["queried"] == queued["listed"] == sorted([waiting, dead, *never, gone]), (
             "the dead entry is queued again"
         )

@@ -13,7 +13,7 @@ from plugins.salesforce_contacts.orders.forms import OrderSettingsForm
 from plugins.salesforce_contacts.orders.handler import KIND
 from plugins.salesforce_contacts.orders.links import PRICE_BOOKS_KEY
 from plugins.salesforce_contacts.orders.options import load_options, save_options
-from plugins.salesforce_contacts.orders.shop import ORDER_PAGE, shop_installed
+from plugins.salesforce_contacts.orders.shop import ORDER_PAGE, order_snapshot, shop_installed
 
 if TYPE_CHECKING:
     from plugins.salesforce_contacts.plugin import SalesforceContactsPlugin
@@ -70,6 +70,8 @@ def refresh_price_books() -> Response:
 @pages.route("/<int:order_id>/retry", methods=["POST"])
 @admin_required
 def retry(order_id: int) -> Response:
+    if order_snapshot(order_id) is None:
+        abort(404)
     enqueue(contacts_plugin(), KIND, str(order_id))
     db.session.commit()
     flash("The order is queued for Salesforce.", "success")

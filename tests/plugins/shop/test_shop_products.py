@@ -56,6 +56,7 @@ def test_a_new_product_starts_in_the_shop_s_currency(site):
         ({"price": "twelve"}, "A price is a number such as 12.50."),
         ({"price": "NaN"}, "A price is a number such as 12.50."),
         ({"price": "1e9"}, "A price must be at most 99,999,999.99."),
+        ({"price": "1e999"}, "A price must be at most 99,999,999.99."),
         ({"currency": "US"}, "A currency is its three-letter ISO code, such as USD, EUR or GBP."),
         ({"currency": "U$D"}, "A currency is its three-letter ISO code"),
     ],
