@@ -179,6 +179,8 @@ def _choose_object(plugin: "SalesforceLeads", name: str, objects: list[ObjectSum
 @pages.get("/affiliates/<int:affiliate_id>/sync-status")
 def sync_status(affiliate_id: int) -> Response:
     """The affiliate's last sync, for the notice that polls it after a save."""
+    if db.session.get(Affiliate, affiliate_id) is None:
+        abort(404)
     return jsonify(sync_report(leads_plugin(), affiliate_id).to_json())
 
 

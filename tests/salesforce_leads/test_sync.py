@@ -35,6 +35,8 @@ def test_a_new_affiliate_becomes_a_lead_in_one_call_and_the_notice_turns_green(c
     assert status["api_usage"].startswith("API usage today:")
     page = connected.admin.get(f"/admin/affiliates/{affiliate_id}").get_data(as_text=True)
     assert f"Synced to Salesforce — Lead {lead['Id']}" in page and "Resync" in page
+    unknown = "/admin/plugins/salesforce_leads/affiliates/999999/sync-status"
+    assert connected.admin.get(unknown).status_code == 404, "no retry offered for an affiliate that is not there"
 
 
 def test_an_edit_updates_the_same_lead_by_its_id(connected: Site) -> None:
