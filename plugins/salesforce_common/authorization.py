@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from flask import redirect, session
 from werkzeug.wrappers import Response
 
-from host.api import crypto, independent_transaction
+from host.api import crypto, db, independent_transaction
 from plugins.salesforce_common.config import SalesforceConfig
 from plugins.salesforce_common.describe import forget_descriptions
 from plugins.salesforce_common.errors import (
@@ -148,9 +148,12 @@ def complete_authorization(config: SalesforceConfig, callback_args: Mapping[str,
     if replaced is not None and replaced.refresh_token != tokens.refresh_token:
         revoke_quietly(config, replaced)
     revoke_quietly(config, tokens_from_secret(unused))
-    # The client notes the API usage it saw when it closes: in this transaction, with the name.
-    with independent_transaction():
-        if name := fetch_organization_name(config):
+    name = fetch_organization_name(config)
+    # The client noted the API usage it saw in the caller's session as it closed. That is
+    # committed first: SQLite has one writer, and the name goes in a transaction of its own.
+    db.session.commit()
+    if name:
+        with independent_transaction():
             set_organization_name(config.store, name)
     return read_connection_status(config.store)
 
