@@ -75,28 +75,28 @@ def _never_sent(plugin: str, kind: str, source: BackfillSource) -> Iterator[str]
     return (record_id for record_id in source.record_ids() if record_id not in known)
 
 
-def _never_sent_count(plugin: str, kind: str, source: BackfillSource) -> int:
-    if isinstance(source, SelectsRecordIds):
-        query = _never_sent_select(plugin, kind, source).subquery()
-        return db.session.scalar(select(func.count()).select_from(query)) or 0
-    return sum(1 for _ in _never_sent(plugin, kind, source))
+def _counts(plugin: str, kind: str, source: BackfillSource) -> tuple[int, int]:
+    """How many records were never sent, and how many are on their way.
 
-
-def _waiting_count(plugin: str, kind: str, source: BackfillSource) -> int:
-    """Entries waiting for records that exist: one for a record deleted meanwhile is not on its way."""
+    An entry waiting for a record deleted meanwhile is not on its way.
+    """
     if isinstance(source, SelectsRecordIds):
-        waiting = _waiting(plugin, kind).where(SyncEntry.record_id.in_(source.record_id_select().scalar_subquery()))
-        return db.session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+        never = _never_sent_select(plugin, kind, source).subquery()
+        ids = source.record_id_select().scalar_subquery()
+        waiting = _waiting(plugin, kind).where(SyncEntry.record_id.in_(ids)).subquery()
+        count = select(func.count())
+        return (db.session.scalar(count.select_from(never)) or 0, db.session.scalar(count.select_from(waiting)) or 0)
     listed = set(source.record_ids())
-    return sum(1 for record_id in db.session.scalars(_waiting(plugin, kind)) if record_id in listed)
+    waiting_ids = set(db.session.scalars(_waiting(plugin, kind)))
+    known = set(db.session.scalars(_known(plugin, kind)))
+    return len(listed - known - waiting_ids), len(listed & waiting_ids)
 
 
 def unsent_records(plugin: str) -> list[UnsentRecords]:
     """For each kind the plugin can list, how many records it has never sent and how many are on their way."""
     counts = []
     for kind, source in _sources(plugin):
-        waiting = _waiting_count(plugin, kind, source)
-        never = _never_sent_count(plugin, kind, source)
+        never, waiting = _counts(plugin, kind, source)
         counts.append(UnsentRecords(plugin, kind, source.record_count(), never, waiting))
     return counts
 

@@ -262,50 +262,49 @@ def send() -> str | Response:
     )
 
 
-@pages.route("/object", methods=["POST"])
-@admin_required
-def choose_object() -> Response:
-    plugin = contacts_plugin()
-    object_type = request.form.get("object_type", "").strip()
-    options, config = _settled_settings(plugin)
-    org = read_org(config, options.object_type)
-    if org.problem:
-        flash(f"The object cannot be checked now: {org.problem} Nothing was saved.", "error")
-        return _back()
-    if problem := object_problem(object_type, org.objects):
+def _save_org_choice(setting: str, value: str, problem: str | None, saved: str) -> Response:
+    """Save a value chosen from a list the org filled, or say why not; back to the tab either way."""
+    if problem:
         flash(problem, "error")
         return _back()
     try:
-        plugin.settings.update({"object_type": object_type})
+        contacts_plugin().settings.update({setting: value})
     except SettingsValidationError as refusal:
         flash(str(refusal), "error")
         return _back()
     db.session.commit()
-    flash(f"Users now sync to {object_type}. Check the field mapping below.", "success")
+    flash(saved, "success")
     return _back()
+
+
+@pages.route("/object", methods=["POST"])
+@admin_required
+def choose_object() -> Response:
+    object_type = request.form.get("object_type", "").strip()
+    options, config = _settled_settings(contacts_plugin())
+    org = read_org(config, options.object_type)
+    problem = (
+        f"The object cannot be checked now: {org.problem} Nothing was saved."
+        if org.problem
+        else object_problem(object_type, org.objects)
+    )
+    return _save_org_choice(
+        "object_type", object_type, problem, f"Users now sync to {object_type}. Check the field mapping below."
+    )
 
 
 @pages.route("/api-version", methods=["POST"])
 @admin_required
 def choose_api_version() -> Response:
-    plugin = contacts_plugin()
     version = request.form.get("api_version", "").strip()
-    options, config = _settled_settings(plugin)
+    options, config = _settled_settings(contacts_plugin())
     org = read_org(config, options.object_type)
-    if not org.versions:
-        flash(f"The version cannot be checked now: {org.problem or NOT_CONNECTED_SENTENCE} Nothing was saved.", "error")
-        return _back()
-    if problem := version_problem(version, org.versions):
-        flash(problem, "error")
-        return _back()
-    try:
-        plugin.settings.update({"api_version": version})
-    except SettingsValidationError as refusal:
-        flash(str(refusal), "error")
-        return _back()
-    db.session.commit()
-    flash(f"Calls now use API version {version}.", "success")
-    return _back()
+    problem = (
+        f"The version cannot be checked now: {org.problem or NOT_CONNECTED_SENTENCE} Nothing was saved."
+        if not org.versions
+        else version_problem(version, org.versions)
+    )
+    return _save_org_choice("api_version", version, problem, f"Calls now use API version {version}.")
 
 
 @pages.route("/refresh", methods=["POST"])
