@@ -42,6 +42,7 @@ from host.sync.backfill import RecordsOfTable
 from host.sync.cli import backfill_with_progress, plugin_backfill_command
 from host.sync.existing import ExistingRecords, existing_records
 from host.sync.handlers import (
+    SETTLE_NOW,
     BackfillSource,
     BatchWait,
     ClaimedEntries,
@@ -55,6 +56,7 @@ from host.sync.handlers import (
     RecordLabel,
     RetryLater,
     SelectsRecordIds,
+    SettleNow,
     StreamsEntries,
     SyncHandler,
 )
@@ -137,7 +139,9 @@ __all__ = [
     "RecordStatus",
     "RecordsOfTable",
     "RetryLater",
+    "SETTLE_NOW",
     "SelectsRecordIds",
+    "SettleNow",
     "StreamsEntries",
     "SyncHandler",
     "affiliate_labels",

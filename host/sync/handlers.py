@@ -90,6 +90,21 @@ class Pause:
 Outcome = Done | RetryLater | Failed | Pause
 
 
+class SettleNow:
+    """Yielded by a stream (:class:`StreamsEntries`) to have its answers so far settled at once.
+
+    Answers are otherwise settled ``chunk_size`` at a time, so some wait unsettled, and
+    their entries are still held. A stream yields this before it reads the held entries
+    again to find the ones it has not answered yet.
+    """
+
+    __slots__ = ()
+
+
+#: The one :class:`SettleNow` a stream yields.
+SETTLE_NOW = SettleNow()
+
+
 @runtime_checkable
 class SyncHandler(Protocol):
     """Delivers entries of one kind for one plugin."""
@@ -140,13 +155,16 @@ class StreamsEntries(Protocol):
     again once its lease lapses. Entries left unanswered when the stream ends are
     retried (or wait, if the stream yielded a :class:`Pause`); an exception retries
     every entry not yet settled, and the writes since the last chunk are rolled back.
+    Iterating the entries again gives only those still held: not yet settled, which
+    the answers since the last chunk are not, unless the stream yielded
+    :data:`SETTLE_NOW` after them.
     """
 
     batch_size: int
     #: Entries read, and outcomes settled, together.
     chunk_size: int
 
-    def stream(self, entries: ClaimedEntries) -> Iterable[tuple[int, Outcome]]:
+    def stream(self, entries: ClaimedEntries) -> Iterable[tuple[int, Outcome] | SettleNow]:
         """Deliver ``entries``, yielding each entry's outcome once known."""
         ...
 

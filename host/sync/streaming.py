@@ -15,22 +15,29 @@ from more_itertools import chunked
 from host.extensions import db
 from host.services.errors import unexpected_error
 from host.sync.claims import Claim, StreamedClaim
-from host.sync.handlers import Outcome, Pause, RetryLater, StreamsEntries
+from host.sync.handlers import Outcome, Pause, RetryLater, SettleNow, StreamsEntries
 from host.sync.settings import SyncSettings
 from host.sync.settle import Settlement, settle
 
 log = logging.getLogger(__name__)
 
 
-def _next_chunk(answers: Iterator[tuple[int, Outcome]], size: int) -> dict[int, Outcome]:
-    """Up to ``size`` of the handler's answers, with its writes so far committed."""
+def _next_chunk(answers: Iterator[tuple[int, Outcome] | SettleNow], size: int) -> tuple[dict[int, Outcome], bool]:
+    """Up to ``size`` of the handler's answers, with its writes so far committed, and
+    whether the stream goes on: fewer come when it yields :data:`SETTLE_NOW` or ends."""
     chunk: dict[int, Outcome] = {}
-    for entry_id, outcome in answers:
+    going_on = False
+    for answer in answers:
+        if isinstance(answer, SettleNow):
+            going_on = True
+            break
+        entry_id, outcome = answer
         chunk[entry_id] = outcome
         if len(chunk) >= size:
+            going_on = True
             break
     db.session.commit()
-    return chunk
+    return chunk, going_on
 
 
 def _settle_chunk(claim: StreamedClaim, outcomes: dict[int, Outcome], settings: SyncSettings) -> Settlement:
@@ -47,9 +54,10 @@ def deliver_streamed(handler: StreamsEntries, claim: StreamedClaim, settings: Sy
     paused: Pause | None = None
     rest: Outcome | None = None
     answers = iter(handler.stream(claim))
-    while True:
+    going_on = True
+    while going_on:
         try:
-            chunk = _next_chunk(answers, claim.chunk_size)
+            chunk, going_on = _next_chunk(answers, claim.chunk_size)
         except Exception as error:
             # The chunk's outcomes go with the writes they stood for: all sent again.
             db.session.rollback()
@@ -57,7 +65,7 @@ def deliver_streamed(handler: StreamsEntries, claim: StreamedClaim, settings: Sy
             rest = RetryLater(unexpected_error(error, what, log))
             break
         if not chunk:
-            break
+            continue
         settlement = _settle_chunk(claim, chunk, settings)
         delivered, failed = delivered + settlement.delivered, failed + settlement.failed
         paused = paused or next((outcome for outcome in chunk.values() if isinstance(outcome, Pause)), None)

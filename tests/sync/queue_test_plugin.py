@@ -26,7 +26,7 @@ from host.plugins import Plugin, hookimpl
 from host.snapshots import UserSnapshot
 from host.sync import enqueue
 from host.sync.backfill import RecordsOfTable
-from host.sync.handlers import ClaimedEntries, Done, Entry, Failed, Outcome, Pause, RetryLater
+from host.sync.handlers import SETTLE_NOW, ClaimedEntries, Done, Entry, Failed, Outcome, Pause, RetryLater, SettleNow
 from host.timestamps import utcnow
 
 BOARD_ENV = "PLUGHOST_QUEUE_TEST_BOARD"
@@ -86,6 +86,10 @@ class Board:
 
     def deliveries(self) -> list[dict[str, Any]]:
         return self._lines("deliveries.jsonl")
+
+    def passes(self) -> list[list[str]]:
+        """The records a two-pass stream found still held on its second pass, a list per stream."""
+        return [line["record_ids"] for line in self._lines("passes.jsonl")]
 
     def batch_sizes(self) -> list[int]:
         return [len(call["record_ids"]) for call in self.calls()]
@@ -171,8 +175,11 @@ class StreamingHandler(RecordingHandler):
     def chunk_size(self) -> int:
         return self.board.chunk_size()
 
-    def stream(self, entries: ClaimedEntries) -> Iterator[tuple[int, Outcome]]:
+    def stream(self, entries: ClaimedEntries) -> Iterator[tuple[int, Outcome] | SettleNow]:
         behaviour = self.board.behaviour()
+        if behaviour["mode"] == "two_passes":
+            yield from self._two_passes(entries)
+            return
         self.board.append(
             "calls.jsonl",
             {
@@ -197,6 +204,16 @@ class StreamingHandler(RecordingHandler):
                 yield entry.id, Pause(behaviour["reason"])
                 return
             yield entry.id, Done("Streamed", external_id=f"EXT-{entry.record_id}")
+
+    def _two_passes(self, entries: ClaimedEntries) -> Iterator[tuple[int, Outcome] | SettleNow]:
+        """Answer every other entry, have those answers settled, then answer the entries still held."""
+        for entry in list(entries)[::2]:
+            yield entry.id, Done("First pass")
+        yield SETTLE_NOW
+        held = list(entries)
+        self.board.append("passes.jsonl", {"record_ids": [entry.record_id for entry in held]})
+        for entry in held:
+            yield entry.id, Done("Second pass")
 
 
 class UserHandler(RecordsOfTable, RecordingHandler):

@@ -78,6 +78,21 @@ def test_an_exception_mid_stream_retries_the_entries_not_yet_settled(queue):
     assert [queue.status(record, kind=KIND).attempts for record in RECORDS] == [1, 1, 2, 2, 2]
 
 
+def test_a_stream_that_yields_settle_now_reads_only_the_entries_it_has_not_answered(queue):
+    queue.board.behave("two_passes")
+    queue.enqueue(*RECORDS, kind=KIND)
+    queue.wait_until_drained()
+    # Chunks of two: without SETTLE_NOW, record 5's answer would still wait unsettled, its entry held.
+    assert queue.board.passes() == [["2", "4"]]
+    assert [queue.status(record, kind=KIND).message for record in RECORDS] == [
+        "First pass",
+        "Second pass",
+        "First pass",
+        "Second pass",
+        "First pass",
+    ]
+
+
 def test_a_pause_mid_stream_holds_the_entries_left(queue):
     queue.board.behave("pause", reason="The connection needs reauthorization.")
     queue.enqueue(*RECORDS, kind=KIND)
