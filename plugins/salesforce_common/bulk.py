@@ -271,7 +271,7 @@ def _columns(records: Sequence[Mapping[str, Any]]) -> list[str]:
     return list(dict.fromkeys(name for record in records for name in record))
 
 
-def _key_columns(operation: str, columns: Sequence[str], external_id_field: str | None) -> list[str]:
+def key_columns(operation: str, columns: Sequence[str], external_id_field: str | None) -> list[str]:
     """The columns whose cells say which record a result row is: the external id, the Id, or all."""
     if operation == "upsert" and external_id_field:
         return [next((c for c in columns if c.lower() == external_id_field.lower()), external_id_field)]
@@ -300,13 +300,13 @@ def run_job(
     """
     ingest = ingest or BulkIngest(client, **poll_pacing(len(records)))
     columns = _columns(records)
-    key_columns = _key_columns(operation, columns, external_id_field)
+    keys = key_columns(operation, columns, external_id_field)
     try:
         job = ingest.create_job(operation, sobject, external_id_field=external_id_field)
         ingest.upload(job.id, columns, lambda: records)
         ingest.complete_upload(job.id)
         status = ingest.wait(job.id, deadline_seconds)
-        return _results(client, ingest, status, sobject, key_columns, records)
+        return _results(client, ingest, status, sobject, keys, records)
     except SalesforceError as error:
         return [RecordResult(None, False, errors=(error,))] * len(records)
 
@@ -351,7 +351,40 @@ def _results(
     return [result or missing for result in results]
 
 
-def stream_job(
+@dataclass(frozen=True)
+class StreamedJob:
+    """A finished ingest job whose results are read as they come, for loads too large to hold.
+
+    Each result comes with its row's cells as Salesforce echoes them (the upsert's
+    external id, an update's ``Id``, an insert's every column), for the caller to find
+    its record by; nothing of the whole job is kept.
+    """
+
+    client: SalesforceClient
+    ingest: BulkIngest
+    status: JobStatus
+    sobject: str
+    count: int
+
+    def results(self) -> Iterator[tuple[dict[str, str], RecordResult]]:
+        """Every row's result: the successful, the failed, then the rows a failed or stopped job did not reach."""
+        yield from self.successes()
+        context = self.client.context(self.sobject)
+        now = datetime.now(UTC)
+        for row in self.ingest.failed_results(self.status.id):
+            error = parse_row_error(row.get("sf__Error") or "", context, now)
+            yield row, RecordResult(row.get("sf__Id") or None, False, errors=(error,))
+        if (reason := _unfinished(self.client, self.status, self.count)) is not None:
+            for row in self.ingest.unprocessed_records(self.status.id):
+                yield row, RecordResult(None, False, errors=(reason,))
+
+    def successes(self) -> Iterator[tuple[dict[str, str], RecordResult]]:
+        """The successful rows' results, read again on every call."""
+        for row in self.ingest.successful_results(self.status.id):
+            yield row, RecordResult(row.get("sf__Id") or None, True, row.get("sf__Created") == "true")
+
+
+def run_streamed_job(
     client: SalesforceClient,
     operation: str,
     sobject: str,
@@ -361,33 +394,14 @@ def stream_job(
     *,
     external_id_field: str | None = None,
     deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
-) -> Iterator[tuple[str, RecordResult]]:
-    """Write ``count`` rows in one ingest job, yielding each row's result as it is read.
-
-    For loads too large to hold: ``rows`` makes the rows as the upload is sent (and
-    again if it is repeated), and each result comes with its row's key cell, the
-    upsert's external id or the ``Id`` of an update, for the caller to find its record
-    by; nothing of the whole job is kept. Rows a failed or stopped job did not reach
-    come with the reason, as :func:`run_job` gives them. A call that fails raises.
-    """
-    if operation not in ("upsert", "update", "delete"):
-        raise ValueError(f"A streamed {operation} job has no key column to match its results by.")
+) -> StreamedJob:
+    """Write ``count`` rows in one ingest job, made by ``rows`` as the upload is sent (and
+    again if it is repeated), and wait for it to finish. A call that fails raises."""
     ingest = BulkIngest(client, **poll_pacing(count))
-    [key_column] = _key_columns(operation, columns, external_id_field)
     job = ingest.create_job(operation, sobject, external_id_field=external_id_field)
     ingest.upload(job.id, columns, rows)
     ingest.complete_upload(job.id)
-    status = ingest.wait(job.id, deadline_seconds)
-    context = client.context(sobject)
-    now = datetime.now(UTC)
-    for row in ingest.successful_results(status.id):
-        yield row.get(key_column, ""), RecordResult(row.get("sf__Id") or None, True, row.get("sf__Created") == "true")
-    for row in ingest.failed_results(status.id):
-        error = parse_row_error(row.get("sf__Error") or "", context, now)
-        yield row.get(key_column, ""), RecordResult(row.get("sf__Id") or None, False, errors=(error,))
-    if (reason := _unfinished(client, status, count)) is not None:
-        for row in ingest.unprocessed_records(status.id):
-            yield row.get(key_column, ""), RecordResult(None, False, errors=(reason,))
+    return StreamedJob(client, ingest, ingest.wait(job.id, deadline_seconds), sobject, count)
 
 
 def upsert_records(

@@ -218,12 +218,11 @@ class BatchDelivery:
         pending = [item for item in self.items if item.outcome is None]
         if len(pending) == 1 and not self.deleted and self._fits_one_call(pending[0]):
             self._send_one(pending[0])
+            if self.options.segmentation is Segmentation.TOPICS:
+                self._remove_unknown_assignments([item for item in pending if item.outcome is None])
         elif pending:
             self._send_records(pending)
-            if self.options.segmentation is Segmentation.TOPICS:
-                self._send_topics([item for item in pending if item.outcome is None and not item.skip_topics])
-        if self.options.segmentation is Segmentation.TOPICS:
-            self._remove_unknown_assignments([item for item in pending if item.outcome is None])
+            self.send_topics(pending)
         self._delete(self.deleted)
         if self.field_refused:
             describe_again(self.client, self.object_type)
@@ -442,10 +441,18 @@ class BatchDelivery:
                     item.sent = True
         return to_create, updates
 
+    def send_topics(self, items: Sequence[Item]) -> None:
+        """Send the topic changes of the users among ``items`` whose records Salesforce took."""
+        if self.options.segmentation is not Segmentation.TOPICS:
+            return
+        sent = [item for item in items if item.outcome is None]
+        self._send_topics([item for item in sent if not item.skip_topics])
+        self._remove_unknown_assignments(sent)
+
     def _send_topics(self, items: Sequence[Item]) -> None:
         changes = {id(item): self.topic_changes_of(item) for item in items}
         wanted = {name for item in items for name in changes[id(item)].add}
-        self._ensure_topics(wanted)
+        self.ensure_topics(wanted)
         additions = [
             (item, name, topic)
             for item in items
@@ -473,7 +480,7 @@ class BatchDelivery:
             for (item, name, _id), result in zip(removals, delete_records(self.client, ids, ASSIGNMENT), strict=True):
                 self._unassigned(item, name, None if result.success else result.error)
 
-    def _ensure_topics(self, names: set[str]) -> None:
+    def ensure_topics(self, names: set[str]) -> None:
         """Know the id of every topic in ``names``, creating those the org lacks."""
         unknown = {name for name in names if self.topics.get(name) is None}
         if not unknown:
@@ -496,7 +503,7 @@ class BatchDelivery:
         ]
         if not wanted:
             return
-        self._ensure_topics({name for _item, name in wanted})
+        self.ensure_topics({name for _item, name in wanted})
         entity_ids = sorted({item.salesforce_id for item, _name in wanted if item.salesforce_id})
         by_pair = {(a.entity_id, a.topic_id): a.id for a in assignments_of(self.client, entity_ids)}
         to_delete: list[tuple[Item, str, str]] = []

@@ -1,10 +1,14 @@
 """The sync queue's handler for users: batches in, one outcome per user out.
 
-Batches come as streams (:class:`host.api.StreamsEntries`): a Bulk-size batch is sent
-a chunk of users at a time, any other is read whole and sent as before.
+Batches come as streams (:class:`host.api.StreamsEntries`), so a batch of any size is
+held a chunk of users at a time: a Bulk-size one goes out in Bulk API jobs, any other
+in Composite or sObject Collections calls, a chunk of users after another.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain
+
+from more_itertools import chunked
 
 from host.api import (
     BatchWait,
@@ -14,6 +18,7 @@ from host.api import (
     Plugin,
     RecordLabel,
     RecordsOfTable,
+    SettleNow,
     User,
     user_labels,
 )
@@ -48,9 +53,9 @@ class UserSyncHandler(RecordsOfTable):
         except SalesforceError as error:
             return {entry.id: outcome_for(error) for entry in entries}
         with client:
-            return self._deliver(client, entries)
+            return dict(self._deliver_chunks(client, entries))
 
-    def stream(self, entries: ClaimedEntries) -> Iterator[tuple[int, Outcome]]:
+    def stream(self, entries: ClaimedEntries) -> Iterator[tuple[int, Outcome] | SettleNow]:
         try:
             client = SalesforceClient(salesforce_config(self.plugin.settings, self.plugin.store))
         except SalesforceError as error:
@@ -59,24 +64,31 @@ class UserSyncHandler(RecordsOfTable):
         with client:
             options = Options.of(self.plugin.settings)
             if not streams(options, client, entries.count):
-                yield from self._deliver(client, list(entries)).items()
+                yield from self._deliver_chunks(client, entries)
                 return
             try:
                 yield from StreamedDelivery(self.plugin.store, client, options, entries, self.chunk_size).run()
             except SalesforceError as error:
-                # As below: what was answered is settled; the entries still held go again.
+                # What was answered is settled; the entries still held go again.
                 yield from ((entry.id, outcome_for(error)) for entry in entries)
 
-    def _deliver(self, client: SalesforceClient, entries: Sequence[Entry]) -> Mapping[int, Outcome]:
-        delivery = BatchDelivery(self.plugin.store, client, Options.of(self.plugin.settings), entries)
-        try:
-            outcomes = delivery.run()
-        except SalesforceError as error:
-            # Whatever was sent before the failure is kept (links, topics); the
-            # batch is sent again, and upserts and updates are safe to repeat.
-            outcomes = {entry.id: outcome_for(error) for entry in entries}
-        delivery.save()
-        return outcomes
+    def _deliver_chunks(self, client: SalesforceClient, entries: Iterable[Entry]) -> Iterator[tuple[int, Outcome]]:
+        """Deliver a chunk of users after another, each chunk's links saved with its outcomes."""
+        options = Options.of(self.plugin.settings)
+        chunks = chunked(entries, self.chunk_size)
+        for chunk in chunks:
+            delivery = BatchDelivery(self.plugin.store, client, options, chunk)
+            try:
+                outcomes = delivery.run()
+            except SalesforceError as error:
+                # Whatever was sent before the failure is kept (links, topics); this chunk
+                # and the rest go again, without calling a Salesforce that just failed.
+                delivery.save()
+                failure = outcome_for(error)
+                yield from ((entry.id, failure) for entry in chain(chunk, chain.from_iterable(chunks)))
+                return
+            delivery.save()
+            yield from outcomes.items()
 
     def record_labels(self, record_ids: Sequence[str]) -> Mapping[str, RecordLabel]:
         return user_labels(record_ids)
