@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 from host.extensions import db
 from host.models import User
 from host.plugins import registry
-from plugins.salesforce_common import SalesforceClient, records_by_id
+from plugins.salesforce_common import Describer, SalesforceClient, records_by_id
 from plugins.salesforce_contacts.settings import salesforce_config
+from salesforce_emulator.ids import IdGenerator
 
 WEBINAR_SKIPS = {"no email address": 30, "the email belongs to a user linked to another record": 20}
 
@@ -199,3 +200,20 @@ def test_records_looked_up_by_id_read_the_rest_of_a_query_that_answers_in_pages(
     assert [record["Id"] for record in found] == sorted(contacts)
     assert {record["LastName"] for record in found} == {f"Paged {number}" for number in range(205)}
     assert site.sf.admin.call_counts() == {"POST composite": 2}, "a page of 200, then the five left"
+
+
+def test_five_thousand_ids_with_every_field_are_one_call_within_salesforces_limits(site):
+    """Five queries of a thousand ids, each selecting every Contact field, in one Composite call:
+    within the five queries a call takes and the 100,000 characters a SOQL statement may have."""
+    unknown = IdGenerator(start=900_000)
+    ids = [unknown.new("003") for _ in range(5000)]
+    site.sf.admin.clear_calls()
+
+    with site.app.app_context():
+        with SalesforceClient(salesforce_config(site.plugin.settings, site.plugin.store)) as client:
+            fields = [info.name for info in Describer(client).describe("Contact").fields]
+            found = records_by_id.records_by_id(client, "Contact", fields, ids)
+        db.session.commit()
+
+    assert found == []
+    assert site.sf.admin.call_counts() == {"POST composite": 1}
