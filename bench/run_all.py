@@ -31,6 +31,7 @@ QUICK_ARGUMENTS = {
     "end_to_end.py": ["--count", "1000"],
     "bulk_backfill.py": ["--count", "4000"],
     "orders_calls.py": ["--burst", "30"],
+    "import_calls.py": ["--records", "2500"],
 }
 
 

@@ -11,14 +11,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote_plus
 
 from plugins.salesforce_common.client import SalesforceClient, upsert_call
 from plugins.salesforce_common.errors import MultipleMatches, SalesforceError, error_from_payload
 
 #: The most subrequests one Composite call takes.
 COMPOSITE_LIMIT = 25
+#: The most of them that may be queries (a query's next page too) or sObject Collections calls.
+QUERY_LIMIT = 5
 
 _REFERENCE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def query_path(soql: str) -> str:
+    """The query resource's path for ``soql``, relative to the API base."""
+    return f"query?q={quote_plus(soql)}"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class _Subrequest:
     body: Mapping[str, Any] | None
     sobject: str | None
     match_field: str | None
+    headers: Mapping[str, str] | None
 
 
 class CompositeRequest:
@@ -84,9 +93,12 @@ class CompositeRequest:
         reference_id: str | None = None,
         sobject: str | None = None,
         match_field: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Reference:
-        """Add a subrequest; ``path`` is relative to the API base, as for the client.
+        """Add a subrequest; ``path`` is relative to the API base, as for the client, or
+        starts with ``/services/`` for URLs Salesforce hands out (``nextRecordsUrl``).
 
+        :param headers: the subrequest's own, e.g. ``Sforce-Query-Options``.
         :raises ValueError: the request already has 25 subrequests, or the reference
             id is malformed or taken.
         """
@@ -95,9 +107,20 @@ class CompositeRequest:
         reference_id = reference_id or f"ref{len(self._subrequests)}"
         if not _REFERENCE_ID.match(reference_id) or any(s.reference_id == reference_id for s in self._subrequests):
             raise ValueError(f"reference id {reference_id!r} is malformed or already used")
-        url = f"/services/data/v{self.client.config.version}/{path.lstrip('/')}"
-        self._subrequests.append(_Subrequest(method, url, reference_id, body, sobject, match_field))
+        url = (
+            path
+            if path.startswith("/services/")
+            else f"/services/data/v{self.client.config.version}/{path.lstrip('/')}"
+        )
+        self._subrequests.append(_Subrequest(method, url, reference_id, body, sobject, match_field, headers))
         return Reference(reference_id)
+
+    def query(self, soql: str, *, reference_id: str, headers: Mapping[str, str] | None = None) -> Reference:
+        """Add a SOQL query; its answer is a page of records, as the query resource gives it.
+
+        Build ``soql`` with :func:`.soql.quote` for every value.
+        """
+        return self.add("GET", query_path(soql), reference_id=reference_id, headers=headers)
 
     def upsert(
         self,
@@ -122,6 +145,7 @@ class CompositeRequest:
             "compositeRequest": [
                 {"method": s.method, "url": s.url, "referenceId": s.reference_id}
                 | ({"body": dict(s.body)} if s.body is not None else {})
+                | ({"httpHeaders": dict(s.headers)} if s.headers else {})
                 for s in self._subrequests
             ],
         }

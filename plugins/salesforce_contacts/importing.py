@@ -1,7 +1,8 @@
 """Importing Salesforce records as site users, by topic or picklist value.
 
 The records are read a page at a time (SOQL, following ``nextRecordsUrl``; from the
-connection's Bulk threshold up, a Bulk API query job's sets of rows) and each
+connection's Bulk threshold up, a Bulk API query job's sets of rows; by topic, the
+topic's assignments are read so and their records looked up by id) and each
 page is applied a chunk of records at a time, each chunk in one transaction that also
 saves the progress, so the admin page and the CLI can show how far it got and a
 summary: users created, existing users linked, records skipped with the reason. From
@@ -50,6 +51,7 @@ from plugins.salesforce_common.describe import PICKLIST_TYPES
 from plugins.salesforce_common.errors import TransientError
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.record_loads import uses_bulk
+from plugins.salesforce_common.records_by_id import records_by_id
 from plugins.salesforce_contacts.consent import (
     apply_opt_outs,
     marks_after_sending,
@@ -71,7 +73,7 @@ if TYPE_CHECKING:
 
 IMPORT_KIND = "import"
 PROGRESS_KEY = "import.progress"
-#: Records per page: small enough for a progress bar that moves, and for ``Id IN`` lists.
+#: Records per page read by REST: small enough for a progress bar that moves.
 PAGE_SIZE = 200
 #: Records applied per transaction. SQLite has one writer, so a registration waits for
 #: at most this many records to be applied, not for a whole page.
@@ -271,38 +273,39 @@ class Importer:
     def read_page(self, progress: Progress, next_url: str | None) -> Page:
         with self.client() as client:
             if next_url and next_url.startswith(BULK_PAGE_PREFIX):
-                return self._read_bulk_page(client, next_url)
+                return self._read_bulk_page(client, progress, next_url)
             if next_url:
                 page = client.get_json(next_url)
             else:
                 soql = self._first_query(client, progress)
                 page = client.get_json("query/", params={"q": soql})
-                if progress.by != BY_TOPIC and uses_bulk(client, int(page["totalSize"])):
+                if uses_bulk(client, int(page["totalSize"])):
                     return self._start_bulk_query(client, soql, int(page["totalSize"]))
             records = page["records"]
             other_objects = 0
             if progress.by == BY_TOPIC:
-                ids = [record["EntityId"] for record in records]
-                records = (
-                    client.query(
-                        f"SELECT {', '.join(self._fields(client))} FROM {self.options.object_type} WHERE Id IN {quote(ids)}"
-                    )
-                    if ids
-                    else []
-                )
-                other_objects = len(ids) - len(records)
+                records, other_objects = self._with_topic(client, [record["EntityId"] for record in records])
             next_url = None if page.get("done", True) else page["nextRecordsUrl"]
             return Page(records, other_objects, next_url, int(page["totalSize"]))
+
+    def _with_topic(self, client: SalesforceClient, entity_ids: list[str]) -> tuple[list[dict[str, Any]], int]:
+        """The records of the object users sync to among ``entity_ids`` (those the topic is
+        assigned to), and how many of the ids are of other objects."""
+        if not entity_ids:
+            return [], 0
+        records = records_by_id(client, self.options.object_type, self._fields(client), entity_ids)
+        return records, len(entity_ids) - len(records)
 
     def _start_bulk_query(self, client: SalesforceClient, soql: str, total: int) -> Page:
         """Many records: read them through a Bulk query job, an empty page that points at its first set.
 
-        Topic imports stay on REST: their records are looked up by id, a page at a time.
+        For a topic the job reads the topic's assignments, and each set's records are then
+        looked up by id, five thousand to a call (:func:`.records_by_id`).
         """
         job = BulkQuery(client).create_job(soql)
         return Page([], 0, f"{BULK_PAGE_PREFIX}{job.id}", total)
 
-    def _read_bulk_page(self, client: SalesforceClient, page_url: str) -> Page:
+    def _read_bulk_page(self, client: SalesforceClient, progress: Progress, page_url: str) -> Page:
         """A set of a query job's rows, waiting a little for the job to finish first."""
         job_id, _, locator = page_url.removeprefix(BULK_PAGE_PREFIX).partition(":")
         query = BulkQuery(client)
@@ -313,12 +316,15 @@ class Importer:
             raise ImportRefused(f"Salesforce could not read the records: {status.error_message or status.state}.")
         else:
             raise TransientError("Salesforce is still reading the records; the import goes on when it is done.")
-        description = Describer(client).describe(self.options.object_type)
-        records = [typed_record(description, row) for row in found.rows]
+        if progress.by == BY_TOPIC:
+            records, other_objects = self._with_topic(client, [row["EntityId"] for row in found.rows])
+        else:
+            description = Describer(client).describe(self.options.object_type)
+            records, other_objects = [typed_record(description, row) for row in found.rows], 0
         following = f"{BULK_PAGE_PREFIX}{job_id}:{found.next_locator}" if found.next_locator else None
         if following is None:
             query.delete(job_id)
-        return Page(records, 0, following, status.records_processed)
+        return Page(records, other_objects, following, status.records_processed)
 
     # -- applying ------------------------------------------------------------------
 

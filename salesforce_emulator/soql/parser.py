@@ -12,7 +12,7 @@ One function per grammar rule, each consuming tokens and returning a node::
 
 from dataclasses import dataclass, field
 
-from ..errors import ApiError, query_error
+from ..errors import ApiError, malformed_query, query_error
 from .lexer import Token, tokenize, unexpected
 
 MAX_OFFSET = 2000
@@ -93,7 +93,13 @@ class Query:
     offset: int = 0
 
 
+#: Salesforce's limit on a SOQL statement's length, wherever it is sent (REST, Composite, Bulk).
+MAX_LENGTH = 100_000
+
+
 def parse(source: str) -> Query:
+    if len(source) > MAX_LENGTH:
+        raise malformed_query(f"SOQL statements cannot be longer than {MAX_LENGTH:,} characters")
     return _Parser(source).query()
 
 

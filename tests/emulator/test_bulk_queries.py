@@ -98,3 +98,21 @@ def test_jobs_kept_across_a_reset_of_the_org_keep_their_own_ids(emulator: Emulat
     again = _job(after, "SELECT Id FROM Contact")
     assert again != before
     assert {before, again} <= {job["id"] for job in after.get("jobs/query").json()["records"]}
+
+
+def test_a_query_job_reads_a_topics_assignments(api: Api) -> None:
+    """TopicAssignment takes Bulk queries: the ids of the records a topic is assigned to."""
+    topic = api.create("Topic", Name="Webinar")
+    other = api.create("Topic", Name="Gala")
+    contacts = [api.create("Contact", LastName=f"Guest {n}") for n in range(3)]
+    lead = api.create("Lead", LastName="Prospect", Company="Acme")
+    for entity in [*contacts, lead]:
+        api.create("TopicAssignment", TopicId=topic, EntityId=entity)
+    api.create("TopicAssignment", TopicId=other, EntityId=contacts[0])
+
+    soql = f"SELECT EntityId FROM TopicAssignment WHERE TopicId = '{topic}' ORDER BY EntityId"
+    created = api.post("jobs/query", {"operation": "query", "query": soql})
+    assert created.status_code == 200 and created.json()["object"] == "TopicAssignment"
+    assert _complete(api, created.json()["id"])["numberRecordsProcessed"] == 4
+    rows = _rows(api.get(f"jobs/query/{created.json()['id']}/results").text)
+    assert [row["EntityId"] for row in rows] == sorted([*contacts, lead])

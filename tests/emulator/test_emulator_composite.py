@@ -219,3 +219,21 @@ def test_composite_reference_ids_must_be_letters_digits_and_underscores(api: Api
         assert response.status_code == 400 and response.json()[0]["errorCode"] == "JSON_PARSER_ERROR", reference
         assert f"Invalid referenceId: {reference}." in response.json()[0]["message"]
     assert api.query("SELECT COUNT() FROM Contact")["totalSize"] == 0
+
+
+def test_a_query_subrequest_takes_its_own_batch_size_and_its_next_page_is_a_query_too(api: Api) -> None:
+    """A subrequest's ``httpHeaders`` apply to it (``Sforce-Query-Options: batchSize``); its
+    ``nextRecordsUrl`` is read by a later Composite and counts among the five queries."""
+    api.post("composite/sobjects", {"records": _contacts(200)})
+    api.post("composite/sobjects", {"records": _contacts(5)})
+    query = {"method": "GET", "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Contact", "referenceId": "all"}
+    small = {**query, "httpHeaders": {"Sforce-Query-Options": "batchSize=200"}}
+    first = api.post("composite", {"compositeRequest": [small]}).json()["compositeResponse"][0]["body"]
+    assert (first["totalSize"], first["done"], len(first["records"])) == (205, False, 200)
+
+    more = {"method": "GET", "url": first["nextRecordsUrl"], "referenceId": "more"}
+    rest = api.post("composite", {"compositeRequest": [more]}).json()["compositeResponse"][0]
+    assert (rest["httpStatusCode"], rest["body"]["done"], len(rest["body"]["records"])) == (200, True, 5)
+    queries = [{**query, "referenceId": f"q{n}"} for n in range(5)]
+    too_many = api.post("composite", {"compositeRequest": [*queries, more]})
+    assert too_many.status_code == 400 and too_many.json()[0]["errorCode"] == "LIMIT_EXCEEDED"

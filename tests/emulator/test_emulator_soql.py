@@ -1,5 +1,7 @@
 """The SOQL subset over /query and /queryAll."""
 
+from urllib.parse import quote_plus
+
 import pytest
 from emulator_rest_client import Api
 
@@ -141,6 +143,34 @@ def test_and_or_mixed_without_parentheses_is_refused(people: Api) -> None:
     assert sorted(_names(people.query(grouped))) == ["Able", "Cole"]
     chained = "SELECT LastName FROM Contact WHERE LastName = 'Able' OR LastName = 'Cole' OR LastName = 'Baker'"
     assert len(_names(people.query(chained))) == 3
+
+
+def _of_length(length: int) -> str:
+    """A query for Able of exactly ``length`` characters, padded with names nobody has."""
+    head, tail = "SELECT LastName FROM Contact WHERE LastName IN ('Able'", ")"
+    padding = length - len(head) - len(tail) - len(", ''")
+    names = ", 'x'" * (padding // 5) + ", '" + "y" * (padding % 5) + "'"
+    return head + names + tail
+
+
+def test_a_statement_of_more_than_100000_characters_is_refused_in_a_composite_and_a_bulk_job(people: Api) -> None:
+    """The SOQL length limit holds where a long query can be sent: in a Composite body, or a Bulk job."""
+    longest, too_long = _of_length(100_000), _of_length(100_001)
+    assert (len(longest), len(too_long)) == (100_000, 100_001)
+
+    def composite(soql: str) -> dict:
+        url = f"/services/data/v62.0/query?q={quote_plus(soql)}"
+        request = {"compositeRequest": [{"method": "GET", "url": url, "referenceId": "long"}]}
+        return people.post("composite", request).json()["compositeResponse"][0]
+
+    assert _names(composite(longest)["body"]) == ["Able"]
+    refused = composite(too_long)
+    assert refused["httpStatusCode"] == 400
+    assert refused["body"] == [
+        {"message": "SOQL statements cannot be longer than 100,000 characters", "errorCode": "MALFORMED_QUERY"}
+    ]
+    job = people.post("jobs/query", {"operation": "query", "query": too_long})
+    assert job.status_code == 400 and job.json()[0]["errorCode"] == "MALFORMED_QUERY"
 
 
 def test_offset_beyond_2000_is_refused(people: Api) -> None:

@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote_plus
 
 from more_itertools import chunked
 
@@ -102,21 +101,24 @@ class Catalog:
         for n in range(max(len(sku_chunks), len(contact_chunks))):
             request = CompositeRequest(client, all_or_none=False)
             if need_book and n == 0:
-                _query(request, "book", "SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1")
+                request.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1", reference_id="book")
             if n < len(sku_chunks) and sku_chunks[n]:
                 keys = quote(sku_chunks[n])
-                _query(
-                    request,
-                    "entries",
+                request.query(
                     f"SELECT Id, Pricebook2Id, Product2Id, Product2.Sku__c FROM PricebookEntry WHERE Product2.Sku__c IN {keys}",
+                    reference_id="entries",
                 )
-                _query(request, "products", f"SELECT Id, Sku__c FROM Product2 WHERE Sku__c IN {keys}")
+                request.query(f"SELECT Id, Sku__c FROM Product2 WHERE Sku__c IN {keys}", reference_id="products")
             if n == 0 and site_orders:
                 ids = quote(list(site_orders))
-                _query(request, "orders", f"SELECT Id, Status, {ORDER_KEY} FROM Order WHERE {ORDER_KEY} IN {ids}")
-                _query(request, "lines", f"SELECT OrderId FROM OrderItem WHERE Order.{ORDER_KEY} IN {ids}")
+                request.query(
+                    f"SELECT Id, Status, {ORDER_KEY} FROM Order WHERE {ORDER_KEY} IN {ids}", reference_id="orders"
+                )
+                request.query(f"SELECT OrderId FROM OrderItem WHERE Order.{ORDER_KEY} IN {ids}", reference_id="lines")
             if n < len(contact_chunks):
-                _query(request, "contacts", f"SELECT Id, AccountId FROM Contact WHERE Id IN {quote(contact_chunks[n])}")
+                request.query(
+                    f"SELECT Id, AccountId FROM Contact WHERE Id IN {quote(contact_chunks[n])}", reference_id="contacts"
+                )
             answers = request.send()
             for answer in answers.values():
                 if answer.error is not None:
@@ -144,7 +146,3 @@ class Catalog:
                 self.standard_entries[sku] = entry
         lines = Counter(str(r["OrderId"]) for r in records("lines"))
         return {str(r[ORDER_KEY]): {**r, "lines": lines[str(r["Id"])]} for r in records("orders")}
-
-
-def _query(request: CompositeRequest, reference: str, soql: str) -> None:
-    request.add("GET", f"query?q={quote_plus(soql)}", reference_id=reference)
