@@ -47,8 +47,7 @@ def start_server(
         "salesforce_emulator",
         "--port",
         "0",
-        "--admin-token",
-        token,
+        f"--admin-token={token}",  # one argument even when the token begins with "-"
         "--api-limit",
         "100000000",
         *options,
