@@ -332,7 +332,7 @@ class Dml:
                 f"Topics are not enabled for {entity_type or 'this object'}",
                 ["EntityId"],
             )
-        same_entity = [a for a in self.org.store.records("TopicAssignment") if a["EntityId"] == record["EntityId"]]
+        same_entity = self.org.store.find("TopicAssignment", "EntityId", record["EntityId"])
         for other in same_entity:
             if other["TopicId"] == record["TopicId"]:
                 raise ApiError.of(
