@@ -50,7 +50,6 @@ from plugins.salesforce_common import (
     create_records,
     delete_records,
     describe_again,
-    quote,
     refuses_a_field,
     update_records,
     validate_values,
@@ -59,6 +58,7 @@ from plugins.salesforce_common.composite import COMPOSITE_LIMIT
 from plugins.salesforce_common.field_mapping import FieldMapping
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.record_loads import create_many, update_many, upsert_many
+from plugins.salesforce_common.record_lookups import records_where_in
 from plugins.salesforce_common.topics import (
     ASSIGNMENT,
     TOPIC,
@@ -85,8 +85,6 @@ from plugins.salesforce_contacts.settings import Deletion, MergeStrategy, Option
 from plugins.salesforce_contacts.site_users import field_value
 from plugins.salesforce_contacts.topic_cache import TOPICS_KEY, TopicCache
 
-#: Keys per ``IN (...)`` list when looking existing records up.
-_KEYS_PER_QUERY = 100
 #: Users read at a time: each is an ORM object with its tags until its values are
 #: taken, several times their size, so a large batch reads them a few at a time.
 _USERS_PER_QUERY = 1_000
@@ -376,10 +374,8 @@ class BatchDelivery:
         }
         found: dict[str, list[dict[str, Any]]] = defaultdict(list)
         keys = sorted({item.record.key_value for item in items})
-        for chunk in chunked(keys, _KEYS_PER_QUERY):
-            soql = f"SELECT {', '.join(sorted(fields))} FROM {self.object_type} WHERE {key_field} IN {quote(chunk)}"
-            for record in self.client.query(soql):
-                found[str(record.get(key_field) or "").casefold()].append(record)
+        for record in records_where_in(self.client, self.object_type, sorted(fields), key_field, keys):
+            found[str(record.get(key_field) or "").casefold()].append(record)
         return found
 
     def _send_records(self, items: Sequence[Item]) -> None:

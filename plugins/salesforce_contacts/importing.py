@@ -51,7 +51,7 @@ from plugins.salesforce_common.describe import PICKLIST_TYPES
 from plugins.salesforce_common.errors import TransientError
 from plugins.salesforce_common.queue_outcomes import outcome_for
 from plugins.salesforce_common.record_loads import uses_bulk
-from plugins.salesforce_common.records_by_id import records_by_id
+from plugins.salesforce_common.record_lookups import records_by_id
 from plugins.salesforce_contacts.consent import (
     apply_opt_outs,
     marks_after_sending,

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from host.extensions import db
 from host.models import User
 from host.plugins import registry
-from plugins.salesforce_common import Describer, SalesforceClient, records_by_id
+from plugins.salesforce_common import Describer, SalesforceClient, record_lookups
 from plugins.salesforce_contacts.settings import salesforce_config
 from salesforce_emulator.ids import IdGenerator
 
@@ -146,7 +146,7 @@ def test_a_topic_import_from_the_bulk_threshold_up_reads_its_assignments_through
     make_site, monkeypatch
 ):
     # Two ids a query: the twelve records take six queries, one more than a Composite call holds.
-    monkeypatch.setattr(records_by_id, "IDS_PER_QUERY", 2)
+    monkeypatch.setattr(record_lookups, "VALUES_PER_QUERY", 2)
     site = make_site(bulk_threshold=12)
     _guests(site, 8, "Gala")
     contacts_before = site.records("Contact")
@@ -187,14 +187,14 @@ def test_a_topic_import_below_the_bulk_threshold_stays_on_rest(make_site):
 
 
 def test_records_looked_up_by_id_read_the_rest_of_a_query_that_answers_in_pages(site, monkeypatch):
-    monkeypatch.setattr(records_by_id, "WHOLE_PAGES", {"Sforce-Query-Options": "batchSize=200"})
+    monkeypatch.setattr(record_lookups, "WHOLE_PAGES", {"Sforce-Query-Options": "batchSize=200"})
     contacts = [site.sf.admin.insert("Contact", LastName=f"Paged {number}") for number in range(205)]
     lead = site.sf.admin.insert("Lead", LastName="Elsewhere", Company="Acme")
     site.sf.admin.clear_calls()
 
     with site.app.app_context():
         with SalesforceClient(salesforce_config(site.plugin.settings, site.plugin.store)) as client:
-            found = records_by_id.records_by_id(client, "Contact", ["Id", "LastName"], [lead, *contacts])
+            found = record_lookups.records_by_id(client, "Contact", ["Id", "LastName"], [lead, *contacts])
         db.session.commit()
 
     assert [record["Id"] for record in found] == sorted(contacts)
@@ -212,7 +212,7 @@ def test_five_thousand_ids_with_every_field_are_one_call_within_salesforces_limi
     with site.app.app_context():
         with SalesforceClient(salesforce_config(site.plugin.settings, site.plugin.store)) as client:
             fields = [info.name for info in Describer(client).describe("Contact").fields]
-            found = records_by_id.records_by_id(client, "Contact", fields, ids)
+            found = record_lookups.records_by_id(client, "Contact", fields, ids)
         db.session.commit()
 
     assert found == []

@@ -80,7 +80,7 @@ def test_a_user_deleted_while_their_first_delivery_is_in_flight_leaves_no_record
         in site.admin.get(f"/admin/users/{user_id}").text
     )
     site.wait_for_state(user_id, "in_flight")
-    site.wait_for(lambda: site.sf.admin.call_counts().get("GET query"), "the delivery's lookup")
+    site.wait_for(lambda: site.sf.admin.call_counts().get("POST composite"), "the delivery's lookup")
 
     _delete(site, user_id)
     site.sf.admin.settings(latency_ms=0)

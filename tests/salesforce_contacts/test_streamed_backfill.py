@@ -125,7 +125,7 @@ def test_a_large_batch_that_needs_lookups_is_sent_a_chunk_of_users_at_a_time(mak
     # Per chunk of two: one lookup, one upsert of the new; the existing record's empty
     # first name filled by one update.
     assert site.sf.admin.call_counts() == {
-        "GET query": 3,
+        "POST composite": 3,
         "PATCH composite/sobjects/<name>/<field_name>": 3,
         "PATCH composite/sobjects": 1,
     }
