@@ -64,8 +64,10 @@ class SyncEntry(Model):
     #: changes again starts over, a waiting one keeps its count and its backoff.
     attempts: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    #: Set while in flight: the claim's random token, and when the claim lapses.
-    claim_token: Mapped[str | None] = mapped_column(String(32))
+    #: Set while in flight: the claim's random token, and when the claim lapses. Indexed:
+    #: a streamed claim finds its entries by the token alone, for every chunk it reads and
+    #: every renewal of its lease.
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The record changed again while in flight: deliver it once more afterwards.
     changed_in_flight: Mapped[bool] = mapped_column(default=False)

@@ -7,6 +7,9 @@ refused with a sentence and nothing is saved.
 
 from typing import Any
 
+from flask import flash
+
+from host.api import SettingsProxy, SettingsValidationError, db
 from plugins.salesforce_common.config import DEFAULT_API_VERSION, parse_api_version
 from plugins.salesforce_common.describe import Describer, ObjectSummary
 from plugins.salesforce_common.errors import ConfigurationError
@@ -44,3 +47,18 @@ def object_problem(name: str, offered: list[ObjectSummary]) -> str | None:
     if name not in {entry.name for entry in offered}:
         return "Choose one of the objects listed; nothing was saved."
     return None
+
+
+def save_org_choice(settings: SettingsProxy, setting: str, value: str, problem: str | None, saved: str) -> None:
+    """Save a value chosen from a list the org filled, or leave the setting as it was;
+    either way a message says which, for the page the form answers with."""
+    if problem:
+        flash(problem, "error")
+        return
+    try:
+        settings.update({setting: value})
+    except SettingsValidationError as refusal:
+        flash(str(refusal), "error")
+        return
+    db.session.commit()
+    flash(saved, "success")

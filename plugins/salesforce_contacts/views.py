@@ -27,7 +27,12 @@ from host.api import (
 )
 from plugins.salesforce_common import ObjectDescription, SalesforceConfig, SalesforceError
 from plugins.salesforce_common.field_mapping import mapping_problems, posted_mapping
-from plugins.salesforce_common.org_choices import NOT_CONNECTED_SENTENCE, object_problem, version_problem
+from plugins.salesforce_common.org_choices import (
+    NOT_CONNECTED_SENTENCE,
+    object_problem,
+    save_org_choice,
+    version_problem,
+)
 from plugins.salesforce_common.tabs import DESTINATION
 from plugins.salesforce_contacts.consent import opt_out_fields
 from plugins.salesforce_contacts.current import NAME, contacts_plugin
@@ -262,21 +267,6 @@ def send() -> str | Response:
     )
 
 
-def _save_org_choice(setting: str, value: str, problem: str | None, saved: str) -> Response:
-    """Save a value chosen from a list the org filled, or say why not; back to the tab either way."""
-    if problem:
-        flash(problem, "error")
-        return _back()
-    try:
-        contacts_plugin().settings.update({setting: value})
-    except SettingsValidationError as refusal:
-        flash(str(refusal), "error")
-        return _back()
-    db.session.commit()
-    flash(saved, "success")
-    return _back()
-
-
 @pages.route("/object", methods=["POST"])
 @admin_required
 def choose_object() -> Response:
@@ -288,9 +278,14 @@ def choose_object() -> Response:
         if org.problem
         else object_problem(object_type, org.objects)
     )
-    return _save_org_choice(
-        "object_type", object_type, problem, f"Users now sync to {object_type}. Check the field mapping below."
+    save_org_choice(
+        contacts_plugin().settings,
+        "object_type",
+        object_type,
+        problem,
+        f"Users now sync to {object_type}. Check the field mapping below.",
     )
+    return _back()
 
 
 @pages.route("/api-version", methods=["POST"])
@@ -304,7 +299,10 @@ def choose_api_version() -> Response:
         if not org.versions
         else version_problem(version, org.versions)
     )
-    return _save_org_choice("api_version", version, problem, f"Calls now use API version {version}.")
+    save_org_choice(
+        contacts_plugin().settings, "api_version", version, problem, f"Calls now use API version {version}."
+    )
+    return _back()
 
 
 @pages.route("/refresh", methods=["POST"])

@@ -11,10 +11,15 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from host.api import Affiliate, SettingsValidationError, Tab, db, edit_settings, enqueue, existing_records
+from host.api import Affiliate, Tab, db, edit_settings, enqueue, existing_records
 from plugins.salesforce_common import Describer, ObjectDescription, ObjectSummary, SalesforceClient, SalesforceError
 from plugins.salesforce_common.field_mapping import Direction, posted_mapping
-from plugins.salesforce_common.org_choices import NOT_CONNECTED_SENTENCE, object_problem, usable_objects
+from plugins.salesforce_common.org_choices import (
+    NOT_CONNECTED_SENTENCE,
+    object_problem,
+    save_org_choice,
+    usable_objects,
+)
 from plugins.salesforce_common.status import ConnectionState
 from plugins.salesforce_common.tabs import DESTINATION, connection_attention, unsent_attention
 from plugins.salesforce_leads.current import NAME, leads_plugin
@@ -133,7 +138,15 @@ def mapping_page() -> str | Response:
         flash(f"The objects and the fields of {sobject} were read again from Salesforce.", "success")
         return redirect(url_for(".mapping_page"))
     if request.method == "POST" and "destination_object" in request.form:
-        return _choose_object(plugin, request.form["destination_object"].strip(), objects)
+        name = request.form["destination_object"].strip()
+        save_org_choice(
+            plugin.settings,
+            "destination_object",
+            name,
+            object_problem(name, objects),
+            f"Affiliates now go to {name}. Check its field mapping below.",
+        )
+        return redirect(url_for(".mapping_page"))
     if request.method == "POST":
         posted = posted_mapping(request.form, affiliate_fields(), DIRECTIONS)
         if isinstance(posted, str):
@@ -160,20 +173,6 @@ def mapping_page() -> str | Response:
         refused_fields=refused_mapped_fields(description, mapping),
         **_tab_context(plugin),
     )
-
-
-def _choose_object(plugin: "SalesforceLeads", name: str, objects: list[ObjectSummary]) -> Response:
-    if problem := object_problem(name, objects):
-        flash(problem, "error")
-        return redirect(url_for(".mapping_page"))
-    try:
-        plugin.settings.update({"destination_object": name})
-    except SettingsValidationError as refusal:
-        flash(str(refusal), "error")
-        return redirect(url_for(".mapping_page"))
-    db.session.commit()
-    flash(f"Affiliates now go to {name}. Check its field mapping below.", "success")
-    return redirect(url_for(".mapping_page"))
 
 
 @pages.get("/affiliates/<int:affiliate_id>/sync-status")

@@ -126,9 +126,16 @@ def two_plugins(
 
 @pytest.fixture
 def shared(two_plugins: TwoPluginSite) -> TwoPluginSite:
-    """Leads connected with an approval; Contacts using its connection."""
+    """Leads connected with an approval; Contacts using its connection.
+
+    Connected, Contacts' worker sends the site owner, queued at sign-up, in the
+    background; it is waited for, since that delivery reads the settings and may refresh
+    the shared session, which would race what the test changes and checks.
+    """
     assert "Connected to" in two_plugins.connect(LEADS)
     assert "Connected to" in two_plugins.use_connection_offered(CONTACTS)
+    with two_plugins.app.app_context():
+        host.sync.wait_until_drained()
     return two_plugins
 
 
