@@ -15,9 +15,9 @@ from plugins.salesforce_common.client import SalesforceClient
 from plugins.salesforce_common.composite import QUERY_LIMIT, CompositeRequest, query_path
 from plugins.salesforce_common.soql import quote
 
-#: Values per query: about 22,000 characters of SOQL for ids (some 40,000 for emails),
-#: far below Salesforce's 100,000, and for unique values an answer of at most 1,000
-#: records, within one page of 2,000.
+#: Values per query: about 22,000 characters of SOQL for ids, and under Salesforce's
+#: 100,000 for values of up to 80 characters (the longest email a Contact takes); for
+#: unique values an answer of at most 1,000 records, within one page of 2,000.
 VALUES_PER_QUERY = 1_000
 #: Each query answers its records in one page of up to 2,000, whatever page size the
 #: client's other queries ask for; Salesforce may still split wide records, and the

@@ -11,13 +11,16 @@ from itertools import chain
 from more_itertools import chunked
 
 from host.api import (
+    SETTLE_NOW,
     BatchWait,
     ClaimedEntries,
     Entry,
+    Failed,
     Outcome,
     Plugin,
     RecordLabel,
     RecordsOfTable,
+    RetryLater,
     SettleNow,
     User,
     user_labels,
@@ -69,7 +72,8 @@ class UserSyncHandler(RecordsOfTable):
             try:
                 yield from StreamedDelivery(self.plugin.store, client, options, entries, self.chunk_size).run()
             except SalesforceError as error:
-                # What was answered is settled; the entries still held go again.
+                # What was answered stands; the entries still held go again.
+                yield SETTLE_NOW
                 yield from ((entry.id, outcome_for(error)) for entry in entries)
 
     def _deliver_chunks(self, client: SalesforceClient, entries: Iterable[Entry]) -> Iterator[tuple[int, Outcome]]:
@@ -85,7 +89,9 @@ class UserSyncHandler(RecordsOfTable):
                 # and the rest go again, without calling a Salesforce that just failed.
                 delivery.save()
                 failure = outcome_for(error)
-                yield from ((entry.id, failure) for entry in chain(chunk, chain.from_iterable(chunks)))
+                yield from ((entry.id, failure) for entry in chunk)
+                untried = RetryLater(failure.message) if isinstance(failure, Failed) else failure
+                yield from ((entry.id, untried) for entry in chain.from_iterable(chunks))
                 return
             delivery.save()
             yield from outcomes.items()

@@ -128,6 +128,8 @@ class StreamedDelivery:
         deleted = BatchDelivery(self.store, self.client, self.options, batch.deleted)
         outcomes = deleted.run()
         deleted.save()
+        # Committed before the next call, which may come before any other read.
+        db.session.commit()
         yield from outcomes.items()
 
     def _rows(self, job: str) -> Iterator[dict[str, Any]]:
