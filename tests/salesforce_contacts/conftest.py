@@ -120,6 +120,20 @@ class Site:
         with self.app.app_context():
             host.sync.wait_until_drained(timeout)
 
+    def import_from_admin_page(self, by: str, value: str, timeout: float = 120.0) -> dict[str, Any]:
+        """Start an import on the admin page and wait for the queue to finish it; its progress."""
+        started = self.admin.post("/admin/plugins/salesforce_contacts/import/", data={"by": by, "value": value})
+        assert started.status_code == 302
+        return self.wait_for(
+            lambda: (
+                (p := self.admin.get("/admin/plugins/salesforce_contacts/import/progress.json").get_json())
+                and p["finished"]
+                and p
+            ),
+            "the import to finish",
+            timeout,
+        )
+
     # -- what Salesforce holds ------------------------------------------------------
 
     def records(self, sobject: str = "Contact") -> list[dict[str, Any]]:

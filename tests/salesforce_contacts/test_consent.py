@@ -140,19 +140,6 @@ def test_a_stale_opt_out_in_a_later_message_does_not_undo_a_newer_consent(consen
     assert site.record("again@example.com")["HasOptedOutOfEmail"] is False
 
 
-def _import(site, topic: str) -> dict:
-    started = site.admin.post("/admin/plugins/salesforce_contacts/import/", data={"by": "topic", "value": topic})
-    assert started.status_code == 302
-    return site.wait_for(
-        lambda: (
-            (p := site.admin.get("/admin/plugins/salesforce_contacts/import/progress.json").get_json())
-            and p["finished"]
-            and p
-        ),
-        "the import to finish",
-    )
-
-
 def _user_id(site, email: str) -> int:
     with site.app.app_context():
         return db.session.scalar(db.select(User.id).where(User.email == email))
@@ -177,7 +164,7 @@ def test_import_applies_the_records_opt_outs_to_the_users_it_creates_and_links(c
         record_id = site.sf.admin.insert("Contact", Email=email, LastName="Imported", **fields)
         site.sf.admin.insert("TopicAssignment", EntityId=record_id, TopicId=topic_id)
 
-    progress = _import(site, "Webinar")
+    progress = site.import_from_admin_page("topic", "Webinar")
     assert (progress["created"], progress["linked"]) == (2, 1)
 
     opted_out = _user_id(site, "out@example.com")

@@ -29,21 +29,6 @@ def _with_topic(site, topic_id: str, sobject: str = "Contact", **fields) -> str:
     return record_id
 
 
-def _import_from_the_admin_page(site, by: str, value: str) -> dict:
-    """Start an import on the admin page and wait for the queue to finish it; its progress."""
-    started = site.admin.post("/admin/plugins/salesforce_contacts/import/", data={"by": by, "value": value})
-    assert started.status_code == 302
-    return site.wait_for(
-        lambda: (
-            (p := site.admin.get("/admin/plugins/salesforce_contacts/import/progress.json").get_json())
-            and p["finished"]
-            and p
-        ),
-        "the import to finish",
-        timeout=120,
-    )
-
-
 def _guests(site, count: int, topic: str) -> str:
     """A topic on ``count`` Contacts with an email address, two without and two Leads; its id."""
     topic_id = site.sf.admin.insert("Topic", Name=topic)
@@ -79,7 +64,7 @@ def test_importing_500_records_by_topic_creates_links_and_skips_with_reasons(sit
     contacts_before = site.records("Contact")
     site.sf.admin.clear_calls()
 
-    progress = _import_from_the_admin_page(site, "topic", "Webinar")
+    progress = site.import_from_admin_page("topic", "Webinar")
 
     assert (progress["total"], progress["processed"]) == (500, 500)
     assert (progress["created"], progress["linked"], progress["skipped"]) == (300, 150, WEBINAR_SKIPS)
@@ -152,7 +137,7 @@ def test_a_topic_import_from_the_bulk_threshold_up_reads_its_assignments_through
     contacts_before = site.records("Contact")
     site.sf.admin.clear_calls()
 
-    progress = _import_from_the_admin_page(site, "topic", "Gala")
+    progress = site.import_from_admin_page("topic", "Gala")
 
     assert (progress["total"], progress["processed"], progress["created"], progress["linked"]) == (12, 12, 8, 0)
     assert progress["skipped"] == {"no email address": 2, "not a Contact": 2}
@@ -178,7 +163,7 @@ def test_a_topic_import_below_the_bulk_threshold_stays_on_rest(make_site):
     _guests(site, 7, "Gala")
     site.sf.admin.clear_calls()
 
-    progress = _import_from_the_admin_page(site, "topic", "Gala")
+    progress = site.import_from_admin_page("topic", "Gala")
 
     assert (progress["total"], progress["processed"], progress["created"]) == (11, 11, 7)
     assert progress["skipped"] == {"no email address": 2, "not a Contact": 2}
