@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from host.api import SETTLE_NOW, ClaimedEntries, Entry, Outcome, PluginStore, SettleNow, User, db
 from plugins.salesforce_common import SalesforceClient, describe_again
-from plugins.salesforce_common.bulk import StreamedJob, key_columns, run_streamed_job
+from plugins.salesforce_common.bulk import StreamedJob, cell, key_columns, run_streamed_job
 from plugins.salesforce_common.sobject_collections import RecordResult
 from plugins.salesforce_common.topics import ASSIGNMENT, already_assigned
 from plugins.salesforce_contacts.consent import opt_out_fields
@@ -36,6 +36,19 @@ UPDATE = "update"
 ASSIGNMENT_COLUMNS = ("TopicId", "EntityId")
 
 Answer = tuple[int, Outcome] | SettleNow
+#: A chunk of a job's results, each with its row's cells as Salesforce echoes them.
+Results = Sequence[tuple[dict[str, str], RecordResult]]
+
+
+def _mark_only_what_was_sent(item: Item, cells: dict[str, str]) -> None:
+    """Keep a consent mark only where the row sent what the user has chosen now.
+
+    The user is read again after the job; a choice made while it ran is not what
+    Salesforce got, so its channel keeps the mark it had, and the next delivery sends it.
+    """
+    for channel, name in item.record.consent_fields.items():
+        if channel.value in item.sent_marks and cells.get(name) != cell(item.record.values.get(name)):
+            del item.sent_marks[channel.value]
 
 
 def streams(options: Options, client: SalesforceClient, count: int) -> bool:
@@ -80,7 +93,7 @@ class StreamedDelivery:
             self._assign_topics()
             for job, streamed in self.jobs.items():
                 for chunk in chunked(streamed.successes(), self.chunk_size):
-                    yield from self._answer_waiting(job, self._keyed(job, chunk))
+                    yield from self._answer_waiting(job, chunk)
         if self.field_refused:
             describe_again(self.client, self.options.object_type)
 
@@ -149,17 +162,10 @@ class StreamedDelivery:
             external_id_field=self._external_id(job),
         )
         for chunk in chunked(self.jobs[job].results(), self.chunk_size):
-            yield from self._apply(job, self._keyed(job, chunk))
+            yield from self._apply(job, chunk)
 
     def _external_id(self, job: str) -> str | None:
         return self.options.match_field if job == UPSERT else None
-
-    def _keyed(
-        self, job: str, results: Sequence[tuple[dict[str, str], RecordResult]]
-    ) -> list[tuple[str, RecordResult]]:
-        """Each result with the key cell of its row: the record's Id, or the user's match field."""
-        [key] = key_columns(job, list(self.columns[job]), self._external_id(job))
-        return [(cells.get(key, ""), result) for cells, result in results]
 
     def _user_ids(self, job: str, keys: Sequence[str]) -> dict[str, int]:
         """The users a chunk of result rows is about, by the key cell each row carries."""
@@ -170,24 +176,28 @@ class StreamedDelivery:
         rows = db.session.execute(select(User.email, User.id).where(User.email.in_(keys)))
         return {email: user_id for email, user_id in rows}
 
-    def _matched(
-        self, job: str, results: Sequence[tuple[str, RecordResult]]
-    ) -> tuple[BatchDelivery, list[tuple[Item, RecordResult]]]:
+    def _matched(self, job: str, results: Results) -> tuple[BatchDelivery, list[tuple[Item, RecordResult]]]:
         """The held users a chunk of results is about, read, each with its result.
 
-        Users deleted, changed or taken by another worker meanwhile are left out: their
-        entries say what is next.
+        A row carries its key cell (the record's Id, or the user's match field) to find
+        its user by. Users deleted, changed or taken by another worker meanwhile are left
+        out: their entries say what is next.
         """
-        user_ids = self._user_ids(job, [key for key, _result in results])
+        [key] = key_columns(job, list(self.columns[job]), self._external_id(job))
+        user_ids = self._user_ids(job, [cells.get(key, "") for cells, _result in results])
         entries = self.entries.entries_for(str(user_id) for user_id in user_ids.values())
         batch = self._read(list(entries.values()))
         # The read's transaction ends before any call, as always.
         db.session.commit()
         items = {item.user_id: item for item in batch.items}
-        matched = [(item, result) for key, result in results if (item := items.pop(user_ids.get(key, -1), None))]
+        matched: list[tuple[Item, RecordResult]] = []
+        for cells, result in results:
+            if (item := items.pop(user_ids.get(cells.get(key, ""), -1), None)) is not None:
+                _mark_only_what_was_sent(item, cells)
+                matched.append((item, result))
         return batch, matched
 
-    def _apply(self, job: str, results: Sequence[tuple[str, RecordResult]]) -> Iterator[tuple[int, Outcome]]:
+    def _apply(self, job: str, results: Results) -> Iterator[tuple[int, Outcome]]:
         """Match a chunk of results to their users, save their links, and answer for those not waiting for topics."""
         batch, matched = self._matched(job, results)
         answered: list[Item] = []
@@ -280,7 +290,7 @@ class StreamedDelivery:
         save_links(updated)
         db.session.commit()
 
-    def _answer_waiting(self, job: str, results: Sequence[tuple[str, RecordResult]]) -> Iterator[tuple[int, Outcome]]:
+    def _answer_waiting(self, job: str, results: Results) -> Iterator[tuple[int, Outcome]]:
         """Answer for the waiting users among a chunk of their records' results, read again.
 
         What the topic job left undone (a topic removed, an assignment refused) is sent

@@ -10,7 +10,7 @@ from test_bulk_loads import add_users, backfill_users
 import host.sync
 from host.extensions import db
 from host.models import User
-from host.services.users import delete_user
+from host.services.users import delete_user, update_user
 from host.sync.backfill import backfill
 from plugins.salesforce_common.bulk import BulkIngest
 from plugins.salesforce_contacts.handler import UserSyncHandler
@@ -203,3 +203,43 @@ def test_another_batch_can_save_topics_while_the_jobs_of_a_batch_with_a_deletion
     site.drain()
 
     assert blocked == [False]
+
+
+def _choose_while_the_job_runs(site, monkeypatch, user_id: int, consents: bool) -> None:
+    """Backfill again, the user choosing ``consents`` after the rows are uploaded, before the results are read."""
+
+    def choose() -> None:
+        with site.writing():
+            update_user(db.session.get(User, user_id), {"marketing_email_consent": consents})
+            db.session.commit()
+
+    _before_first(monkeypatch, "complete_upload", choose)
+    backfill_users(site)
+    site.drain()
+
+
+def test_a_re_consent_made_while_the_job_runs_reaches_salesforce(make_site, monkeypatch):
+    monkeypatch.setattr(UserSyncHandler, "chunk_size", 2)
+    site = make_site(bulk_threshold=3, segmentation="none")
+    users = add_users(site, [f"user{n}@example.com" for n in range(4)])
+    backfill_users(site)
+    assert site.record("user0@example.com")["HasOptedOutOfEmail"] is True
+
+    _choose_while_the_job_runs(site, monkeypatch, users[0], consents=True)
+
+    assert site.record("user0@example.com")["HasOptedOutOfEmail"] is False
+
+
+def test_an_opt_out_made_while_the_job_runs_reaches_salesforce(make_site, monkeypatch):
+    monkeypatch.setattr(UserSyncHandler, "chunk_size", 2)
+    site = make_site(bulk_threshold=3, segmentation="none")
+    users = add_users(site, [f"user{n}@example.com" for n in range(4)])
+    with site.writing():
+        update_user(db.session.get(User, users[0]), {"marketing_email_consent": True})
+        db.session.commit()
+    backfill_users(site)
+    assert site.record("user0@example.com")["HasOptedOutOfEmail"] is False
+
+    _choose_while_the_job_runs(site, monkeypatch, users[0], consents=False)
+
+    assert site.record("user0@example.com")["HasOptedOutOfEmail"] is True
