@@ -75,6 +75,8 @@ class StreamedDelivery:
         self.jobs: dict[str, StreamedJob] = {}
         #: Names of the topics the batch's users gain, and the topics' ids once known.
         self.topic_names: set[str] = set()
+        #: Topic assignments the batch's users gain, as planned: the size of their job.
+        self.topic_rows = 0
         self.topic_ids: dict[str, str] = {}
         self.waits_for_topics = False
         self.field_refused = False
@@ -132,7 +134,9 @@ class StreamedDelivery:
                 elif (job := self._job(item)) is not None:
                     self.counts[job] += 1
                     self.columns[job].update(dict.fromkeys(self._row(item)))
-                    self.topic_names.update(batch.topic_changes_of(item).add)
+                    gained = batch.topic_changes_of(item).add
+                    self.topic_names.update(gained)
+                    self.topic_rows += len(gained)
             if batch.deleted:
                 yield from self._deliver_deleted(batch)
 
@@ -260,10 +264,11 @@ class StreamedDelivery:
 
     def _assign_topics(self) -> None:
         """Assign, in one job, the topics the waiting users gain; store each assignment on its link."""
-        count = sum(1 for _row in self._assignment_rows())
-        if not count:
+        if not self.topic_rows:
             return
-        job = run_streamed_job(self.client, "insert", ASSIGNMENT, ASSIGNMENT_COLUMNS, self._assignment_rows, count)
+        job = run_streamed_job(
+            self.client, "insert", ASSIGNMENT, ASSIGNMENT_COLUMNS, self._assignment_rows, self.topic_rows
+        )
         names = {topic_id: name for name, topic_id in self.topic_ids.items()}
         for chunk in chunked(job.results(), self.chunk_size):
             assigned: dict[str, dict[str, str | None]] = {}
