@@ -45,6 +45,17 @@ def add_users(site: Any, emails: list[str]) -> list[int]:
     return ids
 
 
+def tagged_users(site: Any, emails: list[str], *tags: str) -> list[int]:
+    """Users who were there before the plugin, given ``tags`` while it is paused for a backfill."""
+    users = add_users(site, emails)
+    with site.writing():
+        host.sync.pause(site.plugin, "the tag changes wait for the backfill")
+        db.session.commit()
+    for user_id in users:
+        site.change_tags(user_id, add=tags)
+    return users
+
+
 def backfill_users(site: Any) -> None:
     """``plughost sync backfill salesforce_contacts user``, delivered while nothing else runs."""
     with site.writing():

@@ -4,7 +4,7 @@ saved a chunk of users at a time, over real HTTP against the emulator.
 Peak memory for 100,000 users is measured by bench/bulk_backfill.py.
 """
 
-from test_bulk_loads import add_users, backfill_users, job_calls
+from test_bulk_loads import add_users, backfill_users, job_calls, tagged_users
 
 import host.sync
 from host.extensions import db
@@ -72,12 +72,7 @@ def test_users_whose_topics_change_are_streamed_and_their_topics_sent_with_their
 def test_a_streamed_topics_backfill_learns_each_topic_once_and_assigns_a_chunk_at_a_time(make_site, monkeypatch):
     monkeypatch.setattr(UserSyncHandler, "chunk_size", 2)
     site = make_site(bulk_threshold=3)
-    users = add_users(site, [f"tagged{n}@example.com" for n in range(5)])
-    with site.writing():
-        host.sync.pause(site.plugin, "the tag changes wait for the backfill")
-        db.session.commit()
-    for user_id in users:
-        site.change_tags(user_id, add=("Webinar", "Newsletter"))
+    users = tagged_users(site, [f"tagged{n}@example.com" for n in range(5)], "Webinar", "Newsletter")
     site.sf.admin.clear_calls()
 
     backfill_users(site)

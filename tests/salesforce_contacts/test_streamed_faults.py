@@ -5,7 +5,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from test_bulk_loads import add_users, backfill_users
+from test_bulk_loads import add_users, backfill_users, tagged_users
 
 import host.sync
 from host.extensions import db
@@ -32,13 +32,8 @@ def _before_first(monkeypatch: Any, method: str, action: Callable[[], None]) -> 
     monkeypatch.setattr(BulkIngest, method, wrapped)
 
 
-def test_a_session_that_expires_as_the_jobs_start_after_a_deletion_is_renewed_without_a_retry(make_site, monkeypatch):
-    monkeypatch.setattr(UserSyncHandler, "chunk_size", 2)
-    site = make_site(bulk_threshold=3, deletion="delete", segmentation="none")
-    *kept, gone = add_users(site, [f"user{n}@example.com" for n in range(4)])
-    backfill_users(site)
-    gone_contact = site.record("user3@example.com")["Id"]
-    # The deleted user is the last of the batch: delivered in its last chunk while planning.
+def _backfill_with_a_deletion(site: Any, gone: int) -> None:
+    """Queue every user for a backfill, then delete ``gone``: the batch's last entry is a deletion."""
     with site.writing():
         host.sync.pause(site.plugin, "the backfill is queued first")
         db.session.commit()
@@ -46,6 +41,30 @@ def test_a_session_that_expires_as_the_jobs_start_after_a_deletion_is_renewed_wi
         delete_user(db.session.get(User, gone))
         host.sync.resume(site.plugin)
         db.session.commit()
+
+
+def _blocked_while_the_jobs_start(monkeypatch: Any, write: Callable[[], None]) -> list[bool]:
+    """Run ``write`` from another thread as the worker creates its first job; whether it was still waiting after 5 s."""
+    blocked: list[bool] = []
+
+    def write_beside() -> None:
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(timeout=5)
+        blocked.append(writer.is_alive())
+
+    _before_first(monkeypatch, "create_job", write_beside)
+    return blocked
+
+
+def test_a_session_that_expires_as_the_jobs_start_after_a_deletion_is_renewed_without_a_retry(make_site, monkeypatch):
+    monkeypatch.setattr(UserSyncHandler, "chunk_size", 2)
+    site = make_site(bulk_threshold=3, deletion="delete", segmentation="none")
+    *kept, gone = add_users(site, [f"user{n}@example.com" for n in range(4)])
+    backfill_users(site)
+    gone_contact = site.record("user3@example.com")["Id"]
+    # The deleted user is the last of the batch: delivered in its last chunk while planning.
+    _backfill_with_a_deletion(site, gone)
     _before_first(monkeypatch, "create_job", site.sf.admin.expire_sessions)
     site.drain()
 
@@ -80,12 +99,7 @@ def test_a_user_refused_before_sending_stays_refused_when_the_connection_is_lost
 def test_a_stream_that_dies_before_storing_its_topic_assignments_assigns_them_once_on_the_retry(make_site, monkeypatch):
     monkeypatch.setattr(UserSyncHandler, "chunk_size", 2)
     site = make_site(bulk_threshold=3)
-    users = add_users(site, [f"tagged{n}@example.com" for n in range(4)])
-    with site.writing():
-        host.sync.pause(site.plugin, "the tag changes wait for the backfill")
-        db.session.commit()
-    for user_id in users:
-        site.change_tags(user_id, add=("Webinar",))
+    users = tagged_users(site, [f"tagged{n}@example.com" for n in range(4)], "Webinar")
     original = StreamedDelivery._store_assignments
     died: list[bool] = []
 
@@ -109,12 +123,7 @@ def test_a_stream_that_dies_before_storing_its_topic_assignments_assigns_them_on
 def test_a_connection_revoked_before_the_topic_job_holds_the_waiting_users_until_reconnected(make_site, monkeypatch):
     monkeypatch.setattr(UserSyncHandler, "chunk_size", 2)
     site = make_site(bulk_threshold=3)
-    users = add_users(site, [f"tagged{n}@example.com" for n in range(4)])
-    with site.writing():
-        host.sync.pause(site.plugin, "the tag changes wait for the backfill")
-        db.session.commit()
-    for user_id in users:
-        site.change_tags(user_id, add=("Webinar",))
+    users = tagged_users(site, [f"tagged{n}@example.com" for n in range(4)], "Webinar")
     original = BulkIngest.create_job
     jobs: list[str] = []
 
@@ -143,28 +152,15 @@ def test_the_site_can_write_while_the_jobs_of_a_batch_with_a_deletion_run(make_s
     site = make_site(bulk_threshold=3, deletion="delete", segmentation="none")
     *kept, gone = add_users(site, [f"user{n}@example.com" for n in range(4)])
     backfill_users(site)
-    with site.writing():
-        host.sync.pause(site.plugin, "the backfill is queued first")
-        db.session.commit()
-        sum(backfill(site.plugin.name, "user"))
-        delete_user(db.session.get(User, gone))
-        host.sync.resume(site.plugin)
-        db.session.commit()
-    blocked: list[bool] = []
+    _backfill_with_a_deletion(site, gone)
 
     def rename() -> None:
+        # A profile edit on the site.
         with site.writing():
             db.session.get(User, kept[0]).last_name = "Renamed meanwhile"
             db.session.commit()
 
-    def edit_while_the_jobs_run() -> None:
-        # A profile edit on the site, from another thread, while the worker starts its jobs.
-        writer = threading.Thread(target=rename)
-        writer.start()
-        writer.join(timeout=5)
-        blocked.append(writer.is_alive())
-
-    _before_first(monkeypatch, "create_job", edit_while_the_jobs_run)
+    blocked = _blocked_while_the_jobs_start(monkeypatch, rename)
     site.drain()
 
     assert blocked == [False]
@@ -178,28 +174,15 @@ def test_another_batch_can_save_topics_while_the_jobs_of_a_batch_with_a_deletion
     site.change_tags(kept[0], add=("Webinar",))
     site.drain()
     backfill_users(site)
-    with site.writing():
-        host.sync.pause(site.plugin, "the backfill is queued first")
-        db.session.commit()
-        sum(backfill(site.plugin.name, "user"))
-        delete_user(db.session.get(User, gone))
-        host.sync.resume(site.plugin)
-        db.session.commit()
-    blocked: list[bool] = []
+    _backfill_with_a_deletion(site, gone)
 
     def lock_topics() -> None:
+        # What another worker's batch does when it saves.
         with site.writing():
             site.plugin.store.lock(TOPICS_KEY)
             db.session.commit()
 
-    def save_while_the_jobs_run() -> None:
-        # What another worker's batch does when it saves, while this worker starts its jobs.
-        saver = threading.Thread(target=lock_topics)
-        saver.start()
-        saver.join(timeout=5)
-        blocked.append(saver.is_alive())
-
-    _before_first(monkeypatch, "create_job", save_while_the_jobs_run)
+    blocked = _blocked_while_the_jobs_start(monkeypatch, lock_topics)
     site.drain()
 
     assert blocked == [False]
